@@ -1,0 +1,127 @@
+//! Stage 4b: coreference. Links each speaker mention to an entity of the
+//! article: a pronoun to the latest fitting person or organisation, a surname
+//! or alias ("Sullivan", "(Pentagon)") to the full name, and a definite
+//! description ("the embassy") to the earlier mention whose head it repeats.
+
+use crate::cues::key;
+use crate::record::SpeakerKind;
+use crate::speaker::Mention;
+
+/// One person or organisation of the article.
+#[derive(Debug, Clone)]
+pub(crate) struct Entity {
+    pub name: String,
+    pub role: Option<String>,
+    pub kind: SpeakerKind,
+    pub mentions: Vec<(usize, usize)>,
+    pub proper: bool,
+    pub aliases: Vec<String>,
+    /// Byte offset of the latest mention.
+    pub last: usize,
+}
+
+/// The article's entities, filled mention by mention in text order.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    pub entities: Vec<Entity>,
+}
+
+fn norm(s: &str) -> String {
+    let k = key(s);
+    let k = k.strip_prefix("the ").unwrap_or(&k).to_string();
+    k.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn last_word(s: &str) -> String {
+    norm(s).rsplit(' ').next().unwrap_or("").to_string()
+}
+
+impl Registry {
+    /// Links a mention at byte `pos` to an entity, creating one when nothing
+    /// fits, and returns its index. `None` for a pronoun with no antecedent
+    /// that is worth an entity of its own ("we", "you").
+    pub fn observe(&mut self, m: &Mention, pos: usize) -> Option<usize> {
+        let found = if let Some(p) = &m.pronoun {
+            let want: &[SpeakerKind] = match p.as_str() {
+                "he" | "she" | "i" => &[SpeakerKind::Person],
+                "it" => &[SpeakerKind::Organization],
+                "they" => &[SpeakerKind::Organization, SpeakerKind::Person],
+                _ => &[],
+            };
+            self.latest(|e| {
+                want.contains(&e.kind)
+                    && (p != "they" || e.kind == SpeakerKind::Organization || !e.proper)
+                    && (e.kind != SpeakerKind::Person || p == "they" || e.proper)
+            })
+        } else if m.proper {
+            let n = norm(&m.name);
+            let words = n.split(' ').count();
+            self.entities
+                .iter()
+                .position(|e| norm(&e.name) == n || e.aliases.iter().any(|a| norm(a) == n))
+                .or_else(|| {
+                    if words == 1 {
+                        self.latest(|e| e.proper && last_word(&e.name) == n)
+                    } else {
+                        // A full name after its surname alone: "Osei", then "Amara Osei".
+                        self.latest(|e| e.proper && norm(&e.name).split(' ').count() == 1 && last_word(&m.name) == norm(&e.name))
+                    }
+                })
+        } else {
+            let head = last_word(&m.name);
+            if head.is_empty() {
+                None
+            } else {
+                self.latest(|e| norm(&e.name).split(' ').any(|w| w == head))
+            }
+        };
+        match found {
+            Some(i) => {
+                let e = &mut self.entities[i];
+                e.mentions.push(m.span);
+                e.last = e.last.max(pos);
+                if m.proper && !e.proper || (m.proper && norm(&m.name).len() > norm(&e.name).len() && e.proper) {
+                    if m.pronoun.is_none() {
+                        let old = std::mem::replace(&mut e.name, m.name.clone());
+                        e.aliases.push(old);
+                        e.proper = true;
+                    }
+                }
+                if e.role.is_none() {
+                    e.role = m.role.clone();
+                }
+                if e.kind == SpeakerKind::Unknown {
+                    e.kind = m.kind;
+                }
+                if let Some(a) = &m.alias {
+                    e.aliases.push(a.clone());
+                }
+                Some(i)
+            }
+            None => {
+                if matches!(m.pronoun.as_deref(), Some("we") | Some("you")) {
+                    return None;
+                }
+                self.entities.push(Entity {
+                    name: m.name.clone(),
+                    role: m.role.clone(),
+                    kind: m.kind,
+                    mentions: vec![m.span],
+                    proper: m.proper,
+                    aliases: m.alias.iter().cloned().collect(),
+                    last: pos,
+                });
+                Some(self.entities.len() - 1)
+            }
+        }
+    }
+
+    fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| f(e))
+            .max_by_key(|(_, e)| e.last)
+            .map(|(i, _)| i)
+    }
+}

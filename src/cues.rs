@@ -1,0 +1,189 @@
+//! Stage 3a: the cue lexicon and the closed word classes, loaded from the
+//! data files in `src/rules/` (`cues.toml`, `words.toml`).
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::record::CueClass;
+
+/// One cue entry of a rule file: a lemma, its class and its forms.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CueDef {
+    pub lemma: String,
+    pub class: String,
+    #[serde(default)]
+    pub addressee: bool,
+    #[serde(default)]
+    pub finite: Vec<String>,
+    #[serde(default)]
+    pub participle: Vec<String>,
+    /// Multi-word cues that stand before their speaker ("according to").
+    #[serde(default)]
+    pub phrase: Vec<String>,
+    /// Multi-word finite cues ("pointed out").
+    #[serde(default)]
+    pub phrase_finite: Vec<String>,
+    /// Multi-word participle cues ("pointing out").
+    #[serde(default)]
+    pub phrase_participle: Vec<String>,
+}
+
+/// The grammatical form of a cue word, which decides its token class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    Finite,
+    Participle,
+    According,
+}
+
+/// A cue entry after loading.
+#[derive(Debug, Clone)]
+pub(crate) struct CueEntry {
+    pub lemma: String,
+    pub class: CueClass,
+    pub addressee: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordsFile {
+    determiners: Vec<String>,
+    pronouns: Vec<String>,
+    relatives: Vec<String>,
+    prepositions: Vec<String>,
+    coordinators: Vec<String>,
+    auxiliaries: Vec<String>,
+    conjunctions: Vec<String>,
+    sources: Vec<String>,
+    titles: Vec<String>,
+    honorifics: Vec<String>,
+    organization_words: Vec<String>,
+    calendar: Vec<String>,
+    abbreviations: Vec<String>,
+}
+
+/// The compiled lexicon: every word list the tokeniser and the speaker
+/// analysis consult. Keys are lowercase, with `’` written as `'`.
+#[derive(Debug, Clone)]
+pub(crate) struct Lexicon {
+    /// Closed-class words to their token class.
+    pub words: HashMap<String, u8>,
+    /// Single-word cues to (entry, form).
+    pub cues: HashMap<String, (u32, Form)>,
+    /// Multi-word cues by first word: (remaining words, entry, form).
+    pub multi: HashMap<String, Vec<(Vec<String>, u32, Form)>>,
+    pub entries: Vec<CueEntry>,
+    pub titles: HashSet<String>,
+    pub honorifics: HashSet<String>,
+    pub org_words: HashSet<String>,
+    pub sources: HashSet<String>,
+    pub calendar: HashSet<String>,
+    pub abbreviations: HashSet<String>,
+}
+
+/// Lowercases a word for lexicon look-up, folding `’` to `'`.
+pub(crate) fn key(word: &str) -> String {
+    let mut s = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c == '’' || c == '‘' {
+            s.push('\'');
+        } else {
+            s.extend(c.to_lowercase());
+        }
+    }
+    s
+}
+
+const BUILTIN_WORDS: &str = include_str!("rules/words.toml");
+
+impl Lexicon {
+    /// Loads the built-in word lists; cue entries are added with [`Lexicon::add_cue`].
+    pub fn builtin() -> Result<Lexicon, Error> {
+        let w: WordsFile = toml::from_str(BUILTIN_WORDS)
+            .map_err(|e| Error::rule_file("src/rules/words.toml", None, e.to_string()))?;
+        let mut words = HashMap::new();
+        use crate::segment::class as c;
+        // Later lists win: sources (H) must not override determiners etc.
+        for (list, cls) in [
+            (&w.sources, c::SOURCE),
+            (&w.conjunctions, c::CONJ),
+            (&w.auxiliaries, c::AUX),
+            (&w.coordinators, c::AND),
+            (&w.prepositions, c::PREP),
+            (&w.relatives, c::WHO),
+            (&w.pronouns, c::PRONOUN),
+            (&w.determiners, c::DET),
+        ] {
+            for word in list {
+                words.insert(key(word), cls);
+            }
+        }
+        words.insert("that".into(), c::THAT);
+        let set = |v: &Vec<String>| v.iter().map(|s| key(s)).collect::<HashSet<_>>();
+        Ok(Lexicon {
+            words,
+            cues: HashMap::new(),
+            multi: HashMap::new(),
+            entries: Vec::new(),
+            titles: set(&w.titles),
+            honorifics: set(&w.honorifics),
+            org_words: set(&w.organization_words),
+            sources: set(&w.sources),
+            calendar: set(&w.calendar),
+            abbreviations: set(&w.abbreviations),
+        })
+    }
+
+    /// Adds one cue entry; later entries override earlier forms.
+    pub fn add_cue(&mut self, def: &CueDef, file: &str) -> Result<(), Error> {
+        let class = CueClass::parse(&def.class).ok_or_else(|| {
+            Error::rule_file(
+                file,
+                Some(&def.lemma),
+                format!("unknown cue class {:?} (expected speech, report, belief or evidence)", def.class),
+            )
+        })?;
+        if def.lemma.trim().is_empty() {
+            return Err(Error::rule_file(file, None, "a cue has an empty lemma".into()));
+        }
+        let idx = self.entries.len() as u32;
+        self.entries.push(CueEntry { lemma: def.lemma.clone(), class, addressee: def.addressee });
+        let forms = def
+            .finite
+            .iter()
+            .map(|w| (w, Form::Finite))
+            .chain(def.participle.iter().map(|w| (w, Form::Participle)))
+            .chain(def.phrase.iter().map(|w| (w, Form::According)))
+            .chain(def.phrase_finite.iter().map(|w| (w, Form::Finite)))
+            .chain(def.phrase_participle.iter().map(|w| (w, Form::Participle)));
+        for (form_text, form) in forms {
+            let parts: Vec<String> = form_text.split_whitespace().map(key).collect();
+            match parts.as_slice() {
+                [] => {
+                    return Err(Error::rule_file(file, Some(&def.lemma), "a cue form is empty".into()));
+                }
+                [one] => {
+                    if form == Form::According {
+                        return Err(Error::rule_file(
+                            file,
+                            Some(&def.lemma),
+                            format!("phrase {form_text:?} needs at least two words"),
+                        ));
+                    }
+                    self.cues.insert(one.clone(), (idx, form));
+                }
+                [first, rest @ ..] => {
+                    let v = self.multi.entry(first.clone()).or_default();
+                    v.retain(|(r, _, _)| r.as_slice() != rest);
+                    v.push((rest.to_vec(), idx, form));
+                    // Longest phrases first.
+                    v.sort_by_key(|(r, _, _)| std::cmp::Reverse(r.len()));
+                }
+            }
+        }
+        Ok(())
+    }
+}

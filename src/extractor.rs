@@ -1,0 +1,554 @@
+//! Stage 5: the pipeline and its records. [`Extractor`] runs the stages in
+//! order — marks, tokens and sentences, rules, speakers and coreference — and
+//! turns their output into [`Quote`] records.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use regex::bytes::Regex;
+
+use crate::coref::Registry;
+use crate::cues::Lexicon;
+use crate::error::Error;
+use crate::marks;
+use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerKind, SpeakerRef};
+use crate::rules::{RuleDef, RuleFile, RuleSet};
+use crate::segment::{class as c, tokenize, Classifier, Doc};
+use crate::speaker::{self, Mention};
+
+const BUILTIN_RULES: &str = include_str!("rules/english.toml");
+const BUILTIN_CUES: &str = include_str!("rules/cues.toml");
+
+/// Rule id of a quote with no cue of its own that keeps the previous speaker.
+pub const RULE_FOLLOW_UP: &str = "follow-up";
+/// Rule id of a quote with no cue and no earlier speaker to keep.
+pub const RULE_ORPHAN: &str = "orphan";
+
+/// Options for building an [`Extractor`]; made by [`Extractor::builder`].
+///
+/// ```
+/// use whosaid::{CueClass, Extractor};
+/// let ex = Extractor::builder()
+///     .cue_classes([CueClass::Speech])
+///     .disable_rule("content-speaker-cue")
+///     .build()
+///     .unwrap();
+/// assert_eq!(ex.extract("“Fine,” said Ola Berg.").len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ExtractorBuilder {
+    files: Vec<(String, String)>,
+    disabled: Vec<String>,
+    only: Option<Vec<String>>,
+    classes: Vec<CueClass>,
+    max_bytes: Option<usize>,
+}
+
+impl Default for ExtractorBuilder {
+    fn default() -> Self {
+        ExtractorBuilder {
+            files: Vec::new(),
+            disabled: Vec::new(),
+            only: None,
+            classes: vec![CueClass::Speech, CueClass::Report],
+            max_bytes: None,
+        }
+    }
+}
+
+impl ExtractorBuilder {
+    /// Adds the rules and cue words of a rule file given as TOML text (the
+    /// format of `src/rules/english.toml` and `src/rules/cues.toml`). Errors
+    /// surface from [`build`](Self::build).
+    pub fn rules_from_str(mut self, toml: &str) -> Self {
+        self.files.push((toml.to_string(), "<string>".to_string()));
+        self
+    }
+
+    /// Reads a rule file from `path`; an unreadable file is an error here.
+    pub fn rules_from_path(mut self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| Error::rule_file(&name, None, format!("cannot read: {e}")))?;
+        self.files.push((src, name));
+        Ok(self)
+    }
+
+    /// Switches off the rule with this id. An unknown id is an error at build.
+    pub fn disable_rule(mut self, id: impl Into<String>) -> Self {
+        self.disabled.push(id.into());
+        self
+    }
+
+    /// Keeps only the rules with these ids. An unknown id is an error at build.
+    pub fn only_rules<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Chooses which cue classes make records (default: speech and report).
+    pub fn cue_classes<I: IntoIterator<Item = CueClass>>(mut self, classes: I) -> Self {
+        self.classes = classes.into_iter().collect();
+        self
+    }
+
+    /// Texts longer than this many bytes give no records (default: no limit).
+    pub fn max_bytes(mut self, n: usize) -> Self {
+        self.max_bytes = Some(n);
+        self
+    }
+
+    /// Compiles the lexicon and the rules.
+    ///
+    /// # Errors
+    /// A rule file that is not valid TOML, an invalid pattern, an unknown
+    /// placeholder or cue class, a duplicate rule id, or an unknown id given
+    /// to [`disable_rule`](Self::disable_rule) or [`only_rules`](Self::only_rules).
+    pub fn build(self) -> Result<Extractor, Error> {
+        let mut lexicon = Lexicon::builtin()?;
+        let cues = RuleFile::parse(BUILTIN_CUES, "src/rules/cues.toml")?;
+        let builtin = RuleFile::parse(BUILTIN_RULES, "src/rules/english.toml")?;
+        let mut defs: Vec<(RuleDef, String)> = Vec::new();
+        for cue in &cues.cue {
+            lexicon.add_cue(cue, "src/rules/cues.toml")?;
+        }
+        for r in builtin.rule {
+            defs.push((r, "src/rules/english.toml".into()));
+        }
+        for cue in &builtin.cue {
+            lexicon.add_cue(cue, "src/rules/english.toml")?;
+        }
+        for (src, name) in &self.files {
+            let f = RuleFile::parse(src, name)?;
+            for cue in &f.cue {
+                lexicon.add_cue(cue, name)?;
+            }
+            for r in f.rule {
+                defs.push((r, name.clone()));
+            }
+        }
+        let known: HashSet<String> = defs.iter().map(|(d, _)| d.id.clone()).collect();
+        for id in self.disabled.iter().chain(self.only.iter().flatten()) {
+            if !known.contains(id) {
+                return Err(Error::rule_file("<builder>", Some(id), "no rule has this id".into()));
+            }
+        }
+        defs.retain(|(d, _)| !self.disabled.contains(&d.id) && self.only.as_ref().map_or(true, |o| o.contains(&d.id)));
+        let classes: HashSet<CueClass> = self.classes.iter().copied().collect();
+        let rules = RuleSet::compile(defs, &lexicon, &classes)?;
+        let np = regex::bytes::RegexBuilder::new(&rules.np).unicode(false).build()
+            .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
+        Ok(Extractor { inner: Arc::new(Inner { lexicon, rules, classes, np, max_bytes: self.max_bytes }) })
+    }
+}
+
+
+#[derive(Debug)]
+struct Inner {
+    lexicon: Lexicon,
+    rules: RuleSet,
+    classes: HashSet<CueClass>,
+    /// A speaker noun phrase, for mention detection.
+    np: Regex,
+    max_bytes: Option<usize>,
+}
+
+/// The quotation extractor: compiled rules and lexicon, shared behind an
+/// `Arc`, so cloning is cheap and one extractor serves many threads
+/// (`Extractor` is `Send + Sync`).
+///
+/// ```
+/// let ex = whosaid::Extractor::new();
+/// let quotes = ex.extract("“We open on Monday,” said Mira Olsen, the library's director.");
+/// assert_eq!(quotes[0].text, "We open on Monday,");
+/// let speaker = quotes[0].speaker.as_ref().unwrap();
+/// assert_eq!(speaker.name, "Mira Olsen");
+/// assert_eq!(speaker.role.as_deref(), Some("library's director"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    inner: Arc<Inner>,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor::new()
+    }
+}
+
+/// A match of one rule before conflicts are settled (token indices).
+#[derive(Debug, Clone)]
+struct Candidate {
+    rule: usize,
+    priority: i32,
+    quotes: Vec<usize>,
+    content: Option<(usize, usize)>,
+    speaker: Option<(usize, usize)>,
+    cue: Option<(usize, usize)>,
+    who: Option<usize>,
+}
+
+/// A record before speakers are resolved.
+#[derive(Debug, Clone)]
+struct Draft {
+    kind: QuoteKind,
+    start: usize,
+    end: usize,
+    /// First token of the content, for ordering and sentence look-up.
+    tok: usize,
+    speaker: Option<(usize, usize)>,
+    who: Option<usize>,
+    /// Inherit the speaker of the record at this index.
+    inherit: bool,
+    cue: Option<(usize, usize)>,
+    rule: String,
+    confidence: f32,
+    piece: Option<usize>,
+}
+
+impl Extractor {
+    /// The built-in English rules and lexicon, speech and report cues.
+    /// Built once per process and shared; later calls clone an `Arc`.
+    ///
+    /// # Panics
+    /// Only if the built-in rule files fail to compile, which the test suite
+    /// rules out for every release.
+    pub fn new() -> Extractor {
+        static BUILTIN: once_cell::sync::Lazy<Extractor> =
+            once_cell::sync::Lazy::new(|| ExtractorBuilder::default().build().expect("built-in rules compile"));
+        BUILTIN.clone()
+    }
+
+    /// A builder for custom rules, cue classes and limits.
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder::default()
+    }
+
+    /// The ids of the compiled rules, in rule-file order.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        self.inner.rules.rules.iter().map(|r| r.def.id.as_str()).collect()
+    }
+
+    /// Finds the quotations of `text`, in text order.
+    ///
+    /// Spans are UTF-8 byte offsets into `text`, end exclusive, on character
+    /// boundaries. Never panics and never fails: text with no quotations, or
+    /// text longer than the builder's `max_bytes`, gives an empty list.
+    pub fn extract(&self, text: &str) -> Vec<Quote> {
+        self.analyze(text).quotes
+    }
+
+    /// Finds the quotations of `text` and the distinct speakers they come
+    /// from. Never panics and never fails.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        if self.inner.max_bytes.is_some_and(|m| text.len() > m) || text.is_empty() {
+            return Analysis { quotes: Vec::new(), speakers: Vec::new() };
+        }
+        let inner = &*self.inner;
+        let quotes = marks::find_quotes(text);
+        let cl = Classifier { lexicon: &inner.lexicon, classes: &inner.classes, literals: &inner.rules.literals };
+        let doc = tokenize(text, quotes, &cl);
+        let drafts = self.drafts(&doc);
+        self.resolve(&doc, drafts)
+    }
+
+    fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
+        let rules = &self.inner.rules;
+        let mut out = Vec::new();
+        for s in &doc.sentences {
+            let base = s.tokens.start;
+            let hay = &doc.classes[s.tokens.clone()];
+            for ri in rules.set.matches(hay).into_iter() {
+                let rule = &rules.rules[ri];
+                for caps in rule.regex.captures_iter(hay) {
+                    let g = |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
+                    let quotes = (0..rule.quotes).filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a)).collect();
+                    out.push(Candidate {
+                        rule: ri,
+                        priority: rule.def.priority,
+                        quotes,
+                        content: g("content").filter(|(a, b)| a < b),
+                        speaker: g("speaker").filter(|(a, b)| a < b),
+                        cue: g("cue").filter(|(a, b)| a < b),
+                        who: g("who").map(|(a, _)| a),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.content.map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0)));
+        out
+    }
+
+    fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft> {
+        let rules = &self.inner.rules;
+        let n = doc.tokens.len();
+        // 0 free, 1 speaker or cue of a record, 2 content of a record.
+        let mut used = vec![0u8; n];
+        let mut drafts: Vec<Draft> = Vec::new();
+        for cand in self.candidates(doc) {
+            let mut content_toks: Vec<(usize, usize)> = cand.quotes.iter().map(|&q| (q, q + 1)).collect();
+            if let Some(cr) = cand.content {
+                content_toks.push(cr);
+            }
+            // A token serves one record's content, and a cue one attribution.
+            let clash = content_toks.iter().any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
+                || cand.speaker.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u == 2))
+                || cand.cue.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0));
+            if clash {
+                continue;
+            }
+            for &(a, b) in &content_toks {
+                used[a..b].iter_mut().for_each(|u| *u = 2);
+            }
+            for &(a, b) in [cand.speaker, cand.cue].iter().flatten() {
+                used[a..b].iter_mut().for_each(|u| *u = (*u).max(1));
+            }
+            let rule = &rules.rules[cand.rule];
+            let inherit = cand.speaker.is_none();
+            for &q in &cand.quotes {
+                let piece = doc.tokens[q].quote.map(|p| p as usize);
+                let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| doc.quotes[p].content);
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: s,
+                    end: e,
+                    tok: q,
+                    speaker: cand.speaker,
+                    who: cand.who,
+                    inherit,
+                    cue: cand.cue,
+                    rule: rule.def.id.clone(),
+                    confidence: rule.def.confidence,
+                    piece,
+                });
+            }
+            if let Some((mut a, mut b)) = cand.content {
+                while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON | c::DASH) {
+                    a += 1;
+                }
+                while b > a && matches!(doc.tokens[b - 1].base, c::COMMA | c::COLON | c::DASH | c::STOP) {
+                    b -= 1;
+                }
+                if a < b {
+                    let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
+                    let (s, e) = doc.span(a, b);
+                    drafts.push(Draft {
+                        kind: if mixed { QuoteKind::Mixed } else { QuoteKind::Indirect },
+                        start: s,
+                        end: e,
+                        tok: a,
+                        speaker: cand.speaker,
+                        who: cand.who,
+                        inherit,
+                        cue: cand.cue,
+                        rule: rule.def.id.clone(),
+                        confidence: rule.def.confidence,
+                        piece: None,
+                    });
+                }
+            }
+        }
+        // Quotations no rule claimed: continuations, follow-ups and orphans.
+        for i in 0..n {
+            if doc.tokens[i].base != c::QUOTE || used[i] != 0 {
+                continue;
+            }
+            let Some(p) = doc.tokens[i].quote.map(|p| p as usize) else { continue };
+            let piece = doc.quotes[p];
+            if piece.continues && p > 0 {
+                if let Some(d) = drafts.iter_mut().find(|d| d.piece == Some(p - 1) || d.piece.is_some_and(|x| x + 1 == p)) {
+                    d.end = piece.content.1;
+                    d.piece = Some(p);
+                    continue;
+                }
+            }
+            let si = doc.sentence_of(i);
+            let s = &doc.sentences[si];
+            let first = (s.tokens.start..i).all(|j| matches!(doc.tokens[j].base, c::CONJ | c::AND | c::DASH | c::LPAREN));
+            let alone = (i + 1..s.tokens.end).all(|j| matches!(doc.tokens[j].base, c::STOP | c::RPAREN));
+            if !(first && alone) {
+                continue;
+            }
+            drafts.push(Draft {
+                kind: QuoteKind::Direct,
+                start: piece.content.0,
+                end: piece.content.1,
+                tok: i,
+                speaker: None,
+                who: None,
+                inherit: true,
+                cue: None,
+                rule: RULE_FOLLOW_UP.into(),
+                confidence: 0.6,
+                piece: Some(p),
+            });
+        }
+        drafts.sort_by_key(|d| (d.start, d.end));
+        drafts
+    }
+
+    fn resolve(&self, doc: &Doc<'_>, mut drafts: Vec<Draft>) -> Analysis {
+        let lex = &self.inner.lexicon;
+        // Inherited speakers: participle clauses take the latest speaker in
+        // their sentence, or the sentence's subject; follow-ups take the
+        // previous record's speaker in this or the previous paragraph.
+        for i in 0..drafts.len() {
+            if !drafts[i].inherit {
+                continue;
+            }
+            let tok = drafts[i].tok;
+            let si = doc.sentence_of(tok);
+            let para = doc.sentences[si].para;
+            let follow = drafts[i].cue.is_none();
+            let prev = (0..i).rev().find(|&j| {
+                let pj = doc.sentences[doc.sentence_of(drafts[j].tok)].para;
+                if follow {
+                    pj + 1 >= para
+                } else {
+                    doc.sentence_of(drafts[j].tok) == si
+                }
+            });
+            if let Some(j) = prev {
+                drafts[i].speaker = drafts[j].speaker;
+                drafts[i].who = drafts[j].who;
+                if follow && drafts[j].speaker.is_none() {
+                    drafts[i].rule = RULE_ORPHAN.into();
+                    drafts[i].confidence = 0.3;
+                }
+                continue;
+            }
+            if !follow {
+                // The subject of the sentence.
+                let s = &doc.sentences[si];
+                let hay = &doc.classes[s.tokens.start..tok];
+                if let Some(m) = self.inner.np.find(hay) {
+                    if m.start() == 0 {
+                        drafts[i].speaker = Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
+                    }
+                }
+            } else {
+                drafts[i].rule = RULE_ORPHAN.into();
+                drafts[i].confidence = 0.3;
+            }
+        }
+        // Coreference over every name mention and speaker mention, in text order.
+        enum Ev {
+            Name(Mention),
+            Speaker(usize, Mention),
+        }
+        let mut events: Vec<(usize, Ev)> = Vec::new();
+        let mut speaker_toks = vec![false; doc.tokens.len()];
+        for (i, d) in drafts.iter().enumerate() {
+            if let Some((a, b)) = d.speaker {
+                let mut m = speaker::analyze(doc, lex, a, b);
+                if let Some(w) = d.who {
+                    m.span = (doc.tokens[w].start, doc.tokens[w].end);
+                }
+                speaker_toks[a..b].iter_mut().for_each(|x| *x = true);
+                events.push((doc.tokens[a].start, Ev::Speaker(i, m)));
+            }
+        }
+        for s in &doc.sentences {
+            let hay = &doc.classes[s.tokens.clone()];
+            for m in self.inner.np.find_iter(hay) {
+                let (a, b) = (s.tokens.start + m.start(), s.tokens.start + m.end());
+                if speaker_toks[a..b].iter().any(|&x| x) || !(a..b).any(|i| doc.tokens[i].base == c::NAME) {
+                    continue;
+                }
+                let men = speaker::analyze(doc, lex, a, b);
+                if men.proper || men.role.is_some() {
+                    events.push((doc.tokens[a].start, Ev::Name(men)));
+                }
+            }
+        }
+        events.sort_by_key(|(p, _)| *p);
+        let mut reg = Registry::default();
+        let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
+        let mut mention_of: Vec<Option<Mention>> = vec![None; drafts.len()];
+        for (pos, ev) in events {
+            match ev {
+                Ev::Name(m) => {
+                    reg.observe(&m, pos);
+                }
+                Ev::Speaker(i, m) => {
+                    entity_of[i] = reg.observe(&m, pos);
+                    mention_of[i] = Some(m);
+                }
+            }
+        }
+        // Speakers: entities with quotes, in order of first mention.
+        let mut order: Vec<usize> = entity_of.iter().flatten().copied().collect();
+        order.sort_by_key(|&e| reg.entities[e].mentions.iter().map(|m| m.0).min().unwrap_or(0));
+        order.dedup();
+        let mut speakers: Vec<Speaker> = order
+            .iter()
+            .map(|&e| {
+                let en = &reg.entities[e];
+                let mut mentions: Vec<crate::Span> = en.mentions.iter().map(|&(a, b)| crate::Span::new(a, b)).collect();
+                mentions.sort();
+                mentions.dedup();
+                Speaker { name: clean_name(&en.name), role: en.role.clone(), kind: en.kind, mentions, quotes: 0 }
+            })
+            .collect();
+        let mut quotes = Vec::with_capacity(drafts.len());
+        for (i, d) in drafts.iter().enumerate() {
+            let speaker = mention_of[i].as_ref().map(|m| {
+                let (name, role, kind, index) = match entity_of[i] {
+                    Some(e) => {
+                        let en = &reg.entities[e];
+                        let idx = order.iter().position(|&x| x == e).unwrap_or(0);
+                        speakers[idx].quotes += 1;
+                        (clean_name(&en.name), en.role.clone(), en.kind, idx)
+                    }
+                    None => (m.name.clone(), m.role.clone(), SpeakerKind::Unknown, usize::MAX),
+                };
+                SpeakerRef {
+                    name,
+                    mention: doc.text[m.span.0..m.span.1].to_string(),
+                    start: m.span.0,
+                    end: m.span.1,
+                    role,
+                    kind,
+                    index,
+                }
+            });
+            let cue = d.cue.map(|(a, b)| {
+                let (s, e) = doc.span(a, b);
+                let entry = (a..b).rev().find_map(|t| doc.tokens[t].cue).map(|x| &lex.entries[x as usize]);
+                Cue {
+                    text: doc.text[s..e].to_string(),
+                    lemma: entry.map_or_else(String::new, |e| e.lemma.clone()),
+                    start: s,
+                    end: e,
+                    class: entry.map_or(CueClass::Speech, |e| e.class),
+                }
+            });
+            quotes.push(Quote {
+                kind: d.kind,
+                start: d.start,
+                end: d.end,
+                text: doc.text[d.start..d.end].to_string(),
+                speaker,
+                cue,
+                rule: d.rule.clone(),
+                confidence: d.confidence,
+            });
+        }
+        Analysis { quotes, speakers }
+    }
+}
+
+fn clean_name(name: &str) -> String {
+    let t = name.trim();
+    for art in ["the ", "The ", "a ", "A ", "an ", "An "] {
+        if let Some(rest) = t.strip_prefix(art) {
+            return rest.to_string();
+        }
+    }
+    t.to_string()
+}

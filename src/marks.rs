@@ -1,0 +1,340 @@
+//! Stage 2: quotation marks. Finds the outermost quoted stretches of a text.
+//!
+//! Marks are paired by family (double: `" “ ” „ « » ‟`; single:
+//! `' ‘ ’ ‚ ‹ ›`), and each mark is judged by what stands on either side of
+//! it, so apostrophes (`Jones'`, `haven‘t`, `’90s`) neither open nor close.
+//! A quote still open at a line break continues when the next paragraph
+//! reopens with a mark of the same family (the news convention for long
+//! quotes); otherwise it ends at the break. Only outermost quotes are kept.
+
+/// One paragraph's piece of an outermost quotation, in byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct QuotePiece {
+    /// Offset of the opening mark.
+    pub open: usize,
+    /// Offset one past the closing mark, or the end of the content when the
+    /// piece is not closed in its paragraph.
+    pub close: usize,
+    /// The content between the marks, white space trimmed.
+    pub content: (usize, usize),
+    /// This piece continues the quote of the previous piece (a reopened
+    /// paragraph).
+    pub continues: bool,
+    /// The piece ends with a closing mark.
+    pub closed: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Family {
+    Double,
+    Single,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Open,
+    Close,
+    None,
+}
+
+#[derive(Clone, Copy)]
+struct OpenMark {
+    family: Family,
+    at: usize,
+    len: usize,
+    /// `„` and `‚` close with `“`/`‘` (German style).
+    low: bool,
+}
+
+fn family(c: char) -> Option<Family> {
+    match c {
+        '"' | '“' | '”' | '„' | '«' | '»' | '‟' => Some(Family::Double),
+        '\'' | '‘' | '’' | '‚' | '‹' | '›' => Some(Family::Single),
+        _ => None,
+    }
+}
+
+fn opening_context(p: Option<char>) -> bool {
+    match p {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"' | '‘' | '„' | '«'
+                )
+        }
+    }
+}
+
+fn closing_context(n: Option<char>) -> bool {
+    match n {
+        None => true,
+        Some(c) => c.is_whitespace() || (!c.is_alphanumeric() && family(c).is_none()) || family(c).is_some(),
+    }
+}
+
+/// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
+/// letter of the word after `n` when `n` is a space).
+fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[OpenMark]) -> Role {
+    let p_word = p.is_some_and(|c| c.is_alphanumeric());
+    let n_word = n.is_some_and(|c| c.is_alphanumeric());
+    let n_space = n.map_or(true, char::is_whitespace);
+    let p_space = p.map_or(true, char::is_whitespace);
+    match c {
+        '„' | '‚' | '«' | '‹' => {
+            if n_space {
+                Role::None
+            } else {
+                Role::Open
+            }
+        }
+        '»' | '›' => Role::Close,
+        '“' | '‘' => {
+            let low_open = stack.last().is_some_and(|m| m.low);
+            if low_open && !p_space {
+                return Role::Close;
+            }
+            if p_word && n_word {
+                return Role::None; // an apostrophe typed as a left mark: haven‘t
+            }
+            if n_space {
+                if p_space {
+                    Role::None
+                } else {
+                    Role::Close
+                }
+            } else if opening_context(p) || !p_word {
+                Role::Open
+            } else {
+                Role::None
+            }
+        }
+        '”' | '’' | '\'' | '"' => {
+            let single = c != '”' && c != '"';
+            if single && p_word && n_word {
+                return Role::None; // don't, it's
+            }
+            if single && p_space && n.is_some_and(|c| c.is_ascii_digit()) {
+                return Role::None; // ’90s
+            }
+            if single
+                && p == Some('s')
+                && n == Some(' ')
+                && nn.is_some_and(|c| c.is_lowercase())
+            {
+                return Role::None; // drivers' union, United States’ war
+            }
+            let can_open = opening_context(p) && !n_space && (c == '"' || c == '\'' || stack.is_empty());
+            let can_close = !p_space && closing_context(n);
+            match (can_open, can_close) {
+                (true, false) => Role::Open,
+                (false, true) => Role::Close,
+                (true, true) => {
+                    // e.g. `("` or `:"` followed by a word: prefer opening.
+                    if n_word {
+                        Role::Open
+                    } else {
+                        Role::Close
+                    }
+                }
+                (false, false) => Role::None,
+            }
+        }
+        _ => Role::None,
+    }
+}
+
+fn has_word(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+fn trimmed(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        (start, start)
+    } else {
+        (start + lead, end - trail)
+    }
+}
+
+/// Finds the outermost quotations in `text`, one piece per paragraph.
+///
+/// Linear in the length of the text: each mark is pushed and popped at most
+/// once.
+pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
+    let mut out: Vec<QuotePiece> = Vec::new();
+    let mut stack: Vec<OpenMark> = Vec::new();
+    // The piece being built continues an earlier one.
+    let mut continuing = false;
+    let bytes = text.as_bytes();
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, c)| c);
+        if c == '\n' {
+            if let Some(outer) = stack.first().copied() {
+                // Paragraph break inside an open quote.
+                let content = trimmed(text, outer.at + outer.len, i);
+                // Does the next paragraph reopen with a mark of the same family?
+                let rest = &text[i..];
+                let skip = rest.len() - rest.trim_start().len();
+                let reopen = rest[skip..].chars().next().filter(|&m| {
+                    family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›')
+                });
+                if has_word(&text[content.0..content.1]) {
+                    out.push(QuotePiece {
+                        open: outer.at,
+                        close: content.1,
+                        content,
+                        continues: continuing,
+                        closed: false,
+                    });
+                    continuing = reopen.is_some();
+                } else {
+                    continuing = false;
+                }
+                stack.clear();
+                if let Some(m) = reopen {
+                    let at = i + skip;
+                    stack.push(OpenMark { family: outer.family, at, len: m.len_utf8(), low: false });
+                    // Jump past the reopening mark.
+                    while let Some(&(j, _)) = iter.peek() {
+                        if j > at {
+                            break;
+                        }
+                        iter.next();
+                    }
+                    prev = Some(m);
+                    continue;
+                }
+            }
+            prev = Some(c);
+            continue;
+        }
+        let Some(fam) = family(c) else {
+            prev = Some(c);
+            continue;
+        };
+        let nn = if next == Some(' ') {
+            text.get(i + c.len_utf8() + 1..).and_then(|s| s.chars().next())
+        } else {
+            None
+        };
+        match role(c, prev, next, nn, &stack) {
+            Role::Open => {
+                if let Some(pos) = stack.iter().rposition(|m| m.family == fam) {
+                    if fam == Family::Double || pos == 0 {
+                        // A new opening mark of the same family while one is open:
+                        // the earlier quote was never closed; it ends here.
+                        let outer = stack[0];
+                        if pos == 0 {
+                            let content = trimmed(text, outer.at + outer.len, i);
+                            if has_word(&text[content.0..content.1]) {
+                                out.push(QuotePiece {
+                                    open: outer.at,
+                                    close: content.1,
+                                    content,
+                                    continues: continuing,
+                                    closed: false,
+                                });
+                            }
+                            continuing = false;
+                            stack.clear();
+                        } else {
+                            stack.truncate(pos);
+                        }
+                    }
+                }
+                stack.push(OpenMark { family: fam, at: i, len: c.len_utf8(), low: matches!(c, '„' | '‚') });
+            }
+            Role::Close => {
+                if let Some(pos) = stack.iter().rposition(|m| m.family == fam) {
+                    if pos == 0 {
+                        let outer = stack[0];
+                        let content = trimmed(text, outer.at + outer.len, i);
+                        if has_word(&text[content.0..content.1]) {
+                            out.push(QuotePiece {
+                                open: outer.at,
+                                close: i + c.len_utf8(),
+                                content,
+                                continues: continuing,
+                                closed: true,
+                            });
+                        }
+                        continuing = false;
+                        stack.clear();
+                    } else {
+                        stack.truncate(pos);
+                    }
+                }
+            }
+            Role::None => {}
+        }
+        prev = Some(c);
+    }
+    if let Some(outer) = stack.first().copied() {
+        let content = trimmed(text, outer.at + outer.len, bytes.len());
+        if has_word(&text[content.0..content.1]) {
+            out.push(QuotePiece { open: outer.at, close: content.1, content, continues: continuing, closed: false });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(text: &str) -> Vec<&str> {
+        find_quotes(text).iter().map(|q| &text[q.content.0..q.content.1]).collect()
+    }
+
+    #[test]
+    fn mark_styles() {
+        let table: &[(&str, &[&str])] = &[
+            ("He said \"Go home\" twice.", &["Go home"]),
+            ("He said “Go home” twice.", &["Go home"]),
+            ("He said 'Go home' twice.", &["Go home"]),
+            ("Il a dit « Rentrez » hier.", &["Rentrez"]),
+            ("Er sagte: „Geht heim.“ Dann ging er.", &["Geht heim."]),
+            ("She wrote ‘Not today’ on the card.", &["Not today"]),
+        ];
+        for (text, want) in table {
+            assert_eq!(&contents(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_never_pair() {
+        let table: &[(&str, &[&str])] = &[
+            ("'The Hendersons' dog bit me,' said Lou.", &["The Hendersons' dog bit me,"]),
+            ("In the ’90s the United States’ mills closed. “Yes,” he said.", &["Yes,"]),
+            ("“We haven‘t paid,” said Ana.", &["We haven‘t paid,"]),
+            ("Bo's and Jo's 'best' pies.", &["best"]),
+        ];
+        for (text, want) in table {
+            assert_eq!(&contents(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn paragraph_rules() {
+        let text = "“One.\n\n“Two.\n\n“Three.”\n\nNarration.";
+        let q = find_quotes(text);
+        assert_eq!(q.len(), 3);
+        assert!(!q[0].continues && q[1].continues && q[2].continues);
+        assert!(q[2].closed && !q[0].closed);
+        let text = "“Never closed\n\nThe next paragraph is narration with “a quote”.";
+        assert_eq!(contents(text), vec!["Never closed", "a quote"]);
+    }
+
+    #[test]
+    fn nested_and_stray() {
+        assert_eq!(contents("“He told me, ‘Stop,’ and left,” Kai said."), vec!["He told me, ‘Stop,’ and left,"]);
+        assert_eq!(contents("old headline\"\n\"New quote,\" said Ed."), vec!["New quote,"]);
+        assert!(contents("The field was \"\"= for every row.").is_empty());
+    }
+}

@@ -1,0 +1,394 @@
+//! Stage 3b: attribution rules. A rule is a pattern over the token classes of
+//! one sentence (see `src/rules/english.toml` and the crate docs, "Rule
+//! patterns"), compiled once into a regular expression over class bytes.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::bytes::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::cues::{key, CueDef, Lexicon};
+use crate::error::Error;
+use crate::segment::class as c;
+use crate::segment::Classifier;
+
+/// What a rule yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Yields {
+    Direct,
+    Indirect,
+}
+
+/// One example of a rule, run by the test suite.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Example {
+    pub text: String,
+    pub content: String,
+    #[serde(default)]
+    pub speaker: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub cue: Option<String>,
+}
+
+/// A rule as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub id: String,
+    #[serde(default = "default_priority")]
+    pub priority: i32,
+    pub yields: Yields,
+    #[serde(default = "default_confidence")]
+    pub confidence: f32,
+    pub pattern: String,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+fn default_priority() -> i32 {
+    50
+}
+fn default_confidence() -> f32 {
+    0.7
+}
+
+/// A rule file: rules and cue entries.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+    #[serde(default)]
+    pub cue: Vec<CueDef>,
+}
+
+impl RuleFile {
+    pub fn parse(src: &str, file: &str) -> Result<RuleFile, Error> {
+        toml::from_str(src).map_err(|e| Error::rule_file(file, None, e.to_string().trim_end().to_string()))
+    }
+}
+
+/// The placeholders a pattern can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hole {
+    Quote,
+    Content,
+    Speaker,
+    Cue,
+    CueParticiple,
+    CueAddressee,
+    CueAccording,
+    Addressee,
+    Who,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub def: RuleDef,
+    pub regex: Regex,
+    /// Capture-group names of the quote holes, in order.
+    pub quotes: usize,
+    pub has_content: bool,
+    pub file: String,
+}
+
+/// All compiled rules with the literal-word table they share.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub set: RegexSet,
+    pub literals: HashMap<String, u8>,
+    /// The speaker noun-phrase regex, for mention detection.
+    pub np: String,
+}
+
+const MAX_LITERALS: usize = 64;
+
+fn byte_class(bytes: &[u8]) -> String {
+    let mut s = String::from("[");
+    for b in bytes {
+        s.push_str(&format!("\\x{b:02X}"));
+    }
+    s.push(']');
+    s
+}
+
+fn not_class(bytes: &[u8]) -> String {
+    let mut s = String::from("[^");
+    for b in bytes {
+        s.push_str(&format!("\\x{b:02X}"));
+    }
+    s.push(']');
+    s
+}
+
+/// Builds regex fragments for token classes, including the literal bytes whose
+/// words belong to each class.
+struct Classes {
+    /// base class -> literal bytes whose word has that base class.
+    extra: HashMap<u8, Vec<u8>>,
+}
+
+impl Classes {
+    fn set(&self, base: &[u8]) -> String {
+        let mut v: Vec<u8> = base.to_vec();
+        for b in base {
+            if let Some(x) = self.extra.get(b) {
+                v.extend_from_slice(x);
+            }
+        }
+        byte_class(&v)
+    }
+
+    fn np(&self) -> String {
+        let d = self.set(&[c::DET]);
+        let n = self.set(&[c::NAME]);
+        let h = self.set(&[c::SOURCE]);
+        let w = self.set(&[c::WORD]);
+        let pre = self.set(&[c::NAME, c::NUM, c::POSS]);
+        let o = self.set(&[c::PREP]);
+        let and = self.set(&[c::AND]);
+        let comma = byte_class(&[c::COMMA]);
+        let lp = byte_class(&[c::LPAREN]);
+        let rp = byte_class(&[c::RPAREN]);
+        let p = self.set(&[c::PRONOUN]);
+        let s_ = self.set(&[c::POSS]);
+        let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
+        let core = format!("{possessor}?{d}?{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
+        let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{n}+{rp})?");
+        let name = format!("{n}+");
+        let role = format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}");
+        let coord = format!("{simple}(?:{comma}{simple}){{0,4}}{comma}?{and}{simple}");
+        let appos = format!("(?:{name}{comma}{role}|{role}{comma}{name}){comma}?");
+        format!("(?:{appos}|{coord}|{simple}|{p})")
+    }
+}
+
+fn literal_word(tok: &str) -> bool {
+    tok.chars().all(|ch| ch.is_alphanumeric() || ch == '\'' || ch == '-' || ch == '.')
+        && tok.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+fn collect_literals(defs: &[(RuleDef, String)]) -> Result<Vec<String>, Error> {
+    let mut lits: Vec<String> = Vec::new();
+    for (def, file) in defs {
+        for raw in def.pattern.split_whitespace() {
+            let tok = raw.strip_suffix('?').unwrap_or(raw);
+            if literal_word(tok) {
+                let k = key(tok);
+                if !lits.contains(&k) {
+                    lits.push(k);
+                }
+                if lits.len() > MAX_LITERALS {
+                    return Err(Error::rule_file(
+                        file,
+                        Some(&def.id),
+                        format!("too many distinct literal words across all rules (at most {MAX_LITERALS})"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(lits)
+}
+
+impl RuleSet {
+    /// Compiles rule definitions. `defs` pairs each rule with its file name.
+    pub fn compile(defs: Vec<(RuleDef, String)>, lexicon: &Lexicon, cue_classes: &HashSet<crate::CueClass>) -> Result<RuleSet, Error> {
+        let mut seen = HashSet::new();
+        for (def, file) in &defs {
+            if !seen.insert(def.id.clone()) {
+                return Err(Error::rule_file(file, Some(&def.id), "duplicate rule id".into()));
+            }
+            if def.id.trim().is_empty() {
+                return Err(Error::rule_file(file, None, "a rule has an empty id".into()));
+            }
+            if !(0.0..=1.0).contains(&def.confidence) {
+                return Err(Error::rule_file(file, Some(&def.id), format!("confidence {} is outside [0, 1]", def.confidence)));
+            }
+        }
+        let lits = collect_literals(&defs)?;
+        let literals: HashMap<String, u8> = lits.iter().enumerate().map(|(i, w)| (w.clone(), i as u8)).collect();
+        // Which base classes each literal byte belongs to.
+        let empty = HashMap::new();
+        let cl = Classifier { lexicon, classes: cue_classes, literals: &empty };
+        let mut extra: HashMap<u8, Vec<u8>> = HashMap::new();
+        for (i, w) in lits.iter().enumerate() {
+            let first = w.chars().next().unwrap_or('a');
+            for cap in [false, true] {
+                let (base, _) = cl.base_class(w, cap, first);
+                extra.entry(base).or_default().push(c::LITERAL + 2 * i as u8 + cap as u8);
+            }
+        }
+        let classes = Classes { extra };
+        let np = classes.np();
+        let mut rules = Vec::with_capacity(defs.len());
+        for (def, file) in defs {
+            let (src, quotes, has_content) = compile_pattern(&def, &file, &classes, &literals, &np)?;
+            let regex = regex::bytes::RegexBuilder::new(&src)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .build()
+                .map_err(|e| Error::rule_file(&file, Some(&def.id), format!("pattern does not compile: {e}")))?;
+            rules.push(Rule { def, regex, quotes, has_content, file });
+        }
+        let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))
+            .map_err(|e| Error::rule_file("<rules>", None, format!("rule set does not compile: {e}")))?;
+        Ok(RuleSet { rules, set, literals, np })
+    }
+}
+
+fn compile_pattern(
+    def: &RuleDef,
+    file: &str,
+    classes: &Classes,
+    literals: &HashMap<String, u8>,
+    np: &str,
+) -> Result<(String, usize, bool), Error> {
+    let err = |pos: usize, msg: String| Error::rule_file(file, Some(&def.id), format!("pattern {:?}, element {}: {msg}", def.pattern, pos + 1));
+    let elems: Vec<&str> = def.pattern.split_whitespace().collect();
+    if elems.is_empty() {
+        return Err(err(0, "the pattern is empty".into()));
+    }
+    let mut out = String::from("(?s-u)");
+    let mut quotes = 0usize;
+    let mut content = false;
+    let mut speaker = false;
+    let mut cue = false;
+    let stop_like = [c::STOP, c::SEMI];
+    for (pos, raw) in elems.iter().enumerate() {
+        let (tok, optional) = match raw.strip_suffix('?') {
+            Some(t) if !t.is_empty() => (t, true),
+            _ => (*raw, false),
+        };
+        let last = pos + 1 == elems.len();
+        let frag: String = if let Some(inner) = tok.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            let hole = match inner {
+                "quote" => Hole::Quote,
+                "content" => Hole::Content,
+                "speaker" => Hole::Speaker,
+                "cue" => Hole::Cue,
+                "cue:participle" => Hole::CueParticiple,
+                "cue:addressee" => Hole::CueAddressee,
+                "cue:according" => Hole::CueAccording,
+                "addressee" => Hole::Addressee,
+                "who" => Hole::Who,
+                other => {
+                    return Err(err(pos, format!(
+                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who)"
+                    )))
+                }
+            };
+            let aux = classes.set(&[c::AUX]);
+            match hole {
+                Hole::Quote => {
+                    let g = format!("(?P<q{quotes}>{})", classes.set(&[c::QUOTE]));
+                    quotes += 1;
+                    g
+                }
+                Hole::Content => {
+                    if content {
+                        return Err(err(pos, "a pattern holds at most one {content}".into()));
+                    }
+                    content = true;
+                    let body = not_class(&stop_like);
+                    if last {
+                        // A reported clause runs to the end of the sentence, or
+                        // to a comma that opens a participle cue.
+                        // A participle cue after a comma or a quotation opens a
+                        // clause of its own ("..., noting that"); after a word
+                        // it belongs to the content ("is acknowledging").
+                        let x = not_class(&[c::STOP, c::SEMI, c::COMMA, c::CUE_ING, c::CUE_TELLING]);
+                        let w = not_class(&[c::STOP, c::SEMI, c::COMMA, c::CUE_ING, c::CUE_TELLING, c::QUOTE]);
+                        let g = byte_class(&[c::CUE_ING, c::CUE_TELLING]);
+                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x})*)")
+                    } else {
+                        format!("(?P<content>{body}+?)")
+                    }
+                }
+                Hole::Speaker => {
+                    if speaker {
+                        return Err(err(pos, "a pattern holds at most one {speaker}".into()));
+                    }
+                    speaker = true;
+                    format!("(?P<speaker>{np})")
+                }
+                Hole::Cue | Hole::CueParticiple | Hole::CueAddressee | Hole::CueAccording => {
+                    if cue {
+                        return Err(err(pos, "a pattern holds at most one cue".into()));
+                    }
+                    cue = true;
+                    match hole {
+                        Hole::Cue => format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE, c::CUE_TELL])),
+                        Hole::CueAddressee => format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE_TELL])),
+                        Hole::CueParticiple => format!("(?P<cue>{})", classes.set(&[c::CUE_ING, c::CUE_TELLING])),
+                        _ => format!("(?P<cue>{})", classes.set(&[c::ACCORDING])),
+                    }
+                }
+                Hole::Addressee => format!("(?P<addressee>{np})"),
+                Hole::Who => format!("(?P<who>{})", classes.set(&[c::WHO])),
+            }
+        } else if tok == "..." {
+            let skip = not_class(&[c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING, c::STOP, c::SEMI]);
+            format!("{skip}{{0,8}}?")
+        } else if tok == "^" {
+            if pos != 0 {
+                return Err(err(pos, "^ must come first".into()));
+            }
+            "^".into()
+        } else if tok == "$" {
+            if !last {
+                return Err(err(pos, "$ must come last".into()));
+            }
+            format!("{}?$", byte_class(&[c::STOP]))
+        } else if let Some(set) = tok.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            let mut bytes = Vec::new();
+            for ch in set.chars() {
+                bytes.push(punct_class(ch).ok_or_else(|| err(pos, format!("{ch:?} is not a punctuation mark a pattern knows")))?);
+            }
+            if bytes.is_empty() {
+                return Err(err(pos, "empty [ ]".into()));
+            }
+            byte_class(&bytes)
+        } else if tok.chars().count() == 1 && punct_class(tok.chars().next().unwrap_or(' ')).is_some() {
+            byte_class(&[punct_class(tok.chars().next().unwrap_or(' ')).unwrap_or(c::OTHER)])
+        } else if literal_word(tok) {
+            let i = literals[&key(tok)];
+            byte_class(&[c::LITERAL + 2 * i, c::LITERAL + 2 * i + 1])
+        } else {
+            return Err(err(pos, format!("{tok:?} is not a placeholder, a word, or a punctuation mark")));
+        };
+        if optional {
+            out.push_str(&format!("(?:{frag})?"));
+        } else {
+            out.push_str(&frag);
+        }
+    }
+    let yields_quote = quotes > 0 && !content;
+    match def.yields {
+        Yields::Direct if !yields_quote => {
+            return Err(err(0, "yields direct, so the pattern needs a {quote} and no {content}".into()))
+        }
+        Yields::Indirect if !content => return Err(err(0, "yields indirect, so the pattern needs a {content}".into())),
+        _ => {}
+    }
+    Ok((out, quotes, content))
+}
+
+fn punct_class(ch: char) -> Option<u8> {
+    Some(match ch {
+        ',' => c::COMMA,
+        ':' => c::COLON,
+        ';' => c::SEMI,
+        '(' => c::LPAREN,
+        ')' => c::RPAREN,
+        '-' | '—' | '–' => c::DASH,
+        '.' => c::STOP,
+        _ => return None,
+    })
+}

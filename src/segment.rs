@@ -1,0 +1,395 @@
+//! Stage 1: text to tokens, sentences and paragraphs.
+//!
+//! Each quotation found by [`crate::marks`] becomes one token, so sentence
+//! breaks inside a quotation never split the sentence that holds it. Every
+//! token gets a one-byte class (see [`class`]) from the lexicon; the rules of
+//! [`crate::rules`] are regular expressions over these class bytes.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::cues::{key, Form, Lexicon};
+use crate::marks::QuotePiece;
+use crate::record::CueClass;
+
+/// Token classes: one ASCII byte each. Bytes from 0x80 up stand for literal
+/// words of the rules (two per literal: lowercase and capitalised).
+pub(crate) mod class {
+    pub const QUOTE: u8 = b'Q';
+    pub const CUE: u8 = b'V';
+    pub const CUE_TELL: u8 = b'T';
+    pub const CUE_ING: u8 = b'G';
+    pub const CUE_TELLING: u8 = b'U';
+    pub const ACCORDING: u8 = b'A';
+    pub const NAME: u8 = b'N';
+    pub const PRONOUN: u8 = b'P';
+    pub const DET: u8 = b'D';
+    pub const SOURCE: u8 = b'H';
+    pub const WORD: u8 = b'n';
+    pub const NUM: u8 = b'9';
+    pub const THAT: u8 = b't';
+    pub const PREP: u8 = b'o';
+    pub const AND: u8 = b'&';
+    pub const WHO: u8 = b'w';
+    pub const AUX: u8 = b'x';
+    pub const CONJ: u8 = b'c';
+    pub const POSS: u8 = b's';
+    pub const COMMA: u8 = b',';
+    pub const COLON: u8 = b':';
+    pub const SEMI: u8 = b';';
+    pub const LPAREN: u8 = b'(';
+    pub const RPAREN: u8 = b')';
+    pub const DASH: u8 = b'-';
+    pub const STOP: u8 = b'.';
+    pub const OTHER: u8 = b'y';
+    /// First byte of the literal-word range.
+    pub const LITERAL: u8 = 0x80;
+}
+
+/// One token: a word, a punctuation mark, or a whole quotation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Index into the lexicon's cue entries, for cue tokens.
+    pub cue: Option<u32>,
+    /// Index into the quote pieces, for quotation tokens.
+    pub quote: Option<u32>,
+    /// The word starts with an uppercase letter.
+    pub capital: bool,
+    /// The class as the lexicon alone gives it (ignoring rule literals).
+    pub base: u8,
+}
+
+/// A sentence: a range of tokens in one paragraph.
+#[derive(Debug, Clone)]
+pub(crate) struct Sentence {
+    pub tokens: std::ops::Range<usize>,
+    pub para: usize,
+}
+
+/// A tokenised document.
+#[derive(Debug)]
+pub(crate) struct Doc<'t> {
+    pub text: &'t str,
+    pub tokens: Vec<Token>,
+    /// The class byte of each token, parallel to `tokens`.
+    pub classes: Vec<u8>,
+    pub sentences: Vec<Sentence>,
+    pub quotes: Vec<QuotePiece>,
+}
+
+impl<'t> Doc<'t> {
+    pub fn tok_text(&self, i: usize) -> &'t str {
+        let t = &self.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    /// Byte span of tokens `a..b` (b exclusive, non-empty).
+    pub fn span(&self, a: usize, b: usize) -> (usize, usize) {
+        (self.tokens[a].start, self.tokens[b - 1].end)
+    }
+
+    pub fn sentence_of(&self, tok: usize) -> usize {
+        self.sentences.partition_point(|s| s.tokens.end <= tok)
+    }
+}
+
+/// What the tokeniser needs to classify words.
+pub(crate) struct Classifier<'a> {
+    pub lexicon: &'a Lexicon,
+    pub classes: &'a HashSet<CueClass>,
+    /// Rule literals (lowercase) to their index.
+    pub literals: &'a HashMap<String, u8>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl Classifier<'_> {
+    /// The class a word gets from the lexicon, ignoring rule literals.
+    pub fn base_class(&self, k: &str, capital: bool, first: char) -> (u8, Option<u32>) {
+        if let Some(&(idx, form)) = self.lexicon.cues.get(k) {
+            let e = &self.lexicon.entries[idx as usize];
+            if self.classes.contains(&e.class) && !(capital && form != Form::Finite) {
+                return (cue_class(form, e.addressee), Some(idx));
+            }
+        }
+        if let Some(&c) = self.lexicon.words.get(k) {
+            return (c, None);
+        }
+        if self.lexicon.calendar.contains(k) {
+            return (class::WORD, None);
+        }
+        if first.is_numeric() {
+            return (class::NUM, None);
+        }
+        if capital {
+            (class::NAME, None)
+        } else {
+            (class::WORD, None)
+        }
+    }
+}
+
+fn cue_class(form: Form, addressee: bool) -> u8 {
+    match (form, addressee) {
+        (Form::Finite, false) => class::CUE,
+        (Form::Finite, true) => class::CUE_TELL,
+        (Form::Participle, false) => class::CUE_ING,
+        (Form::Participle, true) => class::CUE_TELLING,
+        (Form::According, _) => class::ACCORDING,
+    }
+}
+
+/// Matches the words of `rest` (lowercase keys) at the start of `s`, skipping
+/// white space between them; returns the bytes consumed.
+fn match_words(s: &str, rest: &[String]) -> Option<usize> {
+    let mut pos = 0;
+    for w in rest {
+        let tail = &s[pos..];
+        let trimmed = tail.trim_start_matches([' ', '\u{a0}', '\t']);
+        if trimmed.len() == tail.len() {
+            return None; // no space between the words
+        }
+        pos += tail.len() - trimmed.len();
+        let end = trimmed.find(|c: char| !is_word_char(c) && c != '\'' && c != '’').unwrap_or(trimmed.len());
+        if key(&trimmed[..end]) != *w {
+            return None;
+        }
+        pos += end;
+    }
+    Some(pos)
+}
+
+/// Tokenises `text` and splits it into sentences and paragraphs.
+pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifier<'_>) -> Doc<'t> {
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 4);
+    let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 4);
+    // Paragraph break before token i.
+    let mut breaks: Vec<usize> = Vec::new();
+    let mut qi = 0usize;
+    let mut i = 0usize;
+    let mut pending_break = false;
+    let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
+        tokens.push(t);
+        classes.push(c);
+    };
+    while i < bytes.len() {
+        if qi < quotes.len() && quotes[qi].open <= i {
+            let q = quotes[qi];
+            if pending_break {
+                breaks.push(tokens.len());
+                pending_break = false;
+            }
+            let t = Token { start: q.open, end: q.close.max(q.open + 1), cue: None, quote: Some(qi as u32), capital: false, base: class::QUOTE };
+            push(&mut tokens, &mut classes, t, class::QUOTE);
+            i = t.end.max(i + 1);
+            qi += 1;
+            // A piece not closed in its paragraph ends at a line break.
+            continue;
+        }
+        let b = bytes[i];
+        if b == b'\n' {
+            pending_break = true;
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        let clen = c.len_utf8();
+        if c.is_whitespace() {
+            i += clen;
+            continue;
+        }
+        if pending_break {
+            breaks.push(tokens.len());
+            pending_break = false;
+        }
+        if is_word_char(c) {
+            // A word: letters and digits, joined by internal ' ’ - . & when a
+            // letter or digit follows.
+            let mut end = i + clen;
+            let mut dots = false;
+            loop {
+                let Some(n) = text[end..].chars().next() else { break };
+                if is_word_char(n) {
+                    end += n.len_utf8();
+                    continue;
+                }
+                if matches!(n, '\'' | '’' | '-' | '.' | '&' | ',' | '‘') {
+                    let after = text[end + n.len_utf8()..].chars().next();
+                    if after.is_some_and(is_word_char) {
+                        if n == ',' && !(c.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit())) {
+                            break;
+                        }
+                        // Possessive 's stays a token of its own.
+                        if matches!(n, '\'' | '’') {
+                            let rest = &text[end + n.len_utf8()..];
+                            let mut rc = rest.chars();
+                            if matches!(rc.next(), Some('s') | Some('S')) && !rc.next().is_some_and(is_word_char) {
+                                break;
+                            }
+                        }
+                        if n == '.' {
+                            dots = true;
+                        }
+                        end += n.len_utf8();
+                        continue;
+                    }
+                }
+                break;
+            }
+            // Abbreviation or initial: keep its full stop.
+            if bytes.get(end) == Some(&b'.') {
+                let w = &text[i..end];
+                let k = key(&format!("{w}."));
+                let initial = w.chars().count() == 1 && c.is_uppercase();
+                if dots || initial || cl.lexicon.abbreviations.contains(&k) {
+                    end += 1;
+                }
+            }
+            let w = &text[i..end];
+            let k = key(w);
+            let capital = c.is_uppercase();
+            // Multi-word cue?
+            let mut cue_tok = None;
+            if let Some(list) = cl.lexicon.multi.get(&k) {
+                for (rest, idx, form) in list {
+                    let e = &cl.lexicon.entries[*idx as usize];
+                    if !cl.classes.contains(&e.class) {
+                        continue;
+                    }
+                    if let Some(n) = match_words(&text[end..], rest) {
+                        cue_tok = Some((end + n, cue_class(*form, e.addressee), *idx));
+                        break;
+                    }
+                }
+            }
+            if let Some((e, cls, idx)) = cue_tok {
+                let t = Token { start: i, end: e, cue: Some(idx), quote: None, capital, base: cls };
+                push(&mut tokens, &mut classes, t, cls);
+                i = e;
+                continue;
+            }
+            let (base, cue) = cl.base_class(&k, capital, c);
+            let cls = match cl.literals.get(&k) {
+                Some(&li) => class::LITERAL + 2 * li + capital as u8,
+                None => base,
+            };
+            push(&mut tokens, &mut classes, Token { start: i, end, cue, quote: None, capital, base }, cls);
+            i = end;
+            continue;
+        }
+        // Punctuation.
+        let mut end = i + clen;
+        let cls = match c {
+            '\'' | '’' => {
+                // Possessive 's, or a bare apostrophe.
+                let rest = &text[end..];
+                let mut rc = rest.chars();
+                if matches!(rc.next(), Some('s') | Some('S')) && !rc.next().is_some_and(is_word_char) {
+                    end += 1;
+                    class::POSS
+                } else {
+                    i = end;
+                    continue;
+                }
+            }
+            ',' => class::COMMA,
+            ':' => class::COLON,
+            ';' => class::SEMI,
+            '(' | '[' => class::LPAREN,
+            ')' | ']' => class::RPAREN,
+            '—' | '–' | '―' => class::DASH,
+            '-' => {
+                while bytes.get(end) == Some(&b'-') {
+                    end += 1;
+                }
+                class::DASH
+            }
+            '.' | '!' | '?' | '…' => {
+                while let Some(n) = text[end..].chars().next() {
+                    if matches!(n, '.' | '!' | '?' | '…') {
+                        end += n.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                class::STOP
+            }
+            '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '‚' | '‹' | '›' => {
+                // A stray mark that pairs with nothing.
+                i = end;
+                continue;
+            }
+            _ => class::OTHER,
+        };
+        push(&mut tokens, &mut classes, Token { start: i, end, cue: None, quote: None, capital: false, base: cls }, cls);
+        i = end;
+    }
+    let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
+    Doc { text, tokens, classes, sentences, quotes }
+}
+
+fn ends_sentence_mark(s: &str) -> bool {
+    s.trim_end_matches(['"', '”', '’', '\'', '“', ')']).ends_with(['.', '!', '?', '…'])
+}
+
+fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize], quotes: &[QuotePiece]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut para = 0usize;
+    let mut bi = 0usize;
+    let n = tokens.len();
+    let mut i = 0usize;
+    while i < n {
+        // A paragraph break before token i ends the open sentence.
+        if bi < breaks.len() && breaks[bi] == i {
+            if start < i {
+                out.push(Sentence { tokens: start..i, para });
+            }
+            start = i;
+            para += 1;
+            bi += 1;
+        }
+        let next_starts = |j: usize| -> bool {
+            j >= n
+                || (bi < breaks.len() && breaks[bi] == j)
+                || tokens[j].capital
+                || classes[j] == class::QUOTE
+                || tokens[j].base == class::NUM
+        };
+        let end_here = match tokens[i].base {
+            class::STOP => true,
+            class::QUOTE => {
+                let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];
+                q.closed && ends_sentence_mark(&text[q.content.0..q.close]) && next_starts(i + 1)
+            }
+            class::NAME | class::SOURCE | class::WORD => {
+                // "in the U.S. He said": an abbreviation's stop before a
+                // capitalised function word ends the sentence.
+                let w = &text[tokens[i].start..tokens[i].end];
+                w.ends_with('.')
+                    && w.len() > 2
+                    && i + 1 < n
+                    && tokens[i + 1].capital
+                    && matches!(tokens[i + 1].base, class::PRONOUN | class::DET | class::CONJ)
+            }
+            _ => false,
+        };
+        if end_here {
+            out.push(Sentence { tokens: start..i + 1, para });
+            start = i + 1;
+        }
+        i += 1;
+    }
+    if start < n {
+        out.push(Sentence { tokens: start..n, para });
+    }
+    out
+}

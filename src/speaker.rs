@@ -1,0 +1,191 @@
+//! Stage 4a: speakers and roles. Splits a speaker's noun phrase into a name
+//! and a role ("U.S. National Security Advisor" + "Jake Sullivan"; "Marta
+//! Quiroga" + "paramedic" from an appositive), and tells people from
+//! organisations.
+
+use crate::cues::{key, Lexicon};
+use crate::record::SpeakerKind;
+use crate::segment::{class as c, Doc};
+
+/// What a speaker mention says about its speaker.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    /// The mention as the record reports it (start, end).
+    pub span: (usize, usize),
+    /// Name as written here, without title, honorific or leading article.
+    pub name: String,
+    pub role: Option<String>,
+    pub kind: SpeakerKind,
+    /// A pronoun (lowercase) when the mention is one.
+    pub pronoun: Option<String>,
+    /// The name is a proper name (capitalised words), not a description.
+    pub proper: bool,
+    /// The last word of the name, lowercase: a surname or a head noun.
+    pub head: String,
+    /// An alias given in parentheses: "the U.S. Department of Defense (Pentagon)".
+    pub alias: Option<String>,
+}
+
+const ARTICLES: [&str; 3] = ["the", "a", "an"];
+
+fn is_title(lex: &Lexicon, word: &str) -> bool {
+    let k = key(word);
+    if lex.titles.contains(&k) {
+        return true;
+    }
+    // Vice-Chair, Director-General: judge the last part.
+    k.rsplit('-').next().is_some_and(|last| last != k && lex.titles.contains(last))
+}
+
+/// Text of tokens a..b (exclusive), or "" when empty.
+fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
+    if a >= b {
+        return String::new();
+    }
+    let (s, e) = doc.span(a, b);
+    doc.text[s..e].to_string()
+}
+
+fn strip_article(doc: &Doc<'_>, a: usize, b: usize, all_determiners: bool) -> usize {
+    if a < b {
+        let k = key(doc.tok_text(a));
+        if ARTICLES.contains(&k.as_str()) || (all_determiners && doc.tokens[a].base == c::DET) {
+            return a + 1;
+        }
+    }
+    a
+}
+
+fn name_like(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> bool {
+    a < b
+        && (a..b).all(|i| {
+            let t = &doc.tokens[i];
+            (t.capital && matches!(t.base, c::NAME | c::SOURCE | c::WORD)) && !is_title(lex, doc.tok_text(i))
+                || t.base == c::POSS
+        })
+}
+
+/// Kind of a name or description.
+fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) -> SpeakerKind {
+    let words: Vec<String> = (a..b).map(|i| key(doc.tok_text(i))).collect();
+    if has_title {
+        return SpeakerKind::Person;
+    }
+    if words.iter().any(|w| lex.org_words.contains(w)) {
+        return SpeakerKind::Organization;
+    }
+    if words.iter().any(|w| lex.titles.contains(w) || lex.honorifics.contains(w)) {
+        return SpeakerKind::Person;
+    }
+    let caps = (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count();
+    if caps >= 2 && caps == b - a {
+        return SpeakerKind::Person;
+    }
+    if let Some(last) = words.last() {
+        if lex.sources.contains(last) {
+            // official, spokesman, voters: people unless an org word said otherwise.
+            return SpeakerKind::Person;
+        }
+    }
+    SpeakerKind::Unknown
+}
+
+/// Analyses the speaker noun phrase in tokens `a..b`.
+pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) -> Mention {
+    // Trim punctuation at the edges.
+    while a < b && matches!(doc.tokens[b - 1].base, c::COMMA | c::STOP | c::DASH | c::COLON) {
+        b -= 1;
+    }
+    while a < b && matches!(doc.tokens[a].base, c::COMMA | c::DASH | c::COLON) {
+        a += 1;
+    }
+    let full = if a < b { doc.span(a, b) } else { (doc.tokens[a.min(doc.tokens.len() - 1)].start, doc.tokens[a.min(doc.tokens.len() - 1)].start) };
+    if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
+        let k = key(doc.tok_text(a));
+        let kind = match k.as_str() {
+            "he" | "she" | "i" => SpeakerKind::Person,
+            "it" => SpeakerKind::Organization,
+            _ => SpeakerKind::Unknown,
+        };
+        return Mention {
+            span: full,
+            name: doc.tok_text(a).to_string(),
+            role: None,
+            kind,
+            pronoun: Some(k.clone()),
+            proper: false,
+            head: k,
+            alias: None,
+        };
+    }
+    // Parenthetical alias at the end: "... (Pentagon)".
+    let mut alias = None;
+    if b >= a + 3 && doc.tokens[b - 1].base == c::RPAREN {
+        if let Some(lp) = (a..b).rev().find(|&i| doc.tokens[i].base == c::LPAREN) {
+            alias = Some(text_of(doc, lp + 1, b - 1));
+            b = lp;
+        }
+    }
+    // Appositive: split at the first comma that is not part of a coordination.
+    let comma = (a..b).find(|&i| doc.tokens[i].base == c::COMMA);
+    let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
+    if let (Some(k), false) = (comma, has_and) {
+        let (l0, l1) = (strip_article(doc, a, k, true), k);
+        let (r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
+        while r1 > r0 && doc.tokens[r1 - 1].base == c::COMMA {
+            r1 -= 1;
+        }
+        let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1) {
+            ((l0, l1), (r0, r1))
+        } else if name_like(doc, lex, r0, r1) {
+            ((r0, r1), (l0, l1))
+        } else {
+            ((l0, l1), (r0, r1))
+        };
+        let inner = analyze(doc, lex, name_part.0, name_part.1);
+        let role = inner.role.clone().or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
+        let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() { SpeakerKind::Person } else { inner.kind };
+        return Mention { role, kind, alias: alias.or(inner.alias), ..inner };
+    }
+    // Title + name: the role runs to the last title or lowercase word that is
+    // followed only by capitalised words.
+    let start = strip_article(doc, a, b, false);
+    let mut split = None;
+    for i in (start..b).rev() {
+        let t = &doc.tokens[i];
+        let w = doc.tok_text(i);
+        let lower_noun = !t.capital && matches!(t.base, c::SOURCE | c::WORD);
+        if is_title(lex, w) || lower_noun {
+            if i + 1 < b && (i + 1..b).all(|j| doc.tokens[j].base == c::NAME || doc.tokens[j].base == c::POSS) {
+                split = Some(i + 1);
+            }
+            break;
+        }
+        if !matches!(t.base, c::NAME | c::POSS) || !t.capital {
+            break;
+        }
+    }
+    // Honorifics are neither name nor role.
+    let mut name_start = split.unwrap_or(start);
+    while name_start + 1 < b && lex.honorifics.contains(&key(doc.tok_text(name_start))) {
+        name_start += 1;
+    }
+    let role = split.map(|s| {
+        let mut r0 = start;
+        // Drop possessive determiners from a role ("Its finance chief").
+        if r0 < s && doc.tokens[r0].base == c::DET {
+            r0 += 1;
+        }
+        text_of(doc, r0, s)
+    });
+    let role = role.filter(|r| !r.is_empty() && !lex.honorifics.contains(&key(r)));
+    let name_start = if split.is_none() { strip_article(doc, name_start, b, false) } else { name_start };
+    let name = text_of(doc, name_start, b);
+    let proper = (name_start..b).all(|i| doc.tokens[i].capital || doc.tokens[i].base == c::POSS || doc.tokens[i].base == c::PREP || doc.tokens[i].base == c::DET)
+        && name_start < b;
+    let head = if name_start < b { key(doc.tok_text(b - 1)) } else { String::new() };
+    let kind = kind_of(doc, lex, a, b, role.is_some());
+    // The mention: the name without title when the name is a person's.
+    let span = if split.is_some() { doc.span(name_start, b) } else { full };
+    Mention { span, name, role, kind, pronoun: None, proper, head, alias }
+}
