@@ -16,6 +16,9 @@ pub(crate) struct CueDef {
     pub class: String,
     #[serde(default)]
     pub addressee: bool,
+    /// True when the verb reports with an infinitive ("vowed to fight").
+    #[serde(default)]
+    pub infinitive: bool,
     #[serde(default)]
     pub finite: Vec<String>,
     #[serde(default)]
@@ -45,6 +48,7 @@ pub(crate) struct CueEntry {
     pub lemma: String,
     pub class: CueClass,
     pub addressee: bool,
+    pub infinitive: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -150,7 +154,7 @@ impl Lexicon {
             return Err(Error::rule_file(file, None, "a cue has an empty lemma".into()));
         }
         let idx = self.entries.len() as u32;
-        self.entries.push(CueEntry { lemma: def.lemma.clone(), class, addressee: def.addressee });
+        self.entries.push(CueEntry { lemma: def.lemma.clone(), class, addressee: def.addressee, infinitive: def.infinitive });
         let forms = def
             .finite
             .iter()

@@ -202,6 +202,9 @@ struct Draft {
     /// First token of the content, for ordering and sentence look-up.
     tok: usize,
     speaker: Option<(usize, usize)>,
+    /// The mention runs on past the speaker's noun phrase to this token
+    /// (appositives and relative clauses after an inverted cue).
+    mention_end: Option<usize>,
     who: Option<usize>,
     /// Inherit the speaker of the record at this index.
     inherit: bool,
@@ -284,6 +287,25 @@ impl Extractor {
         out
     }
 
+    /// Whether tokens `a..b` can be the reported clause of `cue`.
+    fn content_ok(&self, doc: &Doc<'_>, mut a: usize, b: usize, cue: Option<(usize, usize)>) -> bool {
+        while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON) {
+            a += 1;
+        }
+        if a >= b {
+            return false;
+        }
+        let first = crate::cues::key(doc.tok_text(a));
+        if NOT_CONTENT_START.contains(&first.as_str()) {
+            return false;
+        }
+        if first == "to" {
+            let entry = cue.and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue));
+            return entry.is_some_and(|e| self.inner.lexicon.entries[e as usize].infinitive);
+        }
+        true
+    }
+
     fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
@@ -296,6 +318,11 @@ impl Extractor {
                 content_toks.push(cr);
             }
             // A token serves one record's content, and a cue one attribution.
+            if let Some((a, b)) = cand.content {
+                if !self.content_ok(doc, a, b, cand.cue) {
+                    continue;
+                }
+            }
             let clash = content_toks.iter().any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
                 || cand.speaker.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u == 2))
                 || cand.cue.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0));
@@ -310,6 +337,12 @@ impl Extractor {
             }
             let rule = &rules.rules[cand.rule];
             let inherit = cand.speaker.is_none();
+            let mention_end = match (cand.cue, cand.speaker) {
+                (Some(cue), Some(sp)) if cue.1 == sp.0 || cand.who.is_none() && sp.0 > cue.1 => {
+                    Some(speaker_clause_end(doc, sp.1))
+                }
+                _ => None,
+            };
             for &q in &cand.quotes {
                 let piece = doc.tokens[q].quote.map(|p| p as usize);
                 let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| doc.quotes[p].content);
@@ -319,6 +352,7 @@ impl Extractor {
                     end: e,
                     tok: q,
                     speaker: cand.speaker,
+                    mention_end,
                     who: cand.who,
                     inherit,
                     cue: cand.cue,
@@ -343,6 +377,7 @@ impl Extractor {
                         end: e,
                         tok: a,
                         speaker: cand.speaker,
+                        mention_end,
                         who: cand.who,
                         inherit,
                         cue: cand.cue,
@@ -380,6 +415,7 @@ impl Extractor {
                 end: piece.content.1,
                 tok: i,
                 speaker: None,
+                mention_end: None,
                 who: None,
                 inherit: true,
                 cue: None,
@@ -415,6 +451,7 @@ impl Extractor {
             });
             if let Some(j) = prev {
                 drafts[i].speaker = drafts[j].speaker;
+                drafts[i].mention_end = drafts[j].mention_end;
                 drafts[i].who = drafts[j].who;
                 if follow && drafts[j].speaker.is_none() {
                     drafts[i].rule = RULE_ORPHAN.into();
@@ -426,10 +463,9 @@ impl Extractor {
                 // The subject of the sentence.
                 let s = &doc.sentences[si];
                 let hay = &doc.classes[s.tokens.start..tok];
-                if let Some(m) = self.inner.np.find(hay) {
-                    if m.start() == 0 {
-                        drafts[i].speaker = Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
-                    }
+                let subject = self.inner.np.find_iter(hay).find(|m| m.start() == 0 || hay[m.start() - 1] == c::COMMA);
+                if let Some(m) = subject {
+                    drafts[i].speaker = Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
                 }
             } else {
                 drafts[i].rule = RULE_ORPHAN.into();
@@ -448,6 +484,8 @@ impl Extractor {
                 let mut m = speaker::analyze(doc, lex, a, b);
                 if let Some(w) = d.who {
                     m.span = (doc.tokens[w].start, doc.tokens[w].end);
+                } else if let Some(e) = d.mention_end.filter(|&e| e > b) {
+                    m.span.1 = doc.tokens[e - 1].end;
                 }
                 speaker_toks[a..b].iter_mut().for_each(|x| *x = true);
                 events.push((doc.tokens[a].start, Ev::Speaker(i, m)));
@@ -543,6 +581,35 @@ impl Extractor {
     }
 }
 
+/// Where the noun phrase of a speaker named after its cue ends, with its
+/// appositives and relative clauses: at the end of the sentence, or before a
+/// quotation or a participle clause.
+fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
+    let s = &doc.sentences[doc.sentence_of(end.saturating_sub(1))];
+    if end >= s.tokens.end || doc.tokens[end].base != c::COMMA {
+        return end;
+    }
+    let mut i = end;
+    while i < s.tokens.end {
+        let b = doc.tokens[i].base;
+        if matches!(b, c::STOP | c::SEMI | c::QUOTE | c::CUE | c::CUE_TELL | c::CUE_ING | c::CUE_TELLING | c::COLON) {
+            break;
+        }
+        if b != c::COMMA {
+            end = i + 1;
+        }
+        i += 1;
+    }
+    end
+}
+
+/// Words that cannot open a reported clause: a finite verb there means the
+/// cue sits in a relative clause ("the plan she said was dead").
+const NOT_CONTENT_START: &[&str] = &[
+    "was", "were", "is", "are", "has", "had", "have", "would", "will", "could", "should", "did", "does", "may",
+    "might", "must", "can", "be", "been",
+];
+
 fn clean_name(name: &str) -> String {
     let t = name.trim();
     for art in ["the ", "The ", "a ", "A ", "an ", "An "] {
@@ -551,4 +618,22 @@ fn clean_name(name: &str) -> String {
         }
     }
     t.to_string()
+}
+
+impl Extractor {
+    /// The token classes of each sentence of `text`, one line per sentence:
+    /// the class string, then the tokens. For debugging rule patterns.
+    #[doc(hidden)]
+    pub fn debug_sentences(&self, text: &str) -> String {
+        let inner = &*self.inner;
+        let cl = Classifier { lexicon: &inner.lexicon, classes: &inner.classes, literals: &inner.rules.literals };
+        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let mut out = String::new();
+        for s in &doc.sentences {
+            let cls: String = doc.classes[s.tokens.clone()].iter().map(|&b| if b < 0x80 { b as char } else { '#' }).collect();
+            let toks: Vec<&str> = s.tokens.clone().map(|i| doc.tok_text(i)).collect();
+            out.push_str(&format!("{cls}\n   {}\n", toks.join(" | ")));
+        }
+        out
+    }
 }

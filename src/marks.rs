@@ -181,9 +181,15 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 // Does the next paragraph reopen with a mark of the same family?
                 let rest = &text[i..];
                 let skip = rest.len() - rest.trim_start().len();
-                let reopen = rest[skip..].chars().next().filter(|&m| {
-                    family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›')
-                });
+                let head = &rest[skip..];
+                let reopen = if head.starts_with("''") || head.starts_with("``") {
+                    Some(('"', 2)).filter(|_| outer.family == Family::Double)
+                } else {
+                    head.chars()
+                        .next()
+                        .filter(|&m| family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›'))
+                        .map(|m| (m, m.len_utf8()))
+                };
                 if has_word(&text[content.0..content.1]) {
                     out.push(QuotePiece {
                         open: outer.at,
@@ -197,12 +203,12 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                     continuing = false;
                 }
                 stack.clear();
-                if let Some(m) = reopen {
+                if let Some((m, len)) = reopen {
                     let at = i + skip;
-                    stack.push(OpenMark { family: outer.family, at, len: m.len_utf8(), low: false });
+                    stack.push(OpenMark { family: outer.family, at, len, low: false });
                     // Jump past the reopening mark.
                     while let Some(&(j, _)) = iter.peek() {
-                        if j > at {
+                        if j >= at + len {
                             break;
                         }
                         iter.next();
@@ -214,12 +220,20 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
             prev = Some(c);
             continue;
         }
+        // Two apostrophes or two backticks stand for a double mark ('' and ``).
+        let (c, clen, next) = if (c == '\'' || c == '`') && next == Some(c) {
+            iter.next();
+            let after = text.get(i + 2..).and_then(|s| s.chars().next());
+            (if c == '`' { '“' } else { '"' }, 2, after)
+        } else {
+            (c, c.len_utf8(), next)
+        };
         let Some(fam) = family(c) else {
             prev = Some(c);
             continue;
         };
         let nn = if next == Some(' ') {
-            text.get(i + c.len_utf8() + 1..).and_then(|s| s.chars().next())
+            text.get(i + clen + 1..).and_then(|s| s.chars().next())
         } else {
             None
         };
@@ -248,7 +262,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         }
                     }
                 }
-                stack.push(OpenMark { family: fam, at: i, len: c.len_utf8(), low: matches!(c, '„' | '‚') });
+                stack.push(OpenMark { family: fam, at: i, len: clen, low: matches!(c, '„' | '‚') });
             }
             Role::Close => {
                 if let Some(pos) = stack.iter().rposition(|m| m.family == fam) {
@@ -258,7 +272,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         if has_word(&text[content.0..content.1]) {
                             out.push(QuotePiece {
                                 open: outer.at,
-                                close: i + c.len_utf8(),
+                                close: i + clen,
                                 content,
                                 continues: continuing,
                                 closed: true,
@@ -336,5 +350,6 @@ mod tests {
         assert_eq!(contents("“He told me, ‘Stop,’ and left,” Kai said."), vec!["He told me, ‘Stop,’ and left,"]);
         assert_eq!(contents("old headline\"\n\"New quote,\" said Ed."), vec!["New quote,"]);
         assert!(contents("The field was \"\"= for every row.").is_empty());
+        assert_eq!(contents("''It is over,'' said Ann. ``Done.''"), vec!["It is over,", "Done."]);
     }
 }

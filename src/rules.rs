@@ -84,6 +84,7 @@ enum Hole {
     CueAccording,
     Addressee,
     Who,
+    Aside,
 }
 
 /// A compiled rule.
@@ -165,7 +166,11 @@ impl Classes {
         let role = format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}");
         let coord = format!("{simple}(?:{comma}{simple}){{0,4}}{comma}?{and}{simple}");
         let appos = format!("(?:{name}{comma}{role}|{role}{comma}{name}){comma}?");
-        format!("(?:{appos}|{coord}|{simple}|{p})")
+        // A relative clause: "Ann Lee, who chairs the board,".
+        let who = self.set(&[c::WHO]);
+        let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
+        let relative = format!("(?:{comma}{who}{rest}{{1,15}}{comma})?");
+        format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p})")
     }
 }
 
@@ -179,7 +184,7 @@ fn collect_literals(defs: &[(RuleDef, String)]) -> Result<Vec<String>, Error> {
     for (def, file) in defs {
         for raw in def.pattern.split_whitespace() {
             let tok = raw.strip_suffix('?').unwrap_or(raw);
-            if literal_word(tok) {
+            for tok in tok.split('|').filter(|w| literal_word(w)) {
                 let k = key(tok);
                 if !lits.contains(&k) {
                     lits.push(k);
@@ -278,9 +283,10 @@ fn compile_pattern(
                 "cue:according" => Hole::CueAccording,
                 "addressee" => Hole::Addressee,
                 "who" => Hole::Who,
+                "aside" => Hole::Aside,
                 other => {
                     return Err(err(pos, format!(
-                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who)"
+                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside)"
                     )))
                 }
             };
@@ -332,10 +338,14 @@ fn compile_pattern(
                 }
                 Hole::Addressee => format!("(?P<addressee>{np})"),
                 Hole::Who => format!("(?P<who>{})", classes.set(&[c::WHO])),
+                Hole::Aside => {
+                    let inside = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING]);
+                    format!(",{inside}{{1,8}},")
+                }
             }
         } else if tok == "..." {
             let skip = not_class(&[c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING, c::STOP, c::SEMI]);
-            format!("{skip}{{0,8}}?")
+            format!("{skip}{{0,12}}?")
         } else if tok == "^" {
             if pos != 0 {
                 return Err(err(pos, "^ must come first".into()));
@@ -355,11 +365,18 @@ fn compile_pattern(
                 return Err(err(pos, "empty [ ]".into()));
             }
             byte_class(&bytes)
-        } else if tok.chars().count() == 1 && punct_class(tok.chars().next().unwrap_or(' ')).is_some() {
-            byte_class(&[punct_class(tok.chars().next().unwrap_or(' ')).unwrap_or(c::OTHER)])
-        } else if literal_word(tok) {
-            let i = literals[&key(tok)];
-            byte_class(&[c::LITERAL + 2 * i, c::LITERAL + 2 * i + 1])
+        } else if tok.split('|').all(|w| literal_word(w) || single_punct(w).is_some()) {
+            let mut bytes = Vec::new();
+            for w in tok.split('|') {
+                match single_punct(w) {
+                    Some(b) => bytes.push(b),
+                    None => {
+                        let i = literals[&key(w)];
+                        bytes.extend([c::LITERAL + 2 * i, c::LITERAL + 2 * i + 1]);
+                    }
+                }
+            }
+            byte_class(&bytes)
         } else {
             return Err(err(pos, format!("{tok:?} is not a placeholder, a word, or a punctuation mark")));
         };
@@ -378,6 +395,15 @@ fn compile_pattern(
         _ => {}
     }
     Ok((out, quotes, content))
+}
+
+fn single_punct(w: &str) -> Option<u8> {
+    let mut it = w.chars();
+    let ch = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    punct_class(ch)
 }
 
 fn punct_class(ch: char) -> Option<u8> {

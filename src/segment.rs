@@ -340,6 +340,19 @@ fn ends_sentence_mark(s: &str) -> bool {
     s.trim_end_matches(['"', '”', '’', '\'', '“', ')']).ends_with(['.', '!', '?', '…'])
 }
 
+/// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
+/// quotation that ends with a full stop or question mark still attributes it.
+fn cue_follows(tokens: &[Token], from: usize) -> bool {
+    for t in tokens.iter().skip(from).take(6) {
+        match t.base {
+            class::CUE | class::CUE_TELL => return true,
+            class::NAME | class::SOURCE | class::DET | class::PRONOUN | class::WORD | class::POSS | class::AUX => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize], quotes: &[QuotePiece]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = 0usize;
@@ -368,7 +381,10 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
             class::STOP => true,
             class::QUOTE => {
                 let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];
-                q.closed && ends_sentence_mark(&text[q.content.0..q.close]) && next_starts(i + 1)
+                q.closed
+                    && ends_sentence_mark(&text[q.content.0..q.close])
+                    && next_starts(i + 1)
+                    && (tokens[start..i].iter().any(|t| t.cue.is_some()) || !cue_follows(tokens, i + 1))
             }
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
