@@ -61,19 +61,22 @@ impl Registry {
                 .position(|e| norm(&e.name) == n || e.aliases.iter().any(|a| norm(a) == n))
                 .or_else(|| {
                     if words == 1 {
-                        self.latest(|e| e.proper && last_word(&e.name) == n)
+                        self.latest(|e| e.proper && e.kind == SpeakerKind::Person && last_word(&e.name) == n)
                     } else {
                         // A full name after its surname alone: "Osei", then "Amara Osei".
                         self.latest(|e| e.proper && norm(&e.name).split(' ').count() == 1 && last_word(&m.name) == norm(&e.name))
                     }
                 })
-        } else {
+        } else if m.definite && !m.coordinated {
+            // "the embassy" repeats the head of "the Russian embassy in Kyiv".
             let head = last_word(&m.name);
             if head.is_empty() {
                 None
             } else {
                 self.latest(|e| norm(&e.name).split(' ').any(|w| w == head))
             }
+        } else {
+            None
         };
         match found {
             Some(i) => {

@@ -268,23 +268,56 @@ impl Extractor {
             let hay = &doc.classes[s.tokens.clone()];
             for ri in rules.set.matches(hay).into_iter() {
                 let rule = &rules.rules[ri];
-                for caps in rule.regex.captures_iter(hay) {
+                let mut at = 0;
+                while at < hay.len() {
+                    let Some(caps) = rule.regex.captures_at(hay, at) else { break };
+                    let whole = caps.get(0).map_or(hay.len(), |m| m.end());
                     let g = |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
                     let quotes = (0..rule.quotes).filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a)).collect();
+                    let mut content = g("content").filter(|(a, b)| a < b);
+                    // A reported clause ends where another attribution begins
+                    // (", Ann Lee said ..."); the search goes on from there.
+                    let mut next = whole.max(at + 1);
+                    if let Some((a, b)) = content {
+                        if let Some(cut) = self.attribution_after_comma(hay, a - base, b - base) {
+                            content = Some((a, base + cut)).filter(|(a, b)| a < b);
+                            if caps.get(0).is_some_and(|m| m.end() == b - base) {
+                                next = cut.max(at + 1);
+                            }
+                        }
+                    }
                     out.push(Candidate {
                         rule: ri,
                         priority: rule.def.priority,
                         quotes,
-                        content: g("content").filter(|(a, b)| a < b),
+                        content,
                         speaker: g("speaker").filter(|(a, b)| a < b),
                         cue: g("cue").filter(|(a, b)| a < b),
                         who: g("who").map(|(a, _)| a),
                     });
+                    at = next;
                 }
             }
         }
         out.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.content.map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0)));
         out
+    }
+
+    /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
+    /// ("..., Ann Lee said"), if any.
+    fn attribution_after_comma(&self, hay: &[u8], a: usize, b: usize) -> Option<usize> {
+        (a + 1..b).find(|&k| {
+            hay[k] == c::COMMA
+                && self.inner.np.find_at(&hay[..b], k + 1).is_some_and(|m| {
+                    m.start() == k + 1 && {
+                        let mut j = m.end();
+                        while j < b && hay[j] == c::AUX {
+                            j += 1;
+                        }
+                        j < b && matches!(hay[j], c::CUE | c::CUE_TELL)
+                    }
+                })
+        })
     }
 
     /// Whether tokens `a..b` can be the reported clause of `cue`.
@@ -337,8 +370,11 @@ impl Extractor {
             }
             let rule = &rules.rules[cand.rule];
             let inherit = cand.speaker.is_none();
+            // A speaker named after its cue and after the content runs on with
+            // its appositives and relative clauses ("said Ann Lee, 34, a nurse").
+            let last_content = cand.quotes.iter().map(|&q| q + 1).chain(cand.content.map(|x| x.1)).max().unwrap_or(0);
             let mention_end = match (cand.cue, cand.speaker) {
-                (Some(cue), Some(sp)) if cue.1 == sp.0 || cand.who.is_none() && sp.0 > cue.1 => {
+                (Some(cue), Some(sp)) if sp.0 >= cue.1 && sp.0 >= last_content && cand.who.is_none() => {
                     Some(speaker_clause_end(doc, sp.1))
                 }
                 _ => None,

@@ -85,6 +85,7 @@ enum Hole {
     Addressee,
     Who,
     Aside,
+    Source,
 }
 
 /// A compiled rule.
@@ -165,11 +166,16 @@ impl Classes {
         let name = format!("{n}+");
         let role = format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}");
         let coord = format!("{simple}(?:{comma}{simple}){{0,4}}{comma}?{and}{simple}");
-        let appos = format!("(?:{name}{comma}{role}|{role}{comma}{name}){comma}?");
+        // After a name, an appositive may also be any phrase that opens with a
+        // determiner: "Ann Lee, a lawyer who chairs the board,".
+        let phrase = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL]);
+        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){comma}?");
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
-        let relative = format!("(?:{comma}{who}{rest}{{1,15}}{comma})?");
+        let dash = byte_class(&[c::DASH]);
+        let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
+        let relative = format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
         format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p})")
     }
 }
@@ -284,9 +290,10 @@ fn compile_pattern(
                 "addressee" => Hole::Addressee,
                 "who" => Hole::Who,
                 "aside" => Hole::Aside,
+                "source" => Hole::Source,
                 other => {
                     return Err(err(pos, format!(
-                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside)"
+                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
                     )))
                 }
             };
@@ -317,12 +324,19 @@ fn compile_pattern(
                         format!("(?P<content>{body}+?)")
                     }
                 }
-                Hole::Speaker => {
+                Hole::Speaker | Hole::Source => {
                     if speaker {
                         return Err(err(pos, "a pattern holds at most one {speaker}".into()));
                     }
                     speaker = true;
-                    format!("(?P<speaker>{np})")
+                    if hole == Hole::Source {
+                        // Any phrase up to a comma or the sentence end: "a recent
+                        // poll by the state university".
+                        let any = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::COLON]);
+                        format!("(?P<speaker>{any}{{1,25}})")
+                    } else {
+                        format!("(?P<speaker>{np})")
+                    }
                 }
                 Hole::Cue | Hole::CueParticiple | Hole::CueAddressee | Hole::CueAccording => {
                     if cue {

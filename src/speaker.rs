@@ -24,6 +24,10 @@ pub(crate) struct Mention {
     pub head: String,
     /// An alias given in parentheses: "the U.S. Department of Defense (Pentagon)".
     pub alias: Option<String>,
+    /// The phrase opens with "the": a definite description.
+    pub definite: bool,
+    /// The phrase joins several sources with "and" / "or".
+    pub coordinated: bool,
 }
 
 const ARTICLES: [&str; 3] = ["the", "a", "an"];
@@ -116,6 +120,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             proper: false,
             head: k,
             alias: None,
+            definite: false,
+            coordinated: false,
         };
     }
     // Parenthetical alias at the end: "... (Pentagon)".
@@ -187,5 +193,6 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     let kind = kind_of(doc, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
     let span = if split.is_some() { doc.span(name_start, b) } else { full };
-    Mention { span, name, role, kind, pronoun: None, proper, head, alias }
+    let definite = key(doc.tok_text(a)) == "the";
+    Mention { span, name, role, kind, pronoun: None, proper, head, alias, definite, coordinated: has_and }
 }

@@ -1,0 +1,327 @@
+//! Attribution patterns: where the speaker and cue stand relative to the
+//! quote, indirect and mixed speech, participles, follow-ups and orphans.
+
+mod common;
+
+use common::{analyze, direct, indirect, mixed, run_table};
+use whosaid::{QuoteKind, RULE_FOLLOW_UP, RULE_ORPHAN};
+
+#[test]
+fn speaker_and_cue_before_or_after_a_direct_quote() {
+    run_table(&[
+        (
+            "Dara Whitlow said, \"The well is dry.\"",
+            vec![direct("The well is dry.").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow said: \"The well is dry.\"",
+            vec![direct("The well is dry.").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow said: “The well is dry.”",
+            vec![direct("The well is dry.").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "\"The well is dry,\" Dara Whitlow said.",
+            vec![direct("The well is dry,").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "\"The well is dry,\" said Dara Whitlow.",
+            vec![direct("The well is dry,").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "“Is the well dry?” asked Dara Whitlow.",
+            vec![direct("Is the well dry?").by("Dara Whitlow").cue("asked")],
+        ),
+        (
+            "\"The pier is closed,\" Orla Fenwick said in a statement on Monday.",
+            vec![direct("The pier is closed,").by("Orla Fenwick").cue("said")],
+        ),
+        (
+            "Orla Fenwick said “the pier is closed” and left.",
+            vec![direct("the pier is closed").by("Orla Fenwick").cue("said")],
+        ),
+        // The auxiliary belongs to the cue.
+        (
+            "\"The pier is finished,\" Orla Fenwick has said.",
+            vec![direct("The pier is finished,").by("Orla Fenwick").cue("has said")],
+        ),
+    ]);
+}
+
+#[test]
+fn a_split_quote_gives_two_records_with_one_speaker() {
+    run_table(&[
+        (
+            "\"The well is dry,\" Dara Whitlow said, \"and the pump is broken.\"",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow").cue("said"),
+                direct("and the pump is broken.").by("Dara Whitlow"),
+            ],
+        ),
+        (
+            "“The well is dry,” Dara Whitlow says, “and the pump is broken.”",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow").cue("says"),
+                direct("and the pump is broken.").by("Dara Whitlow"),
+            ],
+        ),
+    ]);
+    let a = analyze("\"The well is dry,\" Dara Whitlow said, \"and the pump is broken.\"");
+    let s0 = a.quotes[0].speaker.as_ref().unwrap();
+    let s1 = a.quotes[1].speaker.as_ref().unwrap();
+    assert_eq!(s0.index, s1.index);
+    assert_eq!(a.speakers.len(), 1);
+    assert_eq!(a.speakers[0].quotes, 2);
+}
+
+#[test]
+fn a_second_sentence_quote_is_a_follow_up_without_cue() {
+    run_table(&[
+        (
+            "\"The well is dry,\" Dara Whitlow said. \"The pump is broken too.\"",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow").cue("said"),
+                direct("The pump is broken too.")
+                    .by("Dara Whitlow")
+                    .no_cue()
+                    .rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        (
+            "“The well is dry,” said Dara Whitlow. “And the pump is broken.”",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow").cue("said"),
+                direct("And the pump is broken.")
+                    .by("Dara Whitlow")
+                    .no_cue()
+                    .rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        (
+            "Dara Whitlow said: \"The well is dry.\" \"We need rain.\"",
+            vec![
+                direct("The well is dry.").by("Dara Whitlow").cue("said"),
+                direct("We need rain.").by("Dara Whitlow").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn follow_ups_keep_the_previous_speaker() {
+    run_table(&[
+        // Next paragraph.
+        (
+            "\"The well is dry,\" said Dara Whitlow.\n\n\"We need rain.\"",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow"),
+                direct("We need rain.").by("Dara Whitlow").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        // After an indirect quote.
+        (
+            "Hildur Ness said the school would stay open. \"We listened.\"",
+            vec![
+                indirect("the school would stay open").by("Hildur Ness"),
+                direct("We listened.").by("Hildur Ness").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        // A chain of follow-ups, the speaker resolved from a pronoun.
+        (
+            "Osric Pell spoke first. \"We are ready,\" he said. \"The tide is right.\"\n\n\
+             \"We leave at six.\"",
+            vec![
+                direct("We are ready,").by("Osric Pell").mention("he").cue("said"),
+                direct("The tide is right.").by("Osric Pell").no_cue().rule(RULE_FOLLOW_UP),
+                direct("We leave at six.").by("Osric Pell").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        // The latest speaker wins.
+        (
+            "\"The boats are ready,\" said Ingrid Talvik. \"The crew is rested,\" said Osric Pell. \
+             \"We sail at six.\"",
+            vec![
+                direct("The boats are ready,").by("Ingrid Talvik"),
+                direct("The crew is rested,").by("Osric Pell"),
+                direct("We sail at six.").by("Osric Pell").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn a_quote_with_no_earlier_speaker_is_an_orphan() {
+    run_table(&[
+        (
+            "\"We need rain.\"",
+            vec![direct("We need rain.").nobody().no_cue().rule(RULE_ORPHAN)],
+        ),
+        (
+            "The village waited all summer.\n\n“We need rain.”",
+            vec![direct("We need rain.").nobody().no_cue().rule(RULE_ORPHAN)],
+        ),
+    ]);
+}
+
+#[test]
+fn reported_speech_is_indirect() {
+    run_table(&[
+        (
+            "Dara Whitlow said the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow said that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow stated that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("stated")],
+        ),
+        (
+            "Dara Whitlow said on Monday that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Orla Fenwick said, however, that the pier would stay.",
+            vec![indirect("the pier would stay").by("Orla Fenwick").cue("said")],
+        ),
+        (
+            "Orla Fenwick said the pier, which opened in 1890, would close.",
+            vec![indirect("the pier, which opened in 1890, would close").by("Orla Fenwick")],
+        ),
+        (
+            "Orla Fenwick told reporters that the pier was closed.",
+            vec![indirect("the pier was closed").by("Orla Fenwick").cue("told")],
+        ),
+    ]);
+}
+
+#[test]
+fn reported_speech_with_a_quoted_fragment_is_mixed() {
+    run_table(&[
+        (
+            "Dara Whitlow said that the well was \"bone dry\" by noon.",
+            vec![mixed("the well was \"bone dry\" by noon").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow said the well was “bone dry” by noon.",
+            vec![mixed("the well was “bone dry” by noon").by("Dara Whitlow").cue("said")],
+        ),
+    ]);
+    let a = analyze("Dara Whitlow said the well was “bone dry” by noon.");
+    assert!(a.quotes[0].is_paraphrase());
+}
+
+#[test]
+fn according_to_before_or_after_the_content() {
+    run_table(&[
+        (
+            "According to Dara Whitlow, the well is dry.",
+            vec![indirect("the well is dry").by("Dara Whitlow").cue("According to")],
+        ),
+        (
+            "The well is dry, according to Dara Whitlow.",
+            vec![indirect("The well is dry").by("Dara Whitlow").cue("according to")],
+        ),
+        (
+            "According to the Kestrel Valley water board, the reservoir is half empty.",
+            vec![indirect("the reservoir is half empty").by("Kestrel Valley water board").org()],
+        ),
+    ]);
+}
+
+#[test]
+fn content_then_speaker_without_marks() {
+    run_table(&[
+        (
+            "The well is dry, Dara Whitlow said.",
+            vec![indirect("The well is dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "The well is dry, said Dara Whitlow.",
+            vec![indirect("The well is dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "The pier, built in 1890, will close, Orla Fenwick said.",
+            vec![indirect("The pier, built in 1890, will close").by("Orla Fenwick").cue("said")],
+        ),
+    ]);
+}
+
+#[test]
+fn participle_cues_take_the_sentence_subject() {
+    run_table(&[
+        (
+            "Dara Whitlow closed the tap, noting that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("noting")],
+        ),
+        (
+            "Dara Whitlow closed the tap, stating: \"The well is dry.\"",
+            vec![direct("The well is dry.").by("Dara Whitlow").cue("stating")],
+        ),
+        (
+            "Hildur Ness praised the staff, saying: “They kept it running.”",
+            vec![direct("They kept it running.").by("Hildur Ness").cue("saying")],
+        ),
+        (
+            "Hildur Ness praised the staff, saying they kept it running.",
+            vec![indirect("they kept it running").by("Hildur Ness").cue("saying")],
+        ),
+        (
+            "Hildur Ness said the school would stay open, adding that the roof would be fixed.",
+            vec![
+                indirect("the school would stay open").by("Hildur Ness").cue("said"),
+                indirect("the roof would be fixed").by("Hildur Ness").cue("adding"),
+            ],
+        ),
+        (
+            "The Hollin Ferry Company cancelled sailings, noting that the storm was severe.",
+            vec![indirect("the storm was severe").by("Hollin Ferry Company").org().cue("noting")],
+        ),
+    ]);
+}
+
+#[test]
+fn cue_verbs_beyond_said() {
+    let table: &[(&str, QuoteKind, &str, &str)] = &[
+        ("\"The roof leaks,\" added Dara Whitlow.", QuoteKind::Direct, "The roof leaks,", "added"),
+        ("\"The roof leaks,\" Dara Whitlow grumbled.", QuoteKind::Direct, "The roof leaks,", "grumbled"),
+        ("\"The roof leaks,\" Dara Whitlow explained.", QuoteKind::Direct, "The roof leaks,", "explained"),
+        ("\"The roof is sound,\" Dara Whitlow insisted.", QuoteKind::Direct, "The roof is sound,", "insisted"),
+        ("Dara Whitlow warned: \"The roof will leak.\"", QuoteKind::Direct, "The roof will leak.", "warned"),
+        ("Dara Whitlow told reporters: \"The roof leaks.\"", QuoteKind::Direct, "The roof leaks.", "told"),
+        ("\"The roof leaks,\" Dara Whitlow told the Lowmoor Echo.", QuoteKind::Direct, "The roof leaks,", "told"),
+        ("Dara Whitlow warned that the roof would leak.", QuoteKind::Indirect, "the roof would leak", "warned"),
+        ("Dara Whitlow insisted the roof was sound.", QuoteKind::Indirect, "the roof was sound", "insisted"),
+        ("Dara Whitlow admitted that the roof leaked.", QuoteKind::Indirect, "the roof leaked", "admitted"),
+        ("Dara Whitlow claimed the roof was sound.", QuoteKind::Indirect, "the roof was sound", "claimed"),
+        ("Dara Whitlow announced that the hall would reopen.", QuoteKind::Indirect, "the hall would reopen", "announced"),
+        ("Dara Whitlow told the Lowmoor Echo that the roof leaked.", QuoteKind::Indirect, "the roof leaked", "told"),
+    ];
+    let rows: Vec<(&str, Vec<common::Exp>)> = table
+        .iter()
+        .map(|&(text, kind, content, cue)| {
+            let e = match kind {
+                QuoteKind::Direct => direct(content),
+                _ => indirect(content),
+            };
+            (text, vec![e.by("Dara Whitlow").cue(cue)])
+        })
+        .collect();
+    run_table(&rows);
+}
+
+#[test]
+fn cue_lemma_and_span_point_at_the_verb() {
+    let text = "\"The roof leaks,\" Dara Whitlow grumbled.";
+    let a = analyze(text);
+    let cue = a.quotes[0].cue.as_ref().unwrap();
+    assert_eq!(cue.text, "grumbled");
+    assert_eq!(cue.lemma, "grumble");
+    assert_eq!(cue.start, text.find("grumbled").unwrap());
+    assert_eq!(cue.span().slice(text), Some("grumbled"));
+    let a = analyze("According to Dara Whitlow, the well is dry.");
+    assert_eq!(a.quotes[0].cue.as_ref().unwrap().lemma, "according to");
+}

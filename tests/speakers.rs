@@ -1,0 +1,423 @@
+//! Speakers: names, titles, appositives, organisations, unnamed sources,
+//! coreference, and the people a sentence names who are not the speaker.
+
+mod common;
+
+use common::{analyze, direct, indirect, run_table};
+use whosaid::SpeakerKind;
+
+#[test]
+fn names_titles_and_appositives() {
+    run_table(&[
+        (
+            "\"We sail at dawn,\" said Ingrid Talvik.",
+            vec![direct("We sail at dawn,").by("Ingrid Talvik").no_role().person()],
+        ),
+        (
+            "Osric J. Pell said the quay was safe.",
+            vec![indirect("the quay was safe").by("Osric J. Pell").person()],
+        ),
+        (
+            "\"We won,\" said Mara Lind-Holt.",
+            vec![direct("We won,").by("Mara Lind-Holt").person()],
+        ),
+        (
+            "\"The pier is closed,\" said Port Commissioner Nell Ardagh.",
+            vec![direct("The pier is closed,")
+                .by("Nell Ardagh")
+                .mention("Nell Ardagh")
+                .role("Port Commissioner")
+                .person()],
+        ),
+        (
+            "Port Commissioner Nell Ardagh said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").role("Port Commissioner")],
+        ),
+        (
+            "\"The pier is closed,\" said port commissioner Nell Ardagh.",
+            vec![direct("The pier is closed,").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "\"The tide is high,\" said Deputy Mayor Ivo Kern.",
+            vec![direct("The tide is high,").by("Ivo Kern").role("Deputy Mayor")],
+        ),
+        (
+            "Harbour Master Ivo Kern said, \"The tide is high.\"",
+            vec![direct("The tide is high.").by("Ivo Kern").role("Harbour Master").cue("said")],
+        ),
+        (
+            "Nell Ardagh, the port commissioner, said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "\"The pier is closed,\" said Nell Ardagh, the port commissioner.",
+            vec![direct("The pier is closed,").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "\"The pier is closed,\" Nell Ardagh, the port commissioner, said.",
+            vec![direct("The pier is closed,").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "The port commissioner, Nell Ardagh, said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "The club's captain, Nell Ardagh, said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").role("club's captain")],
+        ),
+        (
+            "Hildur Ness, a retired teacher, said the school should stay open.",
+            vec![indirect("the school should stay open").by("Hildur Ness").role("retired teacher")],
+        ),
+        (
+            "“The school should stay open,” said Hildur Ness, a retired teacher who taught \
+             there for 30 years.",
+            vec![direct("The school should stay open,").by("Hildur Ness").role("retired teacher")],
+        ),
+        (
+            "\"The fine is fair,\" the judge, Ingrid Talvik, said.",
+            vec![direct("The fine is fair,").by("Ingrid Talvik").role("judge")],
+        ),
+        // Honorifics are neither name nor role.
+        (
+            "Dr. Ingrid Talvik said the boats were ready.",
+            vec![indirect("the boats were ready").by("Ingrid Talvik").no_role()],
+        ),
+        (
+            "Mr. Osric Pell said the quay was safe.",
+            vec![indirect("the quay was safe").by("Osric Pell").no_role()],
+        ),
+        // Non-ASCII names and roles.
+        (
+            "Łukasz Śliwiński, the café’s owner, said the crème brûlée was sold out.",
+            vec![indirect("the crème brûlée was sold out")
+                .by("Łukasz Śliwiński")
+                .role("café’s owner")],
+        ),
+        (
+            "“Ça va très bien,” said Zoë Brünnhilde-Åström.",
+            vec![direct("Ça va très bien,").by("Zoë Brünnhilde-Åström").person()],
+        ),
+    ]);
+}
+
+#[test]
+fn a_role_given_in_another_sentence_stays_with_the_speaker() {
+    run_table(&[(
+        "Education Minister Hildur Ness said the school would stay open. Ness said: \"We listened.\"",
+        vec![
+            indirect("the school would stay open").by("Hildur Ness").role("Education Minister"),
+            direct("We listened.")
+                .by("Hildur Ness")
+                .mention("Ness")
+                .role("Education Minister"),
+        ],
+    )]);
+}
+
+#[test]
+fn organisations_and_unnamed_sources() {
+    run_table(&[
+        (
+            "The Kestrel Valley water board said the reservoir was full.",
+            vec![indirect("the reservoir was full")
+                .by("Kestrel Valley water board")
+                .mention("The Kestrel Valley water board")
+                .org()],
+        ),
+        (
+            "\"The reservoir is full,\" the Kestrel Valley water board said.",
+            vec![direct("The reservoir is full,").by("Kestrel Valley water board").org()],
+        ),
+        (
+            "The Ministry of Coastal Affairs said the pier would be rebuilt.",
+            vec![indirect("the pier would be rebuilt").by("Ministry of Coastal Affairs").org()],
+        ),
+        (
+            "The Fenmoor Gazette reported that the boats were ready.",
+            vec![indirect("the boats were ready").by("Fenmoor Gazette").org().cue("reported")],
+        ),
+        (
+            "A spokeswoman said the reservoir was full.",
+            vec![indirect("the reservoir was full")
+                .by("spokeswoman")
+                .mention("A spokeswoman")
+                .person()],
+        ),
+        (
+            "\"The reservoir is full,\" a spokeswoman said.",
+            vec![direct("The reservoir is full,").by("spokeswoman").person()],
+        ),
+        (
+            "\"No oil has leaked,\" a coastguard officer said.",
+            vec![direct("No oil has leaked,").by("coastguard officer").person()],
+        ),
+        (
+            "Officials said the road would reopen.",
+            vec![indirect("the road would reopen").by("Officials")],
+        ),
+        (
+            "Residents said the noise was unbearable.",
+            vec![indirect("the noise was unbearable").by("Residents")],
+        ),
+        (
+            "\"The road will reopen,\" police said.",
+            vec![direct("The road will reopen,").by("police")],
+        ),
+        (
+            "The club said the fine was unfair.",
+            vec![indirect("the fine was unfair").by("club")],
+        ),
+        (
+            "\"The reservoir is full,\" said a spokesman for the water board.",
+            vec![direct("The reservoir is full,").person()],
+        ),
+    ]);
+}
+
+#[test]
+fn pronouns_resolve_to_the_previous_named_speaker() {
+    run_table(&[
+        (
+            "Ingrid Talvik visited the quay on Monday. She said the boats were ready.",
+            vec![indirect("the boats were ready").by("Ingrid Talvik").mention("She").person()],
+        ),
+        (
+            "Osric Pell inspected the hull. He said: \"It will float.\"",
+            vec![direct("It will float.").by("Osric Pell").mention("He").cue("said")],
+        ),
+        (
+            "Hildur Ness said the school would stay open. She added: \"We listened.\"",
+            vec![
+                indirect("the school would stay open").by("Hildur Ness"),
+                direct("We listened.").by("Hildur Ness").mention("She").cue("added"),
+            ],
+        ),
+        (
+            "“The dock is old,” said Pia Lundgren.\n\n“It was built in 1890,” she added.",
+            vec![
+                direct("The dock is old,").by("Pia Lundgren"),
+                direct("It was built in 1890,").by("Pia Lundgren").mention("she").cue("added"),
+            ],
+        ),
+        (
+            "The Hollin Ferry Company cancelled sailings. It said the storm was to blame.",
+            vec![indirect("the storm was to blame")
+                .by("Hollin Ferry Company")
+                .mention("It")
+                .org()],
+        ),
+        // The topic of the first quote is not the "she" of the second.
+        (
+            "Ingrid Talvik said of Osric Pell: \"He is a fine captain.\" She added: \"He never sleeps.\"",
+            vec![
+                direct("He is a fine captain.").by("Ingrid Talvik"),
+                direct("He never sleeps.").by("Ingrid Talvik").mention("She"),
+            ],
+        ),
+        // Nor is the addressee.
+        (
+            "Ingrid Talvik told Osric Pell: \"The boats are ready.\" She added: \"We sail at six.\"",
+            vec![
+                direct("The boats are ready.").by("Ingrid Talvik").cue("told"),
+                direct("We sail at six.").by("Ingrid Talvik").mention("She"),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn a_surname_alone_resolves_to_the_full_name() {
+    run_table(&[
+        (
+            "\"We sail at dawn,\" said Ingrid Talvik.\n\nTalvik added that the crew was ready.",
+            vec![
+                direct("We sail at dawn,").by("Ingrid Talvik"),
+                indirect("the crew was ready").by("Ingrid Talvik").mention("Talvik").cue("added"),
+            ],
+        ),
+        (
+            "Mayor Osric Pell said the boats were ready. Pell also said the quay was safe.",
+            vec![
+                indirect("the boats were ready").by("Osric Pell").role("Mayor"),
+                indirect("the quay was safe")
+                    .by("Osric Pell")
+                    .mention("Pell")
+                    .role("Mayor")
+                    .cue("also said"),
+            ],
+        ),
+        // The full name was given in narration, not in an attribution.
+        (
+            "Osric Pell arrived late. \"Sorry,\" Pell said.",
+            vec![direct("Sorry,").by("Osric Pell").mention("Pell").person()],
+        ),
+        (
+            "Osric Pell met Ingrid Talvik at the quay. Pell said the boats were ready.",
+            vec![indirect("the boats were ready").by("Osric Pell").mention("Pell")],
+        ),
+        (
+            "Osric Pell said the quay was safe. Mr. Pell added that repairs were done.",
+            vec![
+                indirect("the quay was safe").by("Osric Pell"),
+                indirect("repairs were done").by("Osric Pell").mention("Mr. Pell"),
+            ],
+        ),
+        (
+            "Łukasz Śliwiński opened the café in May. Śliwiński said the crème brûlée was sold out.",
+            vec![indirect("the crème brûlée was sold out")
+                .by("Łukasz Śliwiński")
+                .mention("Śliwiński")],
+        ),
+        (
+            "Mara Lind-Holt spoke first. \"We won,\" Lind-Holt said.",
+            vec![direct("We won,").by("Mara Lind-Holt").mention("Lind-Holt").person()],
+        ),
+        (
+            "Ingrid Talvik and Osric Pell met at the quay. Pell said the boats were ready.",
+            vec![indirect("the boats were ready").by("Osric Pell").mention("Pell").person()],
+        ),
+        (
+            "Anna van der Berg said the quay was safe.",
+            vec![indirect("the quay was safe").by("Anna van der Berg").person()],
+        ),
+    ]);
+}
+
+#[test]
+fn aliases_and_definite_descriptions_resolve() {
+    run_table(&[
+        (
+            "The Marrow Creek Drainage Board (the Board) met on Friday. \
+             The Board said the levees would hold.",
+            vec![indirect("the levees would hold")
+                .by("Marrow Creek Drainage Board")
+                .mention("The Board")
+                .org()],
+        ),
+        (
+            "The Marrow Creek Drainage Board (the Board) met on Friday. \
+             \"The levees will hold,\" the Board said.",
+            vec![direct("The levees will hold,").by("Marrow Creek Drainage Board").org()],
+        ),
+        (
+            "The Fenmoor Harbour Authority (FHA) met on Monday. The FHA said the quay would close.",
+            vec![indirect("the quay would close").by("Fenmoor Harbour Authority").mention("The FHA")],
+        ),
+        (
+            "The Hollin Ferry Company cancelled sailings on Sunday. \
+             The company said the storm was to blame.",
+            vec![indirect("the storm was to blame")
+                .by("Hollin Ferry Company")
+                .mention("The company")
+                .org()],
+        ),
+        (
+            "The Hollin Ferry Company cancelled sailings on Sunday. \
+             \"The storm is to blame,\" the company said.",
+            vec![direct("The storm is to blame,").by("Hollin Ferry Company")],
+        ),
+        (
+            "The Kestrel Valley Water Board met on Monday. \"The reservoir is full,\" the board said.",
+            vec![direct("The reservoir is full,").by("Kestrel Valley Water Board").mention("the board")],
+        ),
+        (
+            "The Kestrel Valley water board said the reservoir was full. \
+             The board said the dam was safe.",
+            vec![
+                indirect("the reservoir was full").by("Kestrel Valley water board"),
+                indirect("the dam was safe").by("Kestrel Valley water board").mention("The board"),
+            ],
+        ),
+        (
+            "The Norvale Water Board said the reservoir was full. Later the board said the dam was safe.",
+            vec![
+                indirect("the reservoir was full").by("Norvale Water Board"),
+                indirect("the dam was safe").by("Norvale Water Board").mention("the board"),
+            ],
+        ),
+        (
+            "The Kestrel Valley water board met on Monday. The board said the reservoir was full.",
+            vec![indirect("the reservoir was full").by("Kestrel Valley water board")],
+        ),
+        (
+            "The Fenmoor Rowing Club was fined on Tuesday. The club said the fine was unfair.",
+            vec![indirect("the fine was unfair").by("Fenmoor Rowing Club").org()],
+        ),
+    ]);
+}
+
+#[test]
+fn the_addressee_and_the_topic_are_never_the_speaker() {
+    run_table(&[
+        (
+            "Ingrid Talvik told the Fenmoor Gazette that the boats were ready.",
+            vec![indirect("the boats were ready").by("Ingrid Talvik").cue("told")],
+        ),
+        (
+            "\"The boats are ready,\" Ingrid Talvik told the Fenmoor Gazette.",
+            vec![direct("The boats are ready,").by("Ingrid Talvik").cue("told")],
+        ),
+        (
+            "Ingrid Talvik told the Fenmoor Gazette on Friday: \"The boats are ready.\"",
+            vec![direct("The boats are ready.").by("Ingrid Talvik").cue("told")],
+        ),
+        (
+            "Ingrid Talvik told Osric Pell: \"The boats are ready.\"",
+            vec![direct("The boats are ready.").by("Ingrid Talvik")],
+        ),
+        (
+            "\"The boats are ready,\" Ingrid Talvik told Osric Pell.",
+            vec![direct("The boats are ready,").by("Ingrid Talvik")],
+        ),
+        (
+            "Ingrid Talvik told Osric Pell that the boats were ready.",
+            vec![indirect("the boats were ready").by("Ingrid Talvik")],
+        ),
+        (
+            "Ingrid Talvik said of Osric Pell: \"He is a fine captain.\"",
+            vec![direct("He is a fine captain.").by("Ingrid Talvik").cue("said")],
+        ),
+        (
+            "\"He is a fine captain,\" Ingrid Talvik said of Osric Pell.",
+            vec![direct("He is a fine captain,").by("Ingrid Talvik").cue("said")],
+        ),
+        (
+            "Ingrid Talvik said of Osric Pell that he was a fine captain.",
+            vec![indirect("he was a fine captain").by("Ingrid Talvik")],
+        ),
+        (
+            "Osric Pell was praised by the mayor. \"He is a fine captain,\" Ingrid Talvik said of Pell.",
+            vec![direct("He is a fine captain,").by("Ingrid Talvik")],
+        ),
+        (
+            "Asked about Osric Pell, Ingrid Talvik said: \"He is a fine captain.\"",
+            vec![direct("He is a fine captain.").by("Ingrid Talvik")],
+        ),
+    ]);
+    // Neither hearer nor topic shows up among the speakers.
+    for text in [
+        "Ingrid Talvik told the Fenmoor Gazette that the boats were ready.",
+        "\"He is a fine captain,\" Ingrid Talvik said of Osric Pell.",
+    ] {
+        let a = analyze(text);
+        let names: Vec<&str> = a.speakers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Ingrid Talvik"], "{text}");
+    }
+}
+
+#[test]
+fn speaker_kinds() {
+    let cases = [
+        ("\"We sail at dawn,\" said Ingrid Talvik.", SpeakerKind::Person),
+        ("The Hollin Ferry Company said the storm was to blame.", SpeakerKind::Organization),
+        ("A spokeswoman said the reservoir was full.", SpeakerKind::Person),
+        ("Port Commissioner Nell Ardagh said the pier was closed.", SpeakerKind::Person),
+    ];
+    for (text, kind) in cases {
+        let a = analyze(text);
+        assert_eq!(a.quotes.len(), 1, "{text}");
+        assert_eq!(a.quotes[0].speaker.as_ref().map(|s| s.kind), Some(kind), "{text}");
+        assert_eq!(a.speakers[0].kind, kind, "{text}");
+    }
+}
