@@ -192,7 +192,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     let head = if name_start < b { key(doc.tok_text(b - 1)) } else { String::new() };
     let kind = kind_of(doc, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
-    let span = if split.is_some() { doc.span(name_start, b) } else { full };
+    let span = full;
     let definite = key(doc.tok_text(a)) == "the";
     Mention { span, name, role, kind, pronoun: None, proper, head, alias, definite, coordinated: has_and }
 }
