@@ -147,7 +147,10 @@ impl Classes {
         byte_class(&v)
     }
 
-    fn np(&self) -> String {
+    /// The speaker noun phrase. With `closed`, an appositive must end with
+    /// its comma (the phrase stands before its cue: "Ann Lee, a nurse, said");
+    /// otherwise the phrase may end the sentence ("said Ann Lee, a nurse.").
+    fn np(&self, closed: bool) -> String {
         let d = self.set(&[c::DET]);
         let n = self.set(&[c::NAME]);
         let h = self.set(&[c::SOURCE]);
@@ -161,7 +164,7 @@ impl Classes {
         let p = self.set(&[c::PRONOUN]);
         let s_ = self.set(&[c::POSS]);
         let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
-        let core = format!("{possessor}?{d}?{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
+        let core = format!("{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
         let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{n}+{rp})?");
         let name = format!("{n}+");
         let role = format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}");
@@ -169,7 +172,8 @@ impl Classes {
         // After a name, an appositive may also be any phrase that opens with a
         // determiner: "Ann Lee, a lawyer who chairs the board,".
         let phrase = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL]);
-        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){comma}?");
+        let end = if closed { comma.clone() } else { format!("{comma}?") };
+        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){end}");
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
@@ -237,10 +241,11 @@ impl RuleSet {
             }
         }
         let classes = Classes { extra };
-        let np = classes.np();
+        let np = classes.np(false);
+        let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
         for (def, file) in defs {
-            let (src, quotes, has_content) = compile_pattern(&def, &file, &classes, &literals, &np)?;
+            let (src, quotes, has_content) = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
                 .size_limit(1 << 24)
@@ -259,7 +264,7 @@ fn compile_pattern(
     file: &str,
     classes: &Classes,
     literals: &HashMap<String, u8>,
-    np: &str,
+    [np, np_closed]: [&str; 2],
 ) -> Result<(String, usize, bool), Error> {
     let err = |pos: usize, msg: String| Error::rule_file(file, Some(&def.id), format!("pattern {:?}, element {}: {msg}", def.pattern, pos + 1));
     let elems: Vec<&str> = def.pattern.split_whitespace().collect();
@@ -335,6 +340,9 @@ fn compile_pattern(
                         let any = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::COLON]);
                         format!("(?P<speaker>{any}{{1,25}})")
                     } else {
+                        // Before its cue, an appositive closes with a comma.
+                        let next = elems.get(pos + 1).map_or("", |e| e.trim_end_matches('?'));
+                        let np = if next.starts_with("{cue") || next == "{aside}" { np_closed } else { np };
                         format!("(?P<speaker>{np})")
                     }
                 }

@@ -151,7 +151,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         let inner = analyze(doc, lex, name_part.0, name_part.1);
         let role = inner.role.clone().or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
         let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() { SpeakerKind::Person } else { inner.kind };
-        return Mention { role, kind, alias: alias.or(inner.alias), ..inner };
+        return Mention { span: full, role, kind, alias: alias.or(inner.alias), ..inner };
     }
     // Title + name: the role runs to the last title or lowercase word that is
     // followed only by capitalised words.
