@@ -141,9 +141,16 @@ impl ExtractorBuilder {
         defs.retain(|(d, _)| !self.disabled.contains(&d.id) && self.only.as_ref().map_or(true, |o| o.contains(&d.id)));
         let classes: HashSet<CueClass> = self.classes.iter().copied().collect();
         let rules = RuleSet::compile(defs, &lexicon, &classes)?;
-        let np = regex::bytes::RegexBuilder::new(&rules.np).unicode(false).build()
-            .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
-        Ok(Extractor { inner: Arc::new(Inner { lexicon, rules, classes, np, max_bytes: self.max_bytes }) })
+let compile = |src: &str| {
+            regex::bytes::RegexBuilder::new(src)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .build()
+                .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
+        };
+        let np = compile(&rules.np)?;
+        let subject = compile(&rules.subject)?;
+        Ok(Extractor { inner: Arc::new(Inner { lexicon, rules, classes, np, subject, max_bytes: self.max_bytes }) })
     }
 }
 
@@ -155,6 +162,8 @@ struct Inner {
     classes: HashSet<CueClass>,
     /// A speaker noun phrase, for mention detection.
     np: Regex,
+    /// A clause subject, for participle clauses.
+    subject: Regex,
     max_bytes: Option<usize>,
 }
 
@@ -499,7 +508,17 @@ impl Extractor {
                 // The subject of the sentence.
                 let s = &doc.sentences[si];
                 let hay = &doc.classes[s.tokens.start..tok];
-                let subject = self.inner.np.find_iter(hay).find(|m| m.start() == 0 || hay[m.start() - 1] == c::COMMA);
+                // The last noun phrase that opens the sentence or follows a
+                // comma and is not itself followed by one.
+                let subject = self
+                    .inner
+                    .subject
+                    .find_iter(hay)
+                    .filter(|m| {
+                        (m.start() == 0 || hay[m.start() - 1] == c::COMMA)
+                            && hay.get(m.end()).is_some_and(|&b| b != c::COMMA && b != c::STOP)
+                    })
+                    .last();
                 if let Some(m) = subject {
                     drafts[i].speaker = Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
                 }

@@ -107,6 +107,8 @@ pub(crate) struct RuleSet {
     pub literals: HashMap<String, u8>,
     /// The speaker noun-phrase regex, for mention detection.
     pub np: String,
+    /// The subject of a clause, for participle clauses without a speaker.
+    pub subject: String,
 }
 
 const MAX_LITERALS: usize = 64;
@@ -182,6 +184,15 @@ impl Classes {
         let relative = format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
         format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p})")
     }
+
+    /// The subject of a clause, more liberal than a speaker: any noun phrase
+    /// that opens with a determiner ("the conservative magazine").
+    fn subject(&self) -> String {
+        let d = self.set(&[c::DET]);
+        let words = self.set(&[c::NAME, c::WORD, c::SOURCE, c::NUM]);
+        let head = self.set(&[c::NAME, c::WORD, c::SOURCE]);
+        format!("(?:{}|{d}{words}{{0,4}}{head})", self.np(true))
+    }
 }
 
 fn literal_word(tok: &str) -> bool {
@@ -255,7 +266,8 @@ impl RuleSet {
         }
         let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))
             .map_err(|e| Error::rule_file("<rules>", None, format!("rule set does not compile: {e}")))?;
-        Ok(RuleSet { rules, set, literals, np })
+        let subject = classes.subject();
+        Ok(RuleSet { rules, set, literals, np, subject })
     }
 }
 

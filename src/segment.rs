@@ -332,8 +332,44 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         push(&mut tokens, &mut classes, Token { start: i, end, cue: None, quote: None, capital: false, base: cls }, cls);
         i = end;
     }
+    mark_voice(text, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
     Doc { text, tokens, classes, sentences, quotes }
+}
+
+const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
+
+/// A form of "be" before a cue: with a participle it is the progressive, part
+/// of the cue ("is saying"); with a past participle it is the passive, and the
+/// subject is not the speaker ("was told"), so the word is no cue.
+fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
+    for i in 1..tokens.len() {
+        let is_cue = matches!(tokens[i].base, class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING);
+        if !is_cue {
+            continue;
+        }
+        let p = &tokens[i - 1];
+        let w = key(&text[p.start..p.end]);
+        if !BE.contains(&w.as_str()) {
+            continue;
+        }
+        let (base, cls) = match tokens[i].base {
+            class::CUE_ING => (class::CUE, class::CUE),
+            class::CUE_TELLING => (class::CUE_TELL, class::CUE_TELL),
+            _ => (class::WORD, class::WORD),
+        };
+        if base == class::WORD {
+            tokens[i].cue = None;
+        }
+        if classes[i] == tokens[i].base {
+            classes[i] = cls;
+        }
+        tokens[i].base = base;
+        if base != class::WORD && classes[i - 1] == tokens[i - 1].base {
+            classes[i - 1] = class::AUX;
+            tokens[i - 1].base = class::AUX;
+        }
+    }
 }
 
 fn ends_sentence_mark(s: &str) -> bool {
