@@ -333,10 +333,11 @@ fn compile_pattern(
                         // A participle cue after a comma or a quotation opens a
                         // clause of its own ("..., noting that"); after a word
                         // it belongs to the content ("is acknowledging").
-                        let x = not_class(&[c::STOP, c::SEMI, c::COMMA, c::CUE_ING, c::CUE_TELLING]);
-                        let w = not_class(&[c::STOP, c::SEMI, c::COMMA, c::CUE_ING, c::CUE_TELLING, c::QUOTE]);
+                        // A colon before a quotation opens a direct quote.
+                        let x = not_class(&[c::STOP, c::SEMI, c::COMMA, c::COLON, c::CUE_ING, c::CUE_TELLING]);
+                        let w = not_class(&[c::STOP, c::SEMI, c::COMMA, c::COLON, c::CUE_ING, c::CUE_TELLING, c::QUOTE]);
                         let g = byte_class(&[c::CUE_ING, c::CUE_TELLING]);
-                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x})*)")
+                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x}|:{w})*)")
                     } else {
                         format!("(?P<content>{body}+?)")
                     }
@@ -379,7 +380,7 @@ fn compile_pattern(
             }
         } else if tok == "..." {
             let skip = not_class(&[c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING, c::STOP, c::SEMI]);
-            format!("{skip}{{0,12}}?")
+            format!("{skip}{{0,8}}?")
         } else if tok == "^" {
             if pos != 0 {
                 return Err(err(pos, "^ must come first".into()));

@@ -429,8 +429,12 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
                 w.ends_with('.')
                     && w.len() > 2
                     && i + 1 < n
-                    && tokens[i + 1].capital
-                    && matches!(tokens[i + 1].base, class::PRONOUN | class::DET | class::CONJ)
+                    && (tokens[i + 1].capital && matches!(tokens[i + 1].base, class::PRONOUN | class::DET | class::CONJ)
+                        || tokens[i + 1].base == class::QUOTE
+                            && text[tokens[i + 1].start..tokens[i + 1].end]
+                                .chars()
+                                .find(|c| c.is_alphanumeric())
+                                .is_some_and(char::is_uppercase))
             }
             _ => false,
         };

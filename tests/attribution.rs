@@ -137,6 +137,15 @@ fn follow_ups_keep_the_previous_speaker() {
                 direct("We leave at six.").by("Osric Pell").no_cue().rule(RULE_FOLLOW_UP),
             ],
         ),
+        (
+            "Nell Ardagh said the pier was closed. Osric Pell said it was open.\n\n\
+             \"It has never been safer.\"",
+            vec![
+                indirect("the pier was closed").by("Nell Ardagh"),
+                indirect("it was open").by("Osric Pell"),
+                direct("It has never been safer.").by("Osric Pell").no_cue().rule(RULE_FOLLOW_UP),
+            ],
+        ),
         // The latest speaker wins.
         (
             "\"The boats are ready,\" said Ingrid Talvik. \"The crew is rested,\" said Osric Pell. \
@@ -277,6 +286,17 @@ fn participle_cues_take_the_sentence_subject() {
             ],
         ),
         (
+            "Dara Whitlow arrived at noon. She closed the tap, noting that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").mention("She").cue("noting")],
+        ),
+        (
+            "“The pier is closed,” Nell Ardagh said, adding: “It will stay closed.”",
+            vec![
+                direct("The pier is closed,").by("Nell Ardagh").cue("said"),
+                direct("It will stay closed.").by("Nell Ardagh").cue("adding"),
+            ],
+        ),
+        (
             "The Hollin Ferry Company cancelled sailings, noting that the storm was severe.",
             vec![indirect("the storm was severe").by("Hollin Ferry Company").org().cue("noting")],
         ),
@@ -299,6 +319,19 @@ fn cue_verbs_beyond_said() {
         ("Dara Whitlow claimed the roof was sound.", QuoteKind::Indirect, "the roof was sound", "claimed"),
         ("Dara Whitlow announced that the hall would reopen.", QuoteKind::Indirect, "the hall would reopen", "announced"),
         ("Dara Whitlow told the Lowmoor Echo that the roof leaked.", QuoteKind::Indirect, "the roof leaked", "told"),
+        ("\"We will fight on,\" Dara Whitlow vowed.", QuoteKind::Direct, "We will fight on,", "vowed"),
+        ("\"We made mistakes,\" Dara Whitlow conceded.", QuoteKind::Direct, "We made mistakes,", "conceded"),
+        ("\"Only on Sundays,\" Dara Whitlow quipped.", QuoteKind::Direct, "Only on Sundays,", "quipped"),
+        ("\"Not yet,\" Dara Whitlow replied.", QuoteKind::Direct, "Not yet,", "replied"),
+        ("\"The plan is dead,\" Dara Whitlow tweeted.", QuoteKind::Direct, "The plan is dead,", "tweeted"),
+        ("\"It was busy,\" Dara Whitlow recalled.", QuoteKind::Direct, "It was busy,", "recalled"),
+        ("\"The quay is safe,\" Dara Whitlow wrote in a letter.", QuoteKind::Direct, "The quay is safe,", "wrote"),
+        ("Dara Whitlow argued that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "argued"),
+        ("Dara Whitlow pointed out that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "pointed out"),
+        ("Dara Whitlow noted that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "noted"),
+        ("Dara Whitlow acknowledged that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "acknowledged"),
+        ("Dara Whitlow declared that the plan was dead.", QuoteKind::Indirect, "the plan was dead", "declared"),
+        ("Dara Whitlow recalled that the pier was once busy.", QuoteKind::Indirect, "the pier was once busy", "recalled"),
     ];
     let rows: Vec<(&str, Vec<common::Exp>)> = table
         .iter()

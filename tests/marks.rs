@@ -92,6 +92,18 @@ fn apostrophes_never_open_or_close() {
             vec![direct("It was arson.").by("Orla Fenwick").cue("said")],
         ),
         (
+            "'We fixed the Ellis' roof,' said Orla Fenwick.",
+            vec![direct("We fixed the Ellis' roof,").by("Orla Fenwick")],
+        ),
+        (
+            "'Back in the '90s we fished,' said Orla Fenwick.",
+            vec![direct("Back in the '90s we fished,").by("Orla Fenwick")],
+        ),
+        (
+            "\"Back in the '90s we fished,\" said Orla Fenwick.",
+            vec![direct("Back in the '90s we fished,").by("Orla Fenwick")],
+        ),
+        (
             "The 12' boat sank. 'We lost it,' said Orla Fenwick.",
             vec![direct("We lost it,").by("Orla Fenwick")],
         ),
@@ -117,6 +129,10 @@ fn a_quote_over_several_paragraphs_is_one_record() {
         (
             "Pia Lundgren said: ‘The first part is here.\n\n‘The second part is here.’",
             vec![direct("The first part is here.\n\n‘The second part is here.").by("Pia Lundgren")],
+        ),
+        (
+            "Pia Lundgren said: «The first part is here.\n\n«The second part is here.»",
+            vec![direct("The first part is here.\n\n«The second part is here.").by("Pia Lundgren")],
         ),
         // Paragraphs separated by a single line break.
         (
@@ -179,6 +195,10 @@ fn only_the_outermost_of_nested_quotes_is_a_record() {
             vec![direct("He shouted \"run\" at us,").by("Kofi Marren")],
         ),
         (
+            "‘He said “go”, so we went,’ said Kofi Marren.",
+            vec![direct("He said “go”, so we went,").by("Kofi Marren")],
+        ),
+        (
             "“He told me ‘never,’” said Kofi Marren.",
             vec![direct("He told me ‘never,’").by("Kofi Marren")],
         ),
@@ -198,6 +218,18 @@ fn a_stray_mark_loses_nothing_else() {
             vec![
                 direct("The job is done,").by("Kofi Marren").cue("said"),
                 direct("We go home now.").by("Kofi Marren").no_cue(),
+            ],
+        ),
+        (
+            "He measured 5\" and 7\" pipes. \"Fine,\" said Kofi Marren.",
+            vec![direct("Fine,").by("Kofi Marren")],
+        ),
+        // A lone opening mark between two attributions.
+        (
+            "“We built it,” said Kofi Marren. “ Tilda Brask said the roof leaks.",
+            vec![
+                direct("We built it,").by("Kofi Marren"),
+                indirect("the roof leaks").by("Tilda Brask").cue("said"),
             ],
         ),
         // A lone closing mark in an earlier paragraph.

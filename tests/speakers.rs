@@ -25,7 +25,6 @@ fn names_titles_and_appositives() {
             "\"The pier is closed,\" said Port Commissioner Nell Ardagh.",
             vec![direct("The pier is closed,")
                 .by("Nell Ardagh")
-                .mention("Nell Ardagh")
                 .role("Port Commissioner")
                 .person()],
         ),
@@ -56,6 +55,26 @@ fn names_titles_and_appositives() {
         (
             "\"The pier is closed,\" Nell Ardagh, the port commissioner, said.",
             vec![direct("The pier is closed,").by("Nell Ardagh").role("port commissioner")],
+        ),
+        (
+            "Nell Ardagh, head of the port authority, said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").role("head of the port authority")],
+        ),
+        (
+            "Ingrid Talvik, who chairs the club, said the fine was unfair.",
+            vec![indirect("the fine was unfair").by("Ingrid Talvik").no_role()],
+        ),
+        (
+            "In a statement, Nell Ardagh said the pier was closed.",
+            vec![indirect("the pier was closed").by("Nell Ardagh").cue("said")],
+        ),
+        (
+            "Nell Ardagh said in a statement: \"The pier is closed.\"",
+            vec![direct("The pier is closed.").by("Nell Ardagh").cue("said")],
+        ),
+        (
+            "Osric Pell, 54, said the quay was safe.",
+            vec![indirect("the quay was safe").by("Osric Pell").no_role()],
         ),
         (
             "The port commissioner, Nell Ardagh, said the pier was closed.",
@@ -151,6 +170,22 @@ fn organisations_and_unnamed_sources() {
         (
             "\"No oil has leaked,\" a coastguard officer said.",
             vec![direct("No oil has leaked,").by("coastguard officer").person()],
+        ),
+        (
+            "The Norvale water board said the reservoir was full.",
+            vec![indirect("the reservoir was full").by("Norvale water board").org()],
+        ),
+        (
+            "Fenmoor Council said the road would reopen.",
+            vec![indirect("the road would reopen").by("Fenmoor Council").org()],
+        ),
+        (
+            "A neighbour said the rain was late.",
+            vec![indirect("the rain was late").by("neighbour").person()],
+        ),
+        (
+            "A spokeswoman for the Fenmoor council said the road would reopen.",
+            vec![indirect("the road would reopen").person()],
         ),
         (
             "Officials said the road would reopen.",
@@ -270,6 +305,21 @@ fn a_surname_alone_resolves_to_the_full_name() {
                 .mention("Śliwiński")],
         ),
         (
+            "Nell Ardagh visited the pier. Commissioner Ardagh said it was unsafe.",
+            vec![indirect("it was unsafe").by("Nell Ardagh").role("Commissioner")],
+        ),
+        (
+            "Nell Ardagh visited the pier. \"It is unsafe,\" said Ms. Ardagh.",
+            vec![direct("It is unsafe,").by("Nell Ardagh").mention("Ms. Ardagh")],
+        ),
+        (
+            "\"We won,\" said Mara Lind-Holt. Lind-Holt added: \"It was close.\"",
+            vec![
+                direct("We won,").by("Mara Lind-Holt"),
+                direct("It was close.").by("Mara Lind-Holt").mention("Lind-Holt"),
+            ],
+        ),
+        (
             "Mara Lind-Holt spoke first. \"We won,\" Lind-Holt said.",
             vec![direct("We won,").by("Mara Lind-Holt").mention("Lind-Holt").person()],
         ),
@@ -299,6 +349,27 @@ fn aliases_and_definite_descriptions_resolve() {
             "The Marrow Creek Drainage Board (the Board) met on Friday. \
              \"The levees will hold,\" the Board said.",
             vec![direct("The levees will hold,").by("Marrow Creek Drainage Board").org()],
+        ),
+        (
+            "The Marrow Creek Drainage Board (the Board) said the river was high.",
+            vec![indirect("the river was high").by("Marrow Creek Drainage Board").org()],
+        ),
+        (
+            "The Marrow Creek Drainage Board (MCDB) said the river was high. \
+             The MCDB said the levees would hold.",
+            vec![
+                indirect("the river was high").by("Marrow Creek Drainage Board"),
+                indirect("the levees would hold")
+                    .by("Marrow Creek Drainage Board")
+                    .mention("The MCDB"),
+            ],
+        ),
+        (
+            "A spokeswoman said the road was shut. \"It will reopen,\" the spokeswoman said.",
+            vec![
+                indirect("the road was shut").by("spokeswoman"),
+                direct("It will reopen,").by("spokeswoman").mention("the spokeswoman"),
+            ],
         ),
         (
             "The Fenmoor Harbour Authority (FHA) met on Monday. The FHA said the quay would close.",
