@@ -77,6 +77,7 @@ impl RuleFile {
 enum Hole {
     Quote,
     Content,
+    ContentMixed,
     Speaker,
     Cue,
     CueParticiple,
@@ -299,6 +300,7 @@ fn compile_pattern(
             let hole = match inner {
                 "quote" => Hole::Quote,
                 "content" => Hole::Content,
+                "content:mixed" => Hole::ContentMixed,
                 "speaker" => Hole::Speaker,
                 "cue" => Hole::Cue,
                 "cue:participle" => Hole::CueParticiple,
@@ -310,7 +312,7 @@ fn compile_pattern(
                 "source" => Hole::Source,
                 other => {
                     return Err(err(pos, format!(
-                        "unknown placeholder {{{other}}} (known: quote, content, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
+                        "unknown placeholder {{{other}}} (known: quote, content, content:mixed, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
                     )))
                 }
             };
@@ -320,6 +322,14 @@ fn compile_pattern(
                     let g = format!("(?P<q{quotes}>{})", classes.set(&[c::QUOTE]));
                     quotes += 1;
                     g
+                }
+                Hole::ContentMixed => {
+                    if content {
+                        return Err(err(pos, "a pattern holds at most one {content}".into()));
+                    }
+                    content = true;
+                    // Reported speech that ends in a quotation: `his crews would "hold on"`.
+                    format!("(?P<content>{}*?{})", not_class(&stop_like), classes.set(&[c::QUOTE]))
                 }
                 Hole::Content => {
                     if content {
