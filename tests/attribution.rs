@@ -44,7 +44,9 @@ fn speaker_and_cue_before_or_after_a_direct_quote() {
         // The auxiliary belongs to the cue.
         (
             "\"The pier is finished,\" Orla Fenwick has said.",
-            vec![direct("The pier is finished,").by("Orla Fenwick").cue("has said")],
+            vec![direct("The pier is finished,")
+                .by("Orla Fenwick")
+                .cue("has said")],
         ),
     ]);
 }
@@ -102,7 +104,10 @@ fn a_second_sentence_quote_is_a_follow_up_without_cue() {
             "Dara Whitlow said: \"The well is dry.\" \"We need rain.\"",
             vec![
                 direct("The well is dry.").by("Dara Whitlow").cue("said"),
-                direct("We need rain.").by("Dara Whitlow").no_cue().rule(RULE_FOLLOW_UP),
+                direct("We need rain.")
+                    .by("Dara Whitlow")
+                    .no_cue()
+                    .rule(RULE_FOLLOW_UP),
             ],
         ),
     ]);
@@ -186,7 +191,9 @@ fn reported_speech_is_indirect() {
         ),
         (
             "Dara Whitlow stated that the well was dry.",
-            vec![indirect("the well was dry").by("Dara Whitlow").cue("stated")],
+            vec![indirect("the well was dry")
+                .by("Dara Whitlow")
+                .cue("stated")],
         ),
         (
             "Dara Whitlow said on Monday that the well was dry.",
@@ -194,7 +201,9 @@ fn reported_speech_is_indirect() {
         ),
         (
             "Orla Fenwick said, however, that the pier would stay.",
-            vec![indirect("the pier would stay").by("Orla Fenwick").cue("said")],
+            vec![indirect("the pier would stay")
+                .by("Orla Fenwick")
+                .cue("said")],
         ),
         (
             "Orla Fenwick said the pier, which opened in 1890, would close.",
@@ -202,7 +211,9 @@ fn reported_speech_is_indirect() {
         ),
         (
             "Orla Fenwick told reporters that the pier was closed.",
-            vec![indirect("the pier was closed").by("Orla Fenwick").cue("told")],
+            vec![indirect("the pier was closed")
+                .by("Orla Fenwick")
+                .cue("told")],
         ),
     ]);
 }
@@ -212,11 +223,15 @@ fn reported_speech_with_a_quoted_fragment_is_mixed() {
     run_table(&[
         (
             "Dara Whitlow said that the well was \"bone dry\" by noon.",
-            vec![mixed("the well was \"bone dry\" by noon").by("Dara Whitlow").cue("said")],
+            vec![mixed("the well was \"bone dry\" by noon")
+                .by("Dara Whitlow")
+                .cue("said")],
         ),
         (
             "Dara Whitlow said the well was “bone dry” by noon.",
-            vec![mixed("the well was “bone dry” by noon").by("Dara Whitlow").cue("said")],
+            vec![mixed("the well was “bone dry” by noon")
+                .by("Dara Whitlow")
+                .cue("said")],
         ),
     ]);
     let a = analyze("Dara Whitlow said the well was “bone dry” by noon.");
@@ -228,15 +243,21 @@ fn according_to_before_or_after_the_content() {
     run_table(&[
         (
             "According to Dara Whitlow, the well is dry.",
-            vec![indirect("the well is dry").by("Dara Whitlow").cue("According to")],
+            vec![indirect("the well is dry")
+                .by("Dara Whitlow")
+                .cue("According to")],
         ),
         (
             "The well is dry, according to Dara Whitlow.",
-            vec![indirect("The well is dry").by("Dara Whitlow").cue("according to")],
+            vec![indirect("The well is dry")
+                .by("Dara Whitlow")
+                .cue("according to")],
         ),
         (
             "According to the Kestrel Valley water board, the reservoir is half empty.",
-            vec![indirect("the reservoir is half empty").by("Kestrel Valley water board").org()],
+            vec![indirect("the reservoir is half empty")
+                .by("Kestrel Valley water board")
+                .org()],
         ),
     ]);
 }
@@ -254,7 +275,9 @@ fn content_then_speaker_without_marks() {
         ),
         (
             "The pier, built in 1890, will close, Orla Fenwick said.",
-            vec![indirect("The pier, built in 1890, will close").by("Orla Fenwick").cue("said")],
+            vec![indirect("The pier, built in 1890, will close")
+                .by("Orla Fenwick")
+                .cue("said")],
         ),
     ]);
 }
@@ -264,7 +287,9 @@ fn participle_cues_take_the_sentence_subject() {
     run_table(&[
         (
             "Dara Whitlow closed the tap, noting that the well was dry.",
-            vec![indirect("the well was dry").by("Dara Whitlow").cue("noting")],
+            vec![indirect("the well was dry")
+                .by("Dara Whitlow")
+                .cue("noting")],
         ),
         (
             "Dara Whitlow closed the tap, stating: \"The well is dry.\"",
@@ -272,33 +297,49 @@ fn participle_cues_take_the_sentence_subject() {
         ),
         (
             "Hildur Ness praised the staff, saying: “They kept it running.”",
-            vec![direct("They kept it running.").by("Hildur Ness").cue("saying")],
+            vec![direct("They kept it running.")
+                .by("Hildur Ness")
+                .cue("saying")],
         ),
         (
             "Hildur Ness praised the staff, saying they kept it running.",
-            vec![indirect("they kept it running").by("Hildur Ness").cue("saying")],
+            vec![indirect("they kept it running")
+                .by("Hildur Ness")
+                .cue("saying")],
         ),
         (
             "Hildur Ness said the school would stay open, adding that the roof would be fixed.",
             vec![
-                indirect("the school would stay open").by("Hildur Ness").cue("said"),
-                indirect("the roof would be fixed").by("Hildur Ness").cue("adding"),
+                indirect("the school would stay open")
+                    .by("Hildur Ness")
+                    .cue("said"),
+                indirect("the roof would be fixed")
+                    .by("Hildur Ness")
+                    .cue("adding"),
             ],
         ),
         (
             "Dara Whitlow arrived at noon. She closed the tap, noting that the well was dry.",
-            vec![indirect("the well was dry").by("Dara Whitlow").mention("She").cue("noting")],
+            vec![indirect("the well was dry")
+                .by("Dara Whitlow")
+                .mention("She")
+                .cue("noting")],
         ),
         (
             "“The pier is closed,” Nell Ardagh said, adding: “It will stay closed.”",
             vec![
                 direct("The pier is closed,").by("Nell Ardagh").cue("said"),
-                direct("It will stay closed.").by("Nell Ardagh").cue("adding"),
+                direct("It will stay closed.")
+                    .by("Nell Ardagh")
+                    .cue("adding"),
             ],
         ),
         (
             "The Hollin Ferry Company cancelled sailings, noting that the storm was severe.",
-            vec![indirect("the storm was severe").by("Hollin Ferry Company").org().cue("noting")],
+            vec![indirect("the storm was severe")
+                .by("Hollin Ferry Company")
+                .org()
+                .cue("noting")],
         ),
     ]);
 }
@@ -306,32 +347,162 @@ fn participle_cues_take_the_sentence_subject() {
 #[test]
 fn cue_verbs_beyond_said() {
     let table: &[(&str, QuoteKind, &str, &str)] = &[
-        ("\"The roof leaks,\" added Dara Whitlow.", QuoteKind::Direct, "The roof leaks,", "added"),
-        ("\"The roof leaks,\" Dara Whitlow grumbled.", QuoteKind::Direct, "The roof leaks,", "grumbled"),
-        ("\"The roof leaks,\" Dara Whitlow explained.", QuoteKind::Direct, "The roof leaks,", "explained"),
-        ("\"The roof is sound,\" Dara Whitlow insisted.", QuoteKind::Direct, "The roof is sound,", "insisted"),
-        ("Dara Whitlow warned: \"The roof will leak.\"", QuoteKind::Direct, "The roof will leak.", "warned"),
-        ("Dara Whitlow told reporters: \"The roof leaks.\"", QuoteKind::Direct, "The roof leaks.", "told"),
-        ("\"The roof leaks,\" Dara Whitlow told the Lowmoor Echo.", QuoteKind::Direct, "The roof leaks,", "told"),
-        ("Dara Whitlow warned that the roof would leak.", QuoteKind::Indirect, "the roof would leak", "warned"),
-        ("Dara Whitlow insisted the roof was sound.", QuoteKind::Indirect, "the roof was sound", "insisted"),
-        ("Dara Whitlow admitted that the roof leaked.", QuoteKind::Indirect, "the roof leaked", "admitted"),
-        ("Dara Whitlow claimed the roof was sound.", QuoteKind::Indirect, "the roof was sound", "claimed"),
-        ("Dara Whitlow announced that the hall would reopen.", QuoteKind::Indirect, "the hall would reopen", "announced"),
-        ("Dara Whitlow told the Lowmoor Echo that the roof leaked.", QuoteKind::Indirect, "the roof leaked", "told"),
-        ("\"We will fight on,\" Dara Whitlow vowed.", QuoteKind::Direct, "We will fight on,", "vowed"),
-        ("\"We made mistakes,\" Dara Whitlow conceded.", QuoteKind::Direct, "We made mistakes,", "conceded"),
-        ("\"Only on Sundays,\" Dara Whitlow quipped.", QuoteKind::Direct, "Only on Sundays,", "quipped"),
-        ("\"Not yet,\" Dara Whitlow replied.", QuoteKind::Direct, "Not yet,", "replied"),
-        ("\"The plan is dead,\" Dara Whitlow tweeted.", QuoteKind::Direct, "The plan is dead,", "tweeted"),
-        ("\"It was busy,\" Dara Whitlow recalled.", QuoteKind::Direct, "It was busy,", "recalled"),
-        ("\"The quay is safe,\" Dara Whitlow wrote in a letter.", QuoteKind::Direct, "The quay is safe,", "wrote"),
-        ("Dara Whitlow argued that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "argued"),
-        ("Dara Whitlow pointed out that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "pointed out"),
-        ("Dara Whitlow noted that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "noted"),
-        ("Dara Whitlow acknowledged that the plan was too costly.", QuoteKind::Indirect, "the plan was too costly", "acknowledged"),
-        ("Dara Whitlow declared that the plan was dead.", QuoteKind::Indirect, "the plan was dead", "declared"),
-        ("Dara Whitlow recalled that the pier was once busy.", QuoteKind::Indirect, "the pier was once busy", "recalled"),
+        (
+            "\"The roof leaks,\" added Dara Whitlow.",
+            QuoteKind::Direct,
+            "The roof leaks,",
+            "added",
+        ),
+        (
+            "\"The roof leaks,\" Dara Whitlow grumbled.",
+            QuoteKind::Direct,
+            "The roof leaks,",
+            "grumbled",
+        ),
+        (
+            "\"The roof leaks,\" Dara Whitlow explained.",
+            QuoteKind::Direct,
+            "The roof leaks,",
+            "explained",
+        ),
+        (
+            "\"The roof is sound,\" Dara Whitlow insisted.",
+            QuoteKind::Direct,
+            "The roof is sound,",
+            "insisted",
+        ),
+        (
+            "Dara Whitlow warned: \"The roof will leak.\"",
+            QuoteKind::Direct,
+            "The roof will leak.",
+            "warned",
+        ),
+        (
+            "Dara Whitlow told reporters: \"The roof leaks.\"",
+            QuoteKind::Direct,
+            "The roof leaks.",
+            "told",
+        ),
+        (
+            "\"The roof leaks,\" Dara Whitlow told the Lowmoor Echo.",
+            QuoteKind::Direct,
+            "The roof leaks,",
+            "told",
+        ),
+        (
+            "Dara Whitlow warned that the roof would leak.",
+            QuoteKind::Indirect,
+            "the roof would leak",
+            "warned",
+        ),
+        (
+            "Dara Whitlow insisted the roof was sound.",
+            QuoteKind::Indirect,
+            "the roof was sound",
+            "insisted",
+        ),
+        (
+            "Dara Whitlow admitted that the roof leaked.",
+            QuoteKind::Indirect,
+            "the roof leaked",
+            "admitted",
+        ),
+        (
+            "Dara Whitlow claimed the roof was sound.",
+            QuoteKind::Indirect,
+            "the roof was sound",
+            "claimed",
+        ),
+        (
+            "Dara Whitlow announced that the hall would reopen.",
+            QuoteKind::Indirect,
+            "the hall would reopen",
+            "announced",
+        ),
+        (
+            "Dara Whitlow told the Lowmoor Echo that the roof leaked.",
+            QuoteKind::Indirect,
+            "the roof leaked",
+            "told",
+        ),
+        (
+            "\"We will fight on,\" Dara Whitlow vowed.",
+            QuoteKind::Direct,
+            "We will fight on,",
+            "vowed",
+        ),
+        (
+            "\"We made mistakes,\" Dara Whitlow conceded.",
+            QuoteKind::Direct,
+            "We made mistakes,",
+            "conceded",
+        ),
+        (
+            "\"Only on Sundays,\" Dara Whitlow quipped.",
+            QuoteKind::Direct,
+            "Only on Sundays,",
+            "quipped",
+        ),
+        (
+            "\"Not yet,\" Dara Whitlow replied.",
+            QuoteKind::Direct,
+            "Not yet,",
+            "replied",
+        ),
+        (
+            "\"The plan is dead,\" Dara Whitlow tweeted.",
+            QuoteKind::Direct,
+            "The plan is dead,",
+            "tweeted",
+        ),
+        (
+            "\"It was busy,\" Dara Whitlow recalled.",
+            QuoteKind::Direct,
+            "It was busy,",
+            "recalled",
+        ),
+        (
+            "\"The quay is safe,\" Dara Whitlow wrote in a letter.",
+            QuoteKind::Direct,
+            "The quay is safe,",
+            "wrote",
+        ),
+        (
+            "Dara Whitlow argued that the plan was too costly.",
+            QuoteKind::Indirect,
+            "the plan was too costly",
+            "argued",
+        ),
+        (
+            "Dara Whitlow pointed out that the plan was too costly.",
+            QuoteKind::Indirect,
+            "the plan was too costly",
+            "pointed out",
+        ),
+        (
+            "Dara Whitlow noted that the plan was too costly.",
+            QuoteKind::Indirect,
+            "the plan was too costly",
+            "noted",
+        ),
+        (
+            "Dara Whitlow acknowledged that the plan was too costly.",
+            QuoteKind::Indirect,
+            "the plan was too costly",
+            "acknowledged",
+        ),
+        (
+            "Dara Whitlow declared that the plan was dead.",
+            QuoteKind::Indirect,
+            "the plan was dead",
+            "declared",
+        ),
+        (
+            "Dara Whitlow recalled that the pier was once busy.",
+            QuoteKind::Indirect,
+            "the pier was once busy",
+            "recalled",
+        ),
     ];
     let rows: Vec<(&str, Vec<common::Exp>)> = table
         .iter()

@@ -173,7 +173,9 @@ fn a_quote_never_closed_ends_at_the_paragraph_break() {
              Harbour master Ivo Kern said the dock would stay open.",
             vec![
                 direct("The dock will close").by("Pia Lundgren"),
-                indirect("the dock would stay open").by("Ivo Kern").cue("said"),
+                indirect("the dock would stay open")
+                    .by("Ivo Kern")
+                    .cue("said"),
             ],
         ),
     ]);

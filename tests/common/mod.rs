@@ -243,7 +243,12 @@ pub fn invariants(text: &str, a: &Analysis) -> Result<(), String> {
             }
             match a.speakers.get(s.index) {
                 Some(sp) if sp.name == s.name => counts[s.index] += 1,
-                _ => return Err(format!("speaker index {} does not name {:?}", s.index, s.name)),
+                _ => {
+                    return Err(format!(
+                        "speaker index {} does not name {:?}",
+                        s.index, s.name
+                    ))
+                }
             }
         }
         if let Some(c) = &q.cue {
