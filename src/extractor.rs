@@ -284,10 +284,18 @@ impl Extractor {
                     let g = |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
                     let quotes = (0..rule.quotes).filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a)).collect();
                     let mut content = g("content").filter(|(a, b)| a < b);
+                    if rule.paragraph {
+                        // Run on to the end of the paragraph.
+                        let para = s.para;
+                        let last = doc.sentences.iter().skip_while(|x| x.tokens.end <= base).take_while(|x| x.para == para).last();
+                        if let (Some((a, _)), Some(last)) = (content, last) {
+                            content = Some((a, last.tokens.end));
+                        }
+                    }
                     // A reported clause ends where another attribution begins
                     // (", Ann Lee said ..."); the search goes on from there.
                     let mut next = whole.max(at + 1);
-                    if let Some((a, b)) = content {
+                    if let Some((a, b)) = content.filter(|_| !rule.paragraph) {
                         if let Some(cut) = self.attribution_after_comma(hay, a - base, b - base) {
                             content = Some((a, base + cut)).filter(|(a, b)| a < b);
                             if caps.get(0).is_some_and(|m| m.end() == b - base) {

@@ -78,6 +78,7 @@ enum Hole {
     Quote,
     Content,
     ContentMixed,
+    ContentParagraph,
     Speaker,
     Cue,
     CueParticiple,
@@ -94,9 +95,10 @@ enum Hole {
 pub(crate) struct Rule {
     pub def: RuleDef,
     pub regex: Regex,
-    /// Capture-group names of the quote holes, in order.
+    /// How many quote holes the pattern has (groups q0, q1, ...).
     pub quotes: usize,
-    pub has_content: bool,
+    /// The content runs on to the end of the paragraph.
+    pub paragraph: bool,
     pub file: String,
 }
 
@@ -257,13 +259,13 @@ impl RuleSet {
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
         for (def, file) in defs {
-            let (src, quotes, has_content) = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
+            let (src, quotes, paragraph) = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
                 .size_limit(1 << 24)
                 .build()
                 .map_err(|e| Error::rule_file(&file, Some(&def.id), format!("pattern does not compile: {e}")))?;
-            rules.push(Rule { def, regex, quotes, has_content, file });
+            rules.push(Rule { def, regex, quotes, paragraph, file });
         }
         let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))
             .map_err(|e| Error::rule_file("<rules>", None, format!("rule set does not compile: {e}")))?;
@@ -287,6 +289,7 @@ fn compile_pattern(
     let mut out = String::from("(?s-u)");
     let mut quotes = 0usize;
     let mut content = false;
+    let mut paragraph = false;
     let mut speaker = false;
     let mut cue = false;
     let stop_like = [c::STOP, c::SEMI];
@@ -301,6 +304,7 @@ fn compile_pattern(
                 "quote" => Hole::Quote,
                 "content" => Hole::Content,
                 "content:mixed" => Hole::ContentMixed,
+                "content:paragraph" => Hole::ContentParagraph,
                 "speaker" => Hole::Speaker,
                 "cue" => Hole::Cue,
                 "cue:participle" => Hole::CueParticiple,
@@ -312,7 +316,7 @@ fn compile_pattern(
                 "source" => Hole::Source,
                 other => {
                     return Err(err(pos, format!(
-                        "unknown placeholder {{{other}}} (known: quote, content, content:mixed, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
+                        "unknown placeholder {{{other}}} (known: quote, content, content:mixed, content:paragraph, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
                     )))
                 }
             };
@@ -322,6 +326,16 @@ fn compile_pattern(
                     let g = format!("(?P<q{quotes}>{})", classes.set(&[c::QUOTE]));
                     quotes += 1;
                     g
+                }
+                Hole::ContentParagraph => {
+                    if content || !last {
+                        return Err(err(pos, "{content:paragraph} must come last, and only once".into()));
+                    }
+                    content = true;
+                    paragraph = true;
+                    // The rest of the sentence; the extractor runs it on to the
+                    // end of the paragraph.
+                    format!("(?P<content>{}+)", not_class(&[c::STOP]))
                 }
                 Hole::ContentMixed => {
                     if content {
@@ -439,7 +453,7 @@ fn compile_pattern(
         Yields::Indirect if !content => return Err(err(0, "yields indirect, so the pattern needs a {content}".into())),
         _ => {}
     }
-    Ok((out, quotes, content))
+    Ok((out, quotes, paragraph))
 }
 
 fn single_punct(w: &str) -> Option<u8> {
