@@ -349,6 +349,15 @@ impl Extractor {
         if NOT_CONTENT_START.contains(&first.as_str()) {
             return false;
         }
+        // "said on Monday in Ohio": an adverbial alone is no reported clause.
+        let adverbial = ADVERBIAL_START.contains(&first.as_str()) || self.inner.lexicon.calendar.contains(&first);
+        if adverbial && b - a <= 6 {
+            return false;
+        }
+        // One word is no reported clause ("said the", "more").
+        if b - a < 2 && doc.tokens[a].base != c::QUOTE {
+            return false;
+        }
         if first == "to" {
             let entry = cue.and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue));
             return entry.is_some_and(|e| self.inner.lexicon.entries[e as usize].infinitive);
@@ -671,6 +680,14 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
 const NOT_CONTENT_START: &[&str] = &[
     "was", "were", "is", "are", "has", "had", "have", "would", "will", "could", "should", "did", "does", "may",
     "might", "must", "can", "be", "been",
+];
+
+/// Prepositions and time words that open an adverbial, not a reported
+/// clause: "said on Monday", "said in a statement".
+const ADVERBIAL_START: &[&str] = &[
+    "on", "in", "at", "during", "after", "before", "with", "by", "from", "about", "over", "under", "into", "without",
+    "against", "between", "through", "of", "for", "last", "earlier", "later", "yesterday", "today", "tonight",
+    "ago", "again", "afterward", "afterwards", "recently", "repeatedly", "privately", "publicly", "more",
 ];
 
 fn clean_name(name: &str) -> String {

@@ -296,13 +296,13 @@ fn participle_cues_take_the_sentence_subject() {
             vec![direct("The well is dry.").by("Dara Whitlow").cue("stating")],
         ),
         (
-            "Hildur Ness praised the staff, saying: “They kept it running.”",
+            "Hildur Ness visited the school, saying: “They kept it running.”",
             vec![direct("They kept it running.")
                 .by("Hildur Ness")
                 .cue("saying")],
         ),
         (
-            "Hildur Ness praised the staff, saying they kept it running.",
+            "Hildur Ness visited the school, saying they kept it running.",
             vec![indirect("they kept it running")
                 .by("Hildur Ness")
                 .cue("saying")],

@@ -265,7 +265,7 @@ fn a_stray_mark_loses_nothing_else() {
 
 #[test]
 fn quote_spans_sit_just_inside_the_marks() {
-    let text = "Tamsin Voyle said: «The ferry is late.» “Again,” she added.";
+    let text = "«The ferry is late,» said Tamsin Voyle. “Again,” she added.";
     let a = analyze(text);
     assert_eq!(a.quotes.len(), 2);
     let open = text.find('«').unwrap() + '«'.len_utf8();
