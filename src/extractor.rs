@@ -346,7 +346,8 @@ impl Extractor {
             return false;
         }
         let first = crate::cues::key(doc.tok_text(a));
-        if NOT_CONTENT_START.contains(&first.as_str()) {
+        let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
+        if after_cue && NOT_CONTENT_START.contains(&first.as_str()) {
             return false;
         }
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
@@ -715,5 +716,51 @@ impl Extractor {
             out.push_str(&format!("{cls}\n   {}\n", toks.join(" | ")));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod rule_examples {
+    use super::*;
+
+    /// Every example of every built-in rule gives its record, made by that rule.
+    #[test]
+    fn builtin_rule_examples() {
+        let ex = Extractor::new();
+        let file = RuleFile::parse(BUILTIN_RULES, "english.toml").expect("built-in rules parse");
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for rule in &file.rule {
+            assert!(!rule.examples.is_empty(), "rule {} has no example", rule.id);
+            for e in &rule.examples {
+                checked += 1;
+                let quotes = ex.extract(&e.text);
+                let Some(q) = quotes.iter().find(|q| q.text.trim_end_matches(['.', ',']) == e.content.trim_end_matches(['.', ','])) else {
+                    failures.push(format!("{}: no record {:?} in {:?}; got {:?}", rule.id, e.content, e.text, quotes.iter().map(|q| &q.text).collect::<Vec<_>>()));
+                    continue;
+                };
+                if q.rule != rule.id {
+                    failures.push(format!("{}: {:?} was made by rule {}", rule.id, e.text, q.rule));
+                }
+                let name = q.speaker.as_ref().map(|s| s.name.as_str());
+                if let Some(want) = &e.speaker {
+                    if name != Some(want.as_str()) {
+                        failures.push(format!("{}: speaker {:?}, want {:?} in {:?}", rule.id, name, want, e.text));
+                    }
+                }
+                if let Some(want) = &e.role {
+                    let role = q.speaker.as_ref().and_then(|s| s.role.as_deref());
+                    if role != Some(want.as_str()) {
+                        failures.push(format!("{}: role {:?}, want {:?} in {:?}", rule.id, role, want, e.text));
+                    }
+                }
+                let cue = q.cue.as_ref().map(|c| c.text.as_str());
+                if cue != e.cue.as_deref() {
+                    failures.push(format!("{}: cue {:?}, want {:?} in {:?}", rule.id, cue, e.cue, e.text));
+                }
+            }
+        }
+        assert!(checked > 10);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

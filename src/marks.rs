@@ -82,13 +82,15 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
     let n_space = n.map_or(true, char::is_whitespace);
     let p_space = p.map_or(true, char::is_whitespace);
     match c {
-        '„' | '‚' | '«' | '‹' => {
+        '„' | '‚' => {
             if n_space {
                 Role::None
             } else {
                 Role::Open
             }
         }
+        // French style sets these off with spaces: « Rentrez ».
+        '«' | '‹' => Role::Open,
         '»' | '›' => Role::Close,
         '“' | '‘' => {
             let low_open = stack.last().is_some_and(|m| m.low);

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use regex::bytes::{Regex, RegexSet};
+
 use serde::Deserialize;
 
 use crate::cues::{key, CueDef, Lexicon};
@@ -267,7 +268,10 @@ impl RuleSet {
                 .map_err(|e| Error::rule_file(&file, Some(&def.id), format!("pattern does not compile: {e}")))?;
             rules.push(Rule { def, regex, quotes, paragraph, file });
         }
-        let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))
+        let set = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
+            .unicode(false)
+            .size_limit(1 << 26)
+            .build()
             .map_err(|e| Error::rule_file("<rules>", None, format!("rule set does not compile: {e}")))?;
         let subject = classes.subject();
         Ok(RuleSet { rules, set, literals, np, subject })
@@ -374,8 +378,10 @@ fn compile_pattern(
                     if hole == Hole::Source {
                         // Any phrase up to a comma or the sentence end: "a recent
                         // poll by the state university".
+                        // Last in its pattern, the phrase may hold an appositive.
                         let any = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::COLON]);
-                        format!("(?P<speaker>{any}{{1,25}})")
+                        let tail = if last || elems.get(pos + 1) == Some(&"$") { format!("(?:,{any}{{1,25}})?") } else { String::new() };
+                        format!("(?P<speaker>{any}{{1,25}}{tail})")
                     } else {
                         // Before its cue, an appositive closes with a comma.
                         let next = elems.get(pos + 1).map_or("", |e| e.trim_end_matches('?'));
