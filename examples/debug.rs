@@ -5,6 +5,12 @@ fn main() {
     let ex = whosaid::Extractor::new();
     print!("{}", ex.debug_sentences(&s));
     for q in ex.extract(&s) {
-        println!("{:?} {:?} <- {:?} [{}]", q.kind, q.text, q.speaker.as_ref().map(|s| (&s.mention, &s.name)), q.rule);
+        println!(
+            "{:?} {:?} <- {:?} [{}]",
+            q.kind,
+            q.text,
+            q.speaker.as_ref().map(|s| (&s.mention, &s.name)),
+            q.rule
+        );
     }
 }

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use serde_json::{json, Value};
-use whosaid::{Analysis, Extractor, Quote};
+use whosaid::{Analysis, CueClass, Extractor, Quote};
 
 const SAMPLE: &str = "Tidewater council votes to close two libraries
 
@@ -47,6 +47,41 @@ struct Args {
     /// Output format for a single article (JSONL input always writes jsonl).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Add the rules and cue words of a TOML rule file (repeatable).
+    #[arg(long = "rules", value_name = "FILE.toml")]
+    rules: Vec<String>,
+    /// Switch off the rule with this id (repeatable).
+    #[arg(long = "disable-rule", value_name = "ID")]
+    disable_rule: Vec<String>,
+    /// Cue classes that make records, comma-separated: speech, report, belief, evidence.
+    #[arg(long = "cue-classes", value_name = "LIST", value_delimiter = ',')]
+    cue_classes: Vec<String>,
+    /// With the text format: show, for each record, the rule and the words
+    /// each part of its pattern matched.
+    #[arg(long)]
+    explain: bool,
+}
+
+/// Builds the extractor from the command line's rule options.
+fn build_extractor(args: &Args) -> Result<Extractor, String> {
+    let mut b = Extractor::builder();
+    for path in &args.rules {
+        b = b.rules_from_path(path).map_err(|e| e.to_string())?;
+    }
+    for id in &args.disable_rule {
+        b = b.disable_rule(id.clone());
+    }
+    if !args.cue_classes.is_empty() {
+        let mut classes = Vec::new();
+        for name in &args.cue_classes {
+            let c = CueClass::parse(name.trim()).ok_or_else(|| {
+                format!("unknown cue class {name:?} (expected speech, report, belief or evidence)")
+            })?;
+            classes.push(c);
+        }
+        b = b.cue_classes(classes);
+    }
+    b.build().map_err(|e| e.to_string())
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,13 +100,21 @@ fn quote_json(q: &Quote) -> Value {
     v
 }
 
-fn print_text(out: &mut impl Write, text: &str, a: &Analysis) -> io::Result<()> {
+fn print_text(
+    out: &mut impl Write,
+    ex: &Extractor,
+    text: &str,
+    a: &Analysis,
+    explain: bool,
+) -> io::Result<()> {
     if a.quotes.is_empty() {
         writeln!(out, "(no quotations found)")?;
     }
     for (i, q) in a.quotes.iter().enumerate() {
         let (who, role) = match &q.speaker {
-            Some(s) if s.mention != s.name => (format!("{} (\"{}\")", s.name, s.mention), s.role.clone()),
+            Some(s) if s.mention != s.name => {
+                (format!("{} (\"{}\")", s.name, s.mention), s.role.clone())
+            }
             Some(s) => (s.name.clone(), s.role.clone()),
             None => ("(unknown)".to_string(), None),
         };
@@ -79,28 +122,76 @@ fn print_text(out: &mut impl Write, text: &str, a: &Analysis) -> io::Result<()> 
         if let Some(r) = role {
             writeln!(out, "     role: {r}")?;
         }
-        let cue = q.cue.as_ref().map_or("-".to_string(), |c| format!("{} ({})", c.text, c.lemma));
-        writeln!(out, "     kind: {}  cue: {cue}  rule: {}", q.kind.as_str(), q.rule)?;
+        let cue = q
+            .cue
+            .as_ref()
+            .map_or("-".to_string(), |c| format!("{} ({})", c.text, c.lemma));
+        writeln!(
+            out,
+            "     kind: {}  cue: {cue}  rule: {}",
+            q.kind.as_str(),
+            q.rule
+        )?;
         writeln!(out, "     \u{201c}{}\u{201d}", &text[q.start..q.end])?;
+        if explain {
+            writeln!(
+                out,
+                "     rule {}: {}",
+                q.rule,
+                ex.rule_pattern(&q.rule)
+                    .unwrap_or("(built into the pipeline)")
+            )?;
+            if let Some(s) = &q.speaker {
+                writeln!(
+                    out,
+                    "       {{speaker}} bytes {}..{}: {}",
+                    s.start, s.end, s.mention
+                )?;
+            }
+            if let Some(c) = &q.cue {
+                writeln!(
+                    out,
+                    "       {{cue}}     bytes {}..{}: {} [{}]",
+                    c.start,
+                    c.end,
+                    c.text,
+                    c.class.as_str()
+                )?;
+            }
+            let part = if q.is_paraphrase() {
+                "{content}"
+            } else {
+                "{quote}  "
+            };
+            writeln!(out, "       {part} bytes {}..{}", q.start, q.end)?;
+        }
     }
     if !a.speakers.is_empty() {
         writeln!(out, "\nSpeakers:")?;
         for s in &a.speakers {
-            let role = s.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+            let role = s
+                .role
+                .as_deref()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default();
             writeln!(out, "  {}{role}: {} quote(s)", s.name, s.quotes)?;
         }
     }
     Ok(())
 }
 
-fn run_one(ex: &Extractor, text: &str, format: Format, out: &mut impl Write) -> io::Result<()> {
+fn run_one(ex: &Extractor, text: &str, args: &Args, out: &mut impl Write) -> io::Result<()> {
     let a = ex.analyze(text);
-    match format {
-        Format::Text => print_text(out, text, &a),
+    match args.format {
+        Format::Text => print_text(out, ex, text, &a, args.explain),
         Format::Json => {
             let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
             let v = json!({"quotes": quotes, "speakers": a.speakers});
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )
         }
         Format::Jsonl => {
             let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
@@ -127,7 +218,11 @@ fn run_jsonl(ex: &Extractor, input: impl BufRead, out: &mut impl Write) -> io::R
                 failed += 1;
                 let msg = format!("line {line_no}: not UTF-8 ({e})");
                 eprintln!("extract: {msg}");
-                writeln!(out, "{}", json!({"id": Value::Null, "line": line_no, "error": msg}))?;
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"id": Value::Null, "line": line_no, "error": msg})
+                )?;
                 continue;
             }
         };
@@ -140,7 +235,11 @@ fn run_jsonl(ex: &Extractor, input: impl BufRead, out: &mut impl Write) -> io::R
                 failed += 1;
                 let msg = format!("line {line_no}: not JSON ({e})");
                 eprintln!("extract: {msg}");
-                writeln!(out, "{}", json!({"id": Value::Null, "line": line_no, "error": msg}))?;
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"id": Value::Null, "line": line_no, "error": msg})
+                )?;
                 continue;
             }
         };
@@ -160,7 +259,13 @@ fn run_jsonl(ex: &Extractor, input: impl BufRead, out: &mut impl Write) -> io::R
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let ex = Extractor::new();
+    let ex = match build_extractor(&args) {
+        Ok(ex) => ex,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = if let Some(path) = &args.jsonl {
@@ -181,7 +286,9 @@ fn main() -> ExitCode {
             None => SAMPLE.to_string(),
             Some(path) => {
                 let mut s = String::new();
-                let r = if path == "-" { io::stdin().read_to_string(&mut s).map(|_| ()) } else {
+                let r = if path == "-" {
+                    io::stdin().read_to_string(&mut s).map(|_| ())
+                } else {
                     std::fs::read_to_string(path).map(|t| s = t)
                 };
                 if let Err(e) = r {
@@ -191,7 +298,7 @@ fn main() -> ExitCode {
                 s
             }
         };
-        run_one(&ex, &text, args.format, &mut out).map(|_| 0)
+        run_one(&ex, &text, &args, &mut out).map(|_| 0)
     };
     let result = result.and_then(|code| out.flush().map(|_| code));
     match result {

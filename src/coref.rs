@@ -29,7 +29,10 @@ pub(crate) struct Registry {
 fn norm(s: &str) -> String {
     let k = key(s);
     let k = k.strip_prefix("the ").unwrap_or(&k).to_string();
-    k.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    k.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn last_word(s: &str) -> String {
@@ -38,9 +41,8 @@ fn last_word(s: &str) -> String {
 
 impl Registry {
     /// Links a mention at byte `pos` to an entity, creating one when nothing
-    /// fits, and returns its index. `None` for a pronoun with no antecedent
-    /// that is worth an entity of its own ("we", "you").
-    pub fn observe(&mut self, m: &Mention, pos: usize) -> Option<usize> {
+    /// fits, and returns its index.
+    pub fn observe(&mut self, m: &Mention, pos: usize) -> usize {
         let found = if let Some(p) = &m.pronoun {
             let want: &[SpeakerKind] = match p.as_str() {
                 "he" | "she" | "i" => &[SpeakerKind::Person],
@@ -61,10 +63,16 @@ impl Registry {
                 .position(|e| norm(&e.name) == n || e.aliases.iter().any(|a| norm(a) == n))
                 .or_else(|| {
                     if words == 1 {
-                        self.latest(|e| e.proper && e.kind == SpeakerKind::Person && last_word(&e.name) == n)
+                        self.latest(|e| {
+                            e.proper && e.kind == SpeakerKind::Person && last_word(&e.name) == n
+                        })
                     } else {
                         // A full name after its surname alone: "Osei", then "Amara Osei".
-                        self.latest(|e| e.proper && norm(&e.name).split(' ').count() == 1 && last_word(&m.name) == norm(&e.name))
+                        self.latest(|e| {
+                            e.proper
+                                && norm(&e.name).split(' ').count() == 1
+                                && last_word(&m.name) == norm(&e.name)
+                        })
                     }
                 })
         } else if m.definite && !m.coordinated {
@@ -83,12 +91,14 @@ impl Registry {
                 let e = &mut self.entities[i];
                 e.mentions.push(m.span);
                 e.last = e.last.max(pos);
-                if m.proper && !e.proper || (m.proper && norm(&m.name).len() > norm(&e.name).len() && e.proper) {
-                    if m.pronoun.is_none() {
-                        let old = std::mem::replace(&mut e.name, m.name.clone());
-                        e.aliases.push(old);
-                        e.proper = true;
-                    }
+                // The fullest proper name wins.
+                if m.proper
+                    && m.pronoun.is_none()
+                    && (!e.proper || norm(&m.name).len() > norm(&e.name).len())
+                {
+                    let old = std::mem::replace(&mut e.name, m.name.clone());
+                    e.aliases.push(old);
+                    e.proper = true;
                 }
                 if e.role.is_none() {
                     e.role = m.role.clone();
@@ -99,12 +109,9 @@ impl Registry {
                 if let Some(a) = &m.alias {
                     e.aliases.push(a.clone());
                 }
-                Some(i)
+                i
             }
             None => {
-                if matches!(m.pronoun.as_deref(), Some("we") | Some("you")) {
-                    return None;
-                }
                 self.entities.push(Entity {
                     name: m.name.clone(),
                     role: m.role.clone(),
@@ -114,7 +121,7 @@ impl Registry {
                     aliases: m.alias.iter().cloned().collect(),
                     last: pos,
                 });
-                Some(self.entities.len() - 1)
+                self.entities.len() - 1
             }
         }
     }

@@ -147,14 +147,26 @@ impl Lexicon {
             Error::rule_file(
                 file,
                 Some(&def.lemma),
-                format!("unknown cue class {:?} (expected speech, report, belief or evidence)", def.class),
+                format!(
+                    "unknown cue class {:?} (expected speech, report, belief or evidence)",
+                    def.class
+                ),
             )
         })?;
         if def.lemma.trim().is_empty() {
-            return Err(Error::rule_file(file, None, "a cue has an empty lemma".into()));
+            return Err(Error::rule_file(
+                file,
+                None,
+                "a cue has an empty lemma".into(),
+            ));
         }
         let idx = self.entries.len() as u32;
-        self.entries.push(CueEntry { lemma: def.lemma.clone(), class, addressee: def.addressee, infinitive: def.infinitive });
+        self.entries.push(CueEntry {
+            lemma: def.lemma.clone(),
+            class,
+            addressee: def.addressee,
+            infinitive: def.infinitive,
+        });
         let forms = def
             .finite
             .iter()
@@ -167,7 +179,11 @@ impl Lexicon {
             let parts: Vec<String> = form_text.split_whitespace().map(key).collect();
             match parts.as_slice() {
                 [] => {
-                    return Err(Error::rule_file(file, Some(&def.lemma), "a cue form is empty".into()));
+                    return Err(Error::rule_file(
+                        file,
+                        Some(&def.lemma),
+                        "a cue form is empty".into(),
+                    ));
                 }
                 [one] => {
                     if form == Form::According {

@@ -14,7 +14,11 @@ pub struct Error(Box<ErrorKind>);
 #[derive(Debug, thiserror::Error)]
 enum ErrorKind {
     #[error("{file}: rule {rule:?}: {message}")]
-    Rule { file: String, rule: String, message: String },
+    Rule {
+        file: String,
+        rule: String,
+        message: String,
+    },
     #[error("{file}: {message}")]
     File { file: String, message: String },
 }
@@ -22,8 +26,15 @@ enum ErrorKind {
 impl Error {
     pub(crate) fn rule_file(file: &str, rule: Option<&str>, message: String) -> Error {
         Error(Box::new(match rule {
-            Some(rule) => ErrorKind::Rule { file: file.to_string(), rule: rule.to_string(), message },
-            None => ErrorKind::File { file: file.to_string(), message },
+            Some(rule) => ErrorKind::Rule {
+                file: file.to_string(),
+                rule: rule.to_string(),
+                message,
+            },
+            None => ErrorKind::File {
+                file: file.to_string(),
+                message,
+            },
         }))
     }
 

@@ -70,7 +70,8 @@ impl ExtractorBuilder {
     pub fn rules_from_path(mut self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let src = std::fs::read_to_string(path).map_err(|e| Error::rule_file(&name, None, format!("cannot read: {e}")))?;
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| Error::rule_file(&name, None, format!("cannot read: {e}")))?;
         self.files.push((src, name));
         Ok(self)
     }
@@ -135,13 +136,19 @@ impl ExtractorBuilder {
         let known: HashSet<String> = defs.iter().map(|(d, _)| d.id.clone()).collect();
         for id in self.disabled.iter().chain(self.only.iter().flatten()) {
             if !known.contains(id) {
-                return Err(Error::rule_file("<builder>", Some(id), "no rule has this id".into()));
+                return Err(Error::rule_file(
+                    "<builder>",
+                    Some(id),
+                    "no rule has this id".into(),
+                ));
             }
         }
-        defs.retain(|(d, _)| !self.disabled.contains(&d.id) && self.only.as_ref().map_or(true, |o| o.contains(&d.id)));
+        defs.retain(|(d, _)| {
+            !self.disabled.contains(&d.id) && self.only.as_ref().map_or(true, |o| o.contains(&d.id))
+        });
         let classes: HashSet<CueClass> = self.classes.iter().copied().collect();
         let rules = RuleSet::compile(defs, &lexicon, &classes)?;
-let compile = |src: &str| {
+        let compile = |src: &str| {
             regex::bytes::RegexBuilder::new(src)
                 .unicode(false)
                 .size_limit(1 << 24)
@@ -150,10 +157,18 @@ let compile = |src: &str| {
         };
         let np = compile(&rules.np)?;
         let subject = compile(&rules.subject)?;
-        Ok(Extractor { inner: Arc::new(Inner { lexicon, rules, classes, np, subject, max_bytes: self.max_bytes }) })
+        Ok(Extractor {
+            inner: Arc::new(Inner {
+                lexicon,
+                rules,
+                classes,
+                np,
+                subject,
+                max_bytes: self.max_bytes,
+            }),
+        })
     }
 }
-
 
 #[derive(Debug)]
 struct Inner {
@@ -231,8 +246,11 @@ impl Extractor {
     /// Only if the built-in rule files fail to compile, which the test suite
     /// rules out for every release.
     pub fn new() -> Extractor {
-        static BUILTIN: once_cell::sync::Lazy<Extractor> =
-            once_cell::sync::Lazy::new(|| ExtractorBuilder::default().build().expect("built-in rules compile"));
+        static BUILTIN: once_cell::sync::Lazy<Extractor> = once_cell::sync::Lazy::new(|| {
+            ExtractorBuilder::default()
+                .build()
+                .expect("built-in rules compile")
+        });
         BUILTIN.clone()
     }
 
@@ -241,9 +259,26 @@ impl Extractor {
         ExtractorBuilder::default()
     }
 
+    /// The pattern of the rule with this id, as written in its rule file;
+    /// `None` for an unknown id and for the pipeline's own ids
+    /// ([`RULE_FOLLOW_UP`], [`RULE_ORPHAN`]).
+    pub fn rule_pattern(&self, id: &str) -> Option<&str> {
+        self.inner
+            .rules
+            .rules
+            .iter()
+            .find(|r| r.def.id == id)
+            .map(|r| r.def.pattern.as_str())
+    }
+
     /// The ids of the compiled rules, in rule-file order.
     pub fn rule_ids(&self) -> Vec<&str> {
-        self.inner.rules.rules.iter().map(|r| r.def.id.as_str()).collect()
+        self.inner
+            .rules
+            .rules
+            .iter()
+            .map(|r| r.def.id.as_str())
+            .collect()
     }
 
     /// Finds the quotations of `text`, in text order.
@@ -259,11 +294,18 @@ impl Extractor {
     /// from. Never panics and never fails.
     pub fn analyze(&self, text: &str) -> Analysis {
         if self.inner.max_bytes.is_some_and(|m| text.len() > m) || text.is_empty() {
-            return Analysis { quotes: Vec::new(), speakers: Vec::new() };
+            return Analysis {
+                quotes: Vec::new(),
+                speakers: Vec::new(),
+            };
         }
         let inner = &*self.inner;
         let quotes = marks::find_quotes(text);
-        let cl = Classifier { lexicon: &inner.lexicon, classes: &inner.classes, literals: &inner.rules.literals };
+        let cl = Classifier {
+            lexicon: &inner.lexicon,
+            classes: &inner.classes,
+            literals: &inner.rules.literals,
+        };
         let doc = tokenize(text, quotes, &cl);
         let drafts = self.drafts(&doc);
         self.resolve(&doc, drafts)
@@ -279,15 +321,25 @@ impl Extractor {
                 let rule = &rules.rules[ri];
                 let mut at = 0;
                 while at < hay.len() {
-                    let Some(caps) = rule.regex.captures_at(hay, at) else { break };
+                    let Some(caps) = rule.regex.captures_at(hay, at) else {
+                        break;
+                    };
                     let whole = caps.get(0).map_or(hay.len(), |m| m.end());
-                    let g = |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
-                    let quotes = (0..rule.quotes).filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a)).collect();
+                    let g =
+                        |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
+                    let quotes = (0..rule.quotes)
+                        .filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a))
+                        .collect();
                     let mut content = g("content").filter(|(a, b)| a < b);
                     if rule.paragraph {
                         // Run on to the end of the paragraph.
                         let para = s.para;
-                        let last = doc.sentences.iter().skip_while(|x| x.tokens.end <= base).take_while(|x| x.para == para).last();
+                        let last = doc
+                            .sentences
+                            .iter()
+                            .skip_while(|x| x.tokens.end <= base)
+                            .take_while(|x| x.para == para)
+                            .last();
                         if let (Some((a, _)), Some(last)) = (content, last) {
                             content = Some((a, last.tokens.end));
                         }
@@ -316,7 +368,13 @@ impl Extractor {
                 }
             }
         }
-        out.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.content.map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0)));
+        out.sort_by_key(|c| {
+            (
+                std::cmp::Reverse(c.priority),
+                c.content
+                    .map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0),
+            )
+        });
         out
     }
 
@@ -338,7 +396,13 @@ impl Extractor {
     }
 
     /// Whether tokens `a..b` can be the reported clause of `cue`.
-    fn content_ok(&self, doc: &Doc<'_>, mut a: usize, b: usize, cue: Option<(usize, usize)>) -> bool {
+    fn content_ok(
+        &self,
+        doc: &Doc<'_>,
+        mut a: usize,
+        b: usize,
+        cue: Option<(usize, usize)>,
+    ) -> bool {
         while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON) {
             a += 1;
         }
@@ -351,7 +415,8 @@ impl Extractor {
             return false;
         }
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
-        let adverbial = ADVERBIAL_START.contains(&first.as_str()) || self.inner.lexicon.calendar.contains(&first);
+        let adverbial = ADVERBIAL_START.contains(&first.as_str())
+            || self.inner.lexicon.calendar.contains(&first);
         if adverbial && b - a <= 6 {
             return false;
         }
@@ -373,7 +438,8 @@ impl Extractor {
         let mut used = vec![0u8; n];
         let mut drafts: Vec<Draft> = Vec::new();
         for cand in self.candidates(doc) {
-            let mut content_toks: Vec<(usize, usize)> = cand.quotes.iter().map(|&q| (q, q + 1)).collect();
+            let mut content_toks: Vec<(usize, usize)> =
+                cand.quotes.iter().map(|&q| (q, q + 1)).collect();
             if let Some(cr) = cand.content {
                 content_toks.push(cr);
             }
@@ -383,9 +449,13 @@ impl Extractor {
                     continue;
                 }
             }
-            let clash = content_toks.iter().any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
-                || cand.speaker.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u == 2))
-                || cand.cue.is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0));
+            let clash = content_toks
+                .iter()
+                .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
+                || cand.speaker.is_some_and(|(a, b)| used[a..b].contains(&2))
+                || cand
+                    .cue
+                    .is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0));
             if clash {
                 continue;
             }
@@ -399,16 +469,26 @@ impl Extractor {
             let inherit = cand.speaker.is_none();
             // A speaker named after its cue and after the content runs on with
             // its appositives and relative clauses ("said Ann Lee, 34, a nurse").
-            let last_content = cand.quotes.iter().map(|&q| q + 1).chain(cand.content.map(|x| x.1)).max().unwrap_or(0);
+            let last_content = cand
+                .quotes
+                .iter()
+                .map(|&q| q + 1)
+                .chain(cand.content.map(|x| x.1))
+                .max()
+                .unwrap_or(0);
             let mention_end = match (cand.cue, cand.speaker) {
-                (Some(cue), Some(sp)) if sp.0 >= cue.1 && sp.0 >= last_content && cand.who.is_none() => {
+                (Some(cue), Some(sp))
+                    if sp.0 >= cue.1 && sp.0 >= last_content && cand.who.is_none() =>
+                {
                     Some(speaker_clause_end(doc, sp.1))
                 }
                 _ => None,
             };
             for &q in &cand.quotes {
                 let piece = doc.tokens[q].quote.map(|p| p as usize);
-                let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| doc.quotes[p].content);
+                let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| {
+                    doc.quotes[p].content
+                });
                 drafts.push(Draft {
                     kind: QuoteKind::Direct,
                     start: s,
@@ -425,17 +505,27 @@ impl Extractor {
                 });
             }
             if let Some((mut a, mut b)) = cand.content {
-                while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON | c::DASH) {
+                while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON | c::DASH)
+                {
                     a += 1;
                 }
-                while b > a && matches!(doc.tokens[b - 1].base, c::COMMA | c::COLON | c::DASH | c::STOP) {
+                while b > a
+                    && matches!(
+                        doc.tokens[b - 1].base,
+                        c::COMMA | c::COLON | c::DASH | c::STOP
+                    )
+                {
                     b -= 1;
                 }
                 if a < b {
                     let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
                     let (s, e) = doc.span(a, b);
                     drafts.push(Draft {
-                        kind: if mixed { QuoteKind::Mixed } else { QuoteKind::Indirect },
+                        kind: if mixed {
+                            QuoteKind::Mixed
+                        } else {
+                            QuoteKind::Indirect
+                        },
                         start: s,
                         end: e,
                         tok: a,
@@ -452,14 +542,19 @@ impl Extractor {
             }
         }
         // Quotations no rule claimed: continuations, follow-ups and orphans.
-        for i in 0..n {
-            if doc.tokens[i].base != c::QUOTE || used[i] != 0 {
+        for (i, &u) in used.iter().enumerate() {
+            if doc.tokens[i].base != c::QUOTE || u != 0 {
                 continue;
             }
-            let Some(p) = doc.tokens[i].quote.map(|p| p as usize) else { continue };
+            let Some(p) = doc.tokens[i].quote.map(|p| p as usize) else {
+                continue;
+            };
             let piece = doc.quotes[p];
             if piece.continues && p > 0 {
-                if let Some(d) = drafts.iter_mut().find(|d| d.piece == Some(p - 1) || d.piece.is_some_and(|x| x + 1 == p)) {
+                if let Some(d) = drafts
+                    .iter_mut()
+                    .find(|d| d.piece == Some(p - 1) || d.piece.is_some_and(|x| x + 1 == p))
+                {
                     d.end = piece.content.1;
                     d.piece = Some(p);
                     continue;
@@ -467,8 +562,10 @@ impl Extractor {
             }
             let si = doc.sentence_of(i);
             let s = &doc.sentences[si];
-            let first = (s.tokens.start..i).all(|j| matches!(doc.tokens[j].base, c::CONJ | c::AND | c::DASH | c::LPAREN));
-            let alone = (i + 1..s.tokens.end).all(|j| matches!(doc.tokens[j].base, c::STOP | c::RPAREN));
+            let first = (s.tokens.start..i)
+                .all(|j| matches!(doc.tokens[j].base, c::CONJ | c::AND | c::DASH | c::LPAREN));
+            let alone =
+                (i + 1..s.tokens.end).all(|j| matches!(doc.tokens[j].base, c::STOP | c::RPAREN));
             if !(first && alone) {
                 continue;
             }
@@ -534,11 +631,14 @@ impl Extractor {
                     .find_iter(hay)
                     .filter(|m| {
                         (m.start() == 0 || hay[m.start() - 1] == c::COMMA)
-                            && hay.get(m.end()).is_some_and(|&b| b != c::COMMA && b != c::STOP)
+                            && hay
+                                .get(m.end())
+                                .is_some_and(|&b| b != c::COMMA && b != c::STOP)
                     })
                     .last();
                 if let Some(m) = subject {
-                    drafts[i].speaker = Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
+                    drafts[i].speaker =
+                        Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
                 }
             } else {
                 drafts[i].rule = RULE_ORPHAN.into();
@@ -568,7 +668,9 @@ impl Extractor {
             let hay = &doc.classes[s.tokens.clone()];
             for m in self.inner.np.find_iter(hay) {
                 let (a, b) = (s.tokens.start + m.start(), s.tokens.start + m.end());
-                if speaker_toks[a..b].iter().any(|&x| x) || !(a..b).any(|i| doc.tokens[i].base == c::NAME) {
+                if speaker_toks[a..b].iter().any(|&x| x)
+                    || !(a..b).any(|i| doc.tokens[i].base == c::NAME)
+                {
                     continue;
                 }
                 let men = speaker::analyze(doc, lex, a, b);
@@ -587,23 +689,40 @@ impl Extractor {
                     reg.observe(&m, pos);
                 }
                 Ev::Speaker(i, m) => {
-                    entity_of[i] = reg.observe(&m, pos);
+                    entity_of[i] = Some(reg.observe(&m, pos));
                     mention_of[i] = Some(m);
                 }
             }
         }
         // Speakers: entities with quotes, in order of first mention.
         let mut order: Vec<usize> = entity_of.iter().flatten().copied().collect();
-        order.sort_by_key(|&e| reg.entities[e].mentions.iter().map(|m| m.0).min().unwrap_or(0));
+        order.sort_by_key(|&e| {
+            reg.entities[e]
+                .mentions
+                .iter()
+                .map(|m| m.0)
+                .min()
+                .unwrap_or(0)
+        });
         order.dedup();
         let mut speakers: Vec<Speaker> = order
             .iter()
             .map(|&e| {
                 let en = &reg.entities[e];
-                let mut mentions: Vec<crate::Span> = en.mentions.iter().map(|&(a, b)| crate::Span::new(a, b)).collect();
+                let mut mentions: Vec<crate::Span> = en
+                    .mentions
+                    .iter()
+                    .map(|&(a, b)| crate::Span::new(a, b))
+                    .collect();
                 mentions.sort();
                 mentions.dedup();
-                Speaker { name: clean_name(&en.name), role: en.role.clone(), kind: en.kind, mentions, quotes: 0 }
+                Speaker {
+                    name: clean_name(&en.name),
+                    role: en.role.clone(),
+                    kind: en.kind,
+                    mentions,
+                    quotes: 0,
+                }
             })
             .collect();
         let mut quotes = Vec::with_capacity(drafts.len());
@@ -616,7 +735,12 @@ impl Extractor {
                         speakers[idx].quotes += 1;
                         (clean_name(&en.name), en.role.clone(), en.kind, idx)
                     }
-                    None => (m.name.clone(), m.role.clone(), SpeakerKind::Unknown, usize::MAX),
+                    None => (
+                        m.name.clone(),
+                        m.role.clone(),
+                        SpeakerKind::Unknown,
+                        usize::MAX,
+                    ),
                 };
                 SpeakerRef {
                     name,
@@ -630,7 +754,10 @@ impl Extractor {
             });
             let cue = d.cue.map(|(a, b)| {
                 let (s, e) = doc.span(a, b);
-                let entry = (a..b).rev().find_map(|t| doc.tokens[t].cue).map(|x| &lex.entries[x as usize]);
+                let entry = (a..b)
+                    .rev()
+                    .find_map(|t| doc.tokens[t].cue)
+                    .map(|x| &lex.entries[x as usize]);
                 Cue {
                     text: doc.text[s..e].to_string(),
                     lemma: entry.map_or_else(String::new, |e| e.lemma.clone()),
@@ -665,7 +792,17 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
     let mut i = end;
     while i < s.tokens.end {
         let b = doc.tokens[i].base;
-        if matches!(b, c::STOP | c::SEMI | c::QUOTE | c::CUE | c::CUE_TELL | c::CUE_ING | c::CUE_TELLING | c::COLON) {
+        if matches!(
+            b,
+            c::STOP
+                | c::SEMI
+                | c::QUOTE
+                | c::CUE
+                | c::CUE_TELL
+                | c::CUE_ING
+                | c::CUE_TELLING
+                | c::COLON
+        ) {
             break;
         }
         if b != c::COMMA {
@@ -679,16 +816,47 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
 /// Words that cannot open a reported clause: a finite verb there means the
 /// cue sits in a relative clause ("the plan she said was dead").
 const NOT_CONTENT_START: &[&str] = &[
-    "was", "were", "is", "are", "has", "had", "have", "would", "will", "could", "should", "did", "does", "may",
-    "might", "must", "can", "be", "been",
+    "was", "were", "is", "are", "has", "had", "have", "would", "will", "could", "should", "did",
+    "does", "may", "might", "must", "can", "be", "been",
 ];
 
 /// Prepositions and time words that open an adverbial, not a reported
 /// clause: "said on Monday", "said in a statement".
 const ADVERBIAL_START: &[&str] = &[
-    "on", "in", "at", "during", "after", "before", "with", "by", "from", "about", "over", "under", "into", "without",
-    "against", "between", "through", "of", "for", "last", "earlier", "later", "yesterday", "today", "tonight",
-    "ago", "again", "afterward", "afterwards", "recently", "repeatedly", "privately", "publicly", "more",
+    "on",
+    "in",
+    "at",
+    "during",
+    "after",
+    "before",
+    "with",
+    "by",
+    "from",
+    "about",
+    "over",
+    "under",
+    "into",
+    "without",
+    "against",
+    "between",
+    "through",
+    "of",
+    "for",
+    "last",
+    "earlier",
+    "later",
+    "yesterday",
+    "today",
+    "tonight",
+    "ago",
+    "again",
+    "afterward",
+    "afterwards",
+    "recently",
+    "repeatedly",
+    "privately",
+    "publicly",
+    "more",
 ];
 
 fn clean_name(name: &str) -> String {
@@ -707,11 +875,18 @@ impl Extractor {
     #[doc(hidden)]
     pub fn debug_sentences(&self, text: &str) -> String {
         let inner = &*self.inner;
-        let cl = Classifier { lexicon: &inner.lexicon, classes: &inner.classes, literals: &inner.rules.literals };
+        let cl = Classifier {
+            lexicon: &inner.lexicon,
+            classes: &inner.classes,
+            literals: &inner.rules.literals,
+        };
         let doc = tokenize(text, marks::find_quotes(text), &cl);
         let mut out = String::new();
         for s in &doc.sentences {
-            let cls: String = doc.classes[s.tokens.clone()].iter().map(|&b| if b < 0x80 { b as char } else { '#' }).collect();
+            let cls: String = doc.classes[s.tokens.clone()]
+                .iter()
+                .map(|&b| if b < 0x80 { b as char } else { '#' })
+                .collect();
             let toks: Vec<&str> = s.tokens.clone().map(|i| doc.tok_text(i)).collect();
             out.push_str(&format!("{cls}\n   {}\n", toks.join(" | ")));
         }
@@ -735,28 +910,48 @@ mod rule_examples {
             for e in &rule.examples {
                 checked += 1;
                 let quotes = ex.extract(&e.text);
-                let Some(q) = quotes.iter().find(|q| q.text.trim_end_matches(['.', ',']) == e.content.trim_end_matches(['.', ','])) else {
-                    failures.push(format!("{}: no record {:?} in {:?}; got {:?}", rule.id, e.content, e.text, quotes.iter().map(|q| &q.text).collect::<Vec<_>>()));
+                let Some(q) = quotes.iter().find(|q| {
+                    q.text.trim_end_matches(['.', ',']) == e.content.trim_end_matches(['.', ','])
+                }) else {
+                    failures.push(format!(
+                        "{}: no record {:?} in {:?}; got {:?}",
+                        rule.id,
+                        e.content,
+                        e.text,
+                        quotes.iter().map(|q| &q.text).collect::<Vec<_>>()
+                    ));
                     continue;
                 };
                 if q.rule != rule.id {
-                    failures.push(format!("{}: {:?} was made by rule {}", rule.id, e.text, q.rule));
+                    failures.push(format!(
+                        "{}: {:?} was made by rule {}",
+                        rule.id, e.text, q.rule
+                    ));
                 }
                 let name = q.speaker.as_ref().map(|s| s.name.as_str());
                 if let Some(want) = &e.speaker {
                     if name != Some(want.as_str()) {
-                        failures.push(format!("{}: speaker {:?}, want {:?} in {:?}", rule.id, name, want, e.text));
+                        failures.push(format!(
+                            "{}: speaker {:?}, want {:?} in {:?}",
+                            rule.id, name, want, e.text
+                        ));
                     }
                 }
                 if let Some(want) = &e.role {
                     let role = q.speaker.as_ref().and_then(|s| s.role.as_deref());
                     if role != Some(want.as_str()) {
-                        failures.push(format!("{}: role {:?}, want {:?} in {:?}", rule.id, role, want, e.text));
+                        failures.push(format!(
+                            "{}: role {:?}, want {:?} in {:?}",
+                            rule.id, role, want, e.text
+                        ));
                     }
                 }
                 let cue = q.cue.as_ref().map(|c| c.text.as_str());
                 if cue != e.cue.as_deref() {
-                    failures.push(format!("{}: cue {:?}, want {:?} in {:?}", rule.id, cue, e.cue, e.text));
+                    failures.push(format!(
+                        "{}: cue {:?}, want {:?} in {:?}",
+                        rule.id, cue, e.cue, e.text
+                    ));
                 }
             }
         }

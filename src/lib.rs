@@ -37,4 +37,6 @@ mod speaker;
 
 pub use error::Error;
 pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN};
-pub use record::{Analysis, Cue, CueClass, Quote, QuoteKind, Span, Speaker, SpeakerKind, SpeakerRef};
+pub use record::{
+    Analysis, Cue, CueClass, Quote, QuoteKind, Span, Speaker, SpeakerKind, SpeakerRef,
+};

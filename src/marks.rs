@@ -70,7 +70,11 @@ fn opening_context(p: Option<char>) -> bool {
 fn closing_context(n: Option<char>) -> bool {
     match n {
         None => true,
-        Some(c) => c.is_whitespace() || (!c.is_alphanumeric() && family(c).is_none()) || family(c).is_some(),
+        Some(c) => {
+            c.is_whitespace()
+                || (!c.is_alphanumeric() && family(c).is_none())
+                || family(c).is_some()
+        }
     }
 }
 
@@ -120,14 +124,11 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
             if single && p_space && n.is_some_and(|c| c.is_ascii_digit()) {
                 return Role::None; // ’90s
             }
-            if single
-                && p == Some('s')
-                && n == Some(' ')
-                && nn.is_some_and(|c| c.is_lowercase())
-            {
+            if single && p == Some('s') && n == Some(' ') && nn.is_some_and(|c| c.is_lowercase()) {
                 return Role::None; // drivers' union, United States’ war
             }
-            let can_open = opening_context(p) && !n_space && (c == '"' || c == '\'' || stack.is_empty());
+            let can_open =
+                opening_context(p) && !n_space && (c == '"' || c == '\'' || stack.is_empty());
             let can_close = !p_space && closing_context(n);
             match (can_open, can_close) {
                 (true, false) => Role::Open,
@@ -189,7 +190,9 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 } else {
                     head.chars()
                         .next()
-                        .filter(|&m| family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›'))
+                        .filter(|&m| {
+                            family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›')
+                        })
                         .map(|m| (m, m.len_utf8()))
                 };
                 if has_word(&text[content.0..content.1]) {
@@ -207,7 +210,12 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 stack.clear();
                 if let Some((m, len)) = reopen {
                     let at = i + skip;
-                    stack.push(OpenMark { family: outer.family, at, len, low: false });
+                    stack.push(OpenMark {
+                        family: outer.family,
+                        at,
+                        len,
+                        low: false,
+                    });
                     // Jump past the reopening mark.
                     while let Some(&(j, _)) = iter.peek() {
                         if j >= at + len {
@@ -264,7 +272,12 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         }
                     }
                 }
-                stack.push(OpenMark { family: fam, at: i, len: clen, low: matches!(c, '„' | '‚') });
+                stack.push(OpenMark {
+                    family: fam,
+                    at: i,
+                    len: clen,
+                    low: matches!(c, '„' | '‚'),
+                });
             }
             Role::Close => {
                 if let Some(pos) = stack.iter().rposition(|m| m.family == fam) {
@@ -294,7 +307,13 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
     if let Some(outer) = stack.first().copied() {
         let content = trimmed(text, outer.at + outer.len, bytes.len());
         if has_word(&text[content.0..content.1]) {
-            out.push(QuotePiece { open: outer.at, close: content.1, content, continues: continuing, closed: false });
+            out.push(QuotePiece {
+                open: outer.at,
+                close: content.1,
+                content,
+                continues: continuing,
+                closed: false,
+            });
         }
     }
     out
@@ -305,7 +324,10 @@ mod tests {
     use super::*;
 
     fn contents(text: &str) -> Vec<&str> {
-        find_quotes(text).iter().map(|q| &text[q.content.0..q.content.1]).collect()
+        find_quotes(text)
+            .iter()
+            .map(|q| &text[q.content.0..q.content.1])
+            .collect()
     }
 
     #[test]
@@ -326,8 +348,14 @@ mod tests {
     #[test]
     fn apostrophes_never_pair() {
         let table: &[(&str, &[&str])] = &[
-            ("'The Hendersons' dog bit me,' said Lou.", &["The Hendersons' dog bit me,"]),
-            ("In the ’90s the United States’ mills closed. “Yes,” he said.", &["Yes,"]),
+            (
+                "'The Hendersons' dog bit me,' said Lou.",
+                &["The Hendersons' dog bit me,"],
+            ),
+            (
+                "In the ’90s the United States’ mills closed. “Yes,” he said.",
+                &["Yes,"],
+            ),
             ("“We haven‘t paid,” said Ana.", &["We haven‘t paid,"]),
             ("Bo's and Jo's 'best' pies.", &["best"]),
         ];
@@ -349,9 +377,18 @@ mod tests {
 
     #[test]
     fn nested_and_stray() {
-        assert_eq!(contents("“He told me, ‘Stop,’ and left,” Kai said."), vec!["He told me, ‘Stop,’ and left,"]);
-        assert_eq!(contents("old headline\"\n\"New quote,\" said Ed."), vec!["New quote,"]);
+        assert_eq!(
+            contents("“He told me, ‘Stop,’ and left,” Kai said."),
+            vec!["He told me, ‘Stop,’ and left,"]
+        );
+        assert_eq!(
+            contents("old headline\"\n\"New quote,\" said Ed."),
+            vec!["New quote,"]
+        );
         assert!(contents("The field was \"\"= for every row.").is_empty());
-        assert_eq!(contents("''It is over,'' said Ann. ``Done.''"), vec!["It is over,", "Done."]);
+        assert_eq!(
+            contents("''It is over,'' said Ann. ``Done.''"),
+            vec!["It is over,", "Done."]
+        );
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// ```
 /// use whosaid::Span;
 /// let text = "Zoë said “hi”.";
-/// let span = Span::new(12, 14); // the word "hi"
+/// let span = Span::new(13, 15); // the word "hi"
 /// assert_eq!(span.slice(text), Some("hi"));
 /// assert_eq!(span.to_chars(text), Some((10, 12)));
 /// ```

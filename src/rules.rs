@@ -21,8 +21,9 @@ pub(crate) enum Yields {
     Indirect,
 }
 
-/// One example of a rule, run by the test suite.
+/// One example of a rule, run by the test suite (`builtin_rule_examples`).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(not(test), allow(dead_code))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Example {
     pub text: String,
@@ -47,6 +48,7 @@ pub(crate) struct RuleDef {
     pub confidence: f32,
     pub pattern: String,
     #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub examples: Vec<Example>,
 }
 
@@ -69,7 +71,8 @@ pub(crate) struct RuleFile {
 
 impl RuleFile {
     pub fn parse(src: &str, file: &str) -> Result<RuleFile, Error> {
-        toml::from_str(src).map_err(|e| Error::rule_file(file, None, e.to_string().trim_end().to_string()))
+        toml::from_str(src)
+            .map_err(|e| Error::rule_file(file, None, e.to_string().trim_end().to_string()))
     }
 }
 
@@ -100,7 +103,6 @@ pub(crate) struct Rule {
     pub quotes: usize,
     /// The content runs on to the end of the paragraph.
     pub paragraph: bool,
-    pub file: String,
 }
 
 /// All compiled rules with the literal-word table they share.
@@ -173,19 +175,27 @@ impl Classes {
         let core = format!("{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
         let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{n}+{rp})?");
         let name = format!("{n}+");
-        let role = format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}");
+        let role = format!(
+            "{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}"
+        );
         let coord = format!("{simple}(?:{comma}{simple}){{0,4}}{comma}?{and}{simple}");
         // After a name, an appositive may also be any phrase that opens with a
         // determiner: "Ann Lee, a lawyer who chairs the board,".
         let phrase = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL]);
-        let end = if closed { comma.clone() } else { format!("{comma}?") };
-        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){end}");
+        let end = if closed {
+            comma.clone()
+        } else {
+            format!("{comma}?")
+        };
+        let appos =
+            format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){end}");
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
         let dash = byte_class(&[c::DASH]);
         let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
-        let relative = format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
+        let relative =
+            format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
         format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p})")
     }
 
@@ -200,7 +210,8 @@ impl Classes {
 }
 
 fn literal_word(tok: &str) -> bool {
-    tok.chars().all(|ch| ch.is_alphanumeric() || ch == '\'' || ch == '-' || ch == '.')
+    tok.chars()
+        .all(|ch| ch.is_alphanumeric() || ch == '\'' || ch == '-' || ch == '.')
         && tok.chars().next().is_some_and(char::is_alphanumeric)
 }
 
@@ -229,30 +240,57 @@ fn collect_literals(defs: &[(RuleDef, String)]) -> Result<Vec<String>, Error> {
 
 impl RuleSet {
     /// Compiles rule definitions. `defs` pairs each rule with its file name.
-    pub fn compile(defs: Vec<(RuleDef, String)>, lexicon: &Lexicon, cue_classes: &HashSet<crate::CueClass>) -> Result<RuleSet, Error> {
+    pub fn compile(
+        defs: Vec<(RuleDef, String)>,
+        lexicon: &Lexicon,
+        cue_classes: &HashSet<crate::CueClass>,
+    ) -> Result<RuleSet, Error> {
         let mut seen = HashSet::new();
         for (def, file) in &defs {
             if !seen.insert(def.id.clone()) {
-                return Err(Error::rule_file(file, Some(&def.id), "duplicate rule id".into()));
+                return Err(Error::rule_file(
+                    file,
+                    Some(&def.id),
+                    "duplicate rule id".into(),
+                ));
             }
             if def.id.trim().is_empty() {
-                return Err(Error::rule_file(file, None, "a rule has an empty id".into()));
+                return Err(Error::rule_file(
+                    file,
+                    None,
+                    "a rule has an empty id".into(),
+                ));
             }
             if !(0.0..=1.0).contains(&def.confidence) {
-                return Err(Error::rule_file(file, Some(&def.id), format!("confidence {} is outside [0, 1]", def.confidence)));
+                return Err(Error::rule_file(
+                    file,
+                    Some(&def.id),
+                    format!("confidence {} is outside [0, 1]", def.confidence),
+                ));
             }
         }
         let lits = collect_literals(&defs)?;
-        let literals: HashMap<String, u8> = lits.iter().enumerate().map(|(i, w)| (w.clone(), i as u8)).collect();
+        let literals: HashMap<String, u8> = lits
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u8))
+            .collect();
         // Which base classes each literal byte belongs to.
         let empty = HashMap::new();
-        let cl = Classifier { lexicon, classes: cue_classes, literals: &empty };
+        let cl = Classifier {
+            lexicon,
+            classes: cue_classes,
+            literals: &empty,
+        };
         let mut extra: HashMap<u8, Vec<u8>> = HashMap::new();
         for (i, w) in lits.iter().enumerate() {
             let first = w.chars().next().unwrap_or('a');
             for cap in [false, true] {
                 let (base, _) = cl.base_class(w, cap, first);
-                extra.entry(base).or_default().push(c::LITERAL + 2 * i as u8 + cap as u8);
+                extra
+                    .entry(base)
+                    .or_default()
+                    .push(c::LITERAL + 2 * i as u8 + cap as u8);
             }
         }
         let classes = Classes { extra };
@@ -260,21 +298,41 @@ impl RuleSet {
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
         for (def, file) in defs {
-            let (src, quotes, paragraph) = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
+            let (src, quotes, paragraph) =
+                compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
                 .size_limit(1 << 24)
                 .build()
-                .map_err(|e| Error::rule_file(&file, Some(&def.id), format!("pattern does not compile: {e}")))?;
-            rules.push(Rule { def, regex, quotes, paragraph, file });
+                .map_err(|e| {
+                    Error::rule_file(
+                        &file,
+                        Some(&def.id),
+                        format!("pattern does not compile: {e}"),
+                    )
+                })?;
+            rules.push(Rule {
+                def,
+                regex,
+                quotes,
+                paragraph,
+            });
         }
         let set = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
             .unicode(false)
             .size_limit(1 << 26)
             .build()
-            .map_err(|e| Error::rule_file("<rules>", None, format!("rule set does not compile: {e}")))?;
+            .map_err(|e| {
+                Error::rule_file("<rules>", None, format!("rule set does not compile: {e}"))
+            })?;
         let subject = classes.subject();
-        Ok(RuleSet { rules, set, literals, np, subject })
+        Ok(RuleSet {
+            rules,
+            set,
+            literals,
+            np,
+            subject,
+        })
     }
 }
 
@@ -285,7 +343,13 @@ fn compile_pattern(
     literals: &HashMap<String, u8>,
     [np, np_closed]: [&str; 2],
 ) -> Result<(String, usize, bool), Error> {
-    let err = |pos: usize, msg: String| Error::rule_file(file, Some(&def.id), format!("pattern {:?}, element {}: {msg}", def.pattern, pos + 1));
+    let err = |pos: usize, msg: String| {
+        Error::rule_file(
+            file,
+            Some(&def.id),
+            format!("pattern {:?}, element {}: {msg}", def.pattern, pos + 1),
+        )
+    };
     let elems: Vec<&str> = def.pattern.split_whitespace().collect();
     if elems.is_empty() {
         return Err(err(0, "the pattern is empty".into()));
@@ -303,7 +367,9 @@ fn compile_pattern(
             _ => (*raw, false),
         };
         let last = pos + 1 == elems.len();
-        let frag: String = if let Some(inner) = tok.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        let frag: String = if let Some(inner) =
+            tok.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+        {
             let hole = match inner {
                 "quote" => Hole::Quote,
                 "content" => Hole::Content,
@@ -333,7 +399,10 @@ fn compile_pattern(
                 }
                 Hole::ContentParagraph => {
                     if content || !last {
-                        return Err(err(pos, "{content:paragraph} must come last, and only once".into()));
+                        return Err(err(
+                            pos,
+                            "{content:paragraph} must come last, and only once".into(),
+                        ));
                     }
                     content = true;
                     paragraph = true;
@@ -347,7 +416,11 @@ fn compile_pattern(
                     }
                     content = true;
                     // Reported speech that ends in a quotation: `his crews would "hold on"`.
-                    format!("(?P<content>{}*?{})", not_class(&stop_like), classes.set(&[c::QUOTE]))
+                    format!(
+                        "(?P<content>{}*?{})",
+                        not_class(&stop_like),
+                        classes.set(&[c::QUOTE])
+                    )
                 }
                 Hole::Content => {
                     if content {
@@ -362,8 +435,23 @@ fn compile_pattern(
                         // clause of its own ("..., noting that"); after a word
                         // it belongs to the content ("is acknowledging").
                         // A colon before a quotation opens a direct quote.
-                        let x = not_class(&[c::STOP, c::SEMI, c::COMMA, c::COLON, c::CUE_ING, c::CUE_TELLING]);
-                        let w = not_class(&[c::STOP, c::SEMI, c::COMMA, c::COLON, c::CUE_ING, c::CUE_TELLING, c::QUOTE]);
+                        let x = not_class(&[
+                            c::STOP,
+                            c::SEMI,
+                            c::COMMA,
+                            c::COLON,
+                            c::CUE_ING,
+                            c::CUE_TELLING,
+                        ]);
+                        let w = not_class(&[
+                            c::STOP,
+                            c::SEMI,
+                            c::COMMA,
+                            c::COLON,
+                            c::CUE_ING,
+                            c::CUE_TELLING,
+                            c::QUOTE,
+                        ]);
                         let g = byte_class(&[c::CUE_ING, c::CUE_TELLING]);
                         format!("(?P<content>{x}(?:{w}{g}|{x}|,{x}|:{w})*)")
                     } else {
@@ -379,13 +467,29 @@ fn compile_pattern(
                         // Any phrase up to a comma or the sentence end: "a recent
                         // poll by the state university".
                         // Last in its pattern, the phrase may hold an appositive.
-                        let any = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::COLON]);
-                        let tail = if last || elems.get(pos + 1) == Some(&"$") { format!("(?:,{any}{{1,25}})?") } else { String::new() };
+                        let any = not_class(&[
+                            c::COMMA,
+                            c::STOP,
+                            c::SEMI,
+                            c::QUOTE,
+                            c::CUE,
+                            c::CUE_TELL,
+                            c::COLON,
+                        ]);
+                        let tail = if last || elems.get(pos + 1) == Some(&"$") {
+                            format!("(?:,{any}{{1,25}})?")
+                        } else {
+                            String::new()
+                        };
                         format!("(?P<speaker>{any}{{1,25}}{tail})")
                     } else {
                         // Before its cue, an appositive closes with a comma.
                         let next = elems.get(pos + 1).map_or("", |e| e.trim_end_matches('?'));
-                        let np = if next.starts_with("{cue") || next == "{aside}" { np_closed } else { np };
+                        let np = if next.starts_with("{cue") || next == "{aside}" {
+                            np_closed
+                        } else {
+                            np
+                        };
                         format!("(?P<speaker>{np})")
                     }
                 }
@@ -395,21 +499,47 @@ fn compile_pattern(
                     }
                     cue = true;
                     match hole {
-                        Hole::Cue => format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE, c::CUE_TELL])),
-                        Hole::CueAddressee => format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE_TELL])),
-                        Hole::CueParticiple => format!("(?P<cue>{})", classes.set(&[c::CUE_ING, c::CUE_TELLING])),
+                        Hole::Cue => format!(
+                            "(?P<cue>{aux}{{0,3}}{})",
+                            classes.set(&[c::CUE, c::CUE_TELL])
+                        ),
+                        Hole::CueAddressee => {
+                            format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE_TELL]))
+                        }
+                        Hole::CueParticiple => {
+                            format!("(?P<cue>{})", classes.set(&[c::CUE_ING, c::CUE_TELLING]))
+                        }
                         _ => format!("(?P<cue>{})", classes.set(&[c::ACCORDING])),
                     }
                 }
                 Hole::Addressee => format!("(?P<addressee>{np})"),
                 Hole::Who => format!("(?P<who>{})", classes.set(&[c::WHO])),
                 Hole::Aside => {
-                    let inside = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING]);
+                    let inside = not_class(&[
+                        c::COMMA,
+                        c::STOP,
+                        c::SEMI,
+                        c::QUOTE,
+                        c::CUE,
+                        c::CUE_TELL,
+                        c::CUE_ING,
+                        c::CUE_TELLING,
+                        c::ACCORDING,
+                    ]);
                     format!(",{inside}{{1,8}},")
                 }
             }
         } else if tok == "..." {
-            let skip = not_class(&[c::QUOTE, c::CUE, c::CUE_TELL, c::CUE_ING, c::CUE_TELLING, c::ACCORDING, c::STOP, c::SEMI]);
+            let skip = not_class(&[
+                c::QUOTE,
+                c::CUE,
+                c::CUE_TELL,
+                c::CUE_ING,
+                c::CUE_TELLING,
+                c::ACCORDING,
+                c::STOP,
+                c::SEMI,
+            ]);
             format!("{skip}{{0,8}}?")
         } else if tok == "^" {
             if pos != 0 {
@@ -424,13 +554,21 @@ fn compile_pattern(
         } else if let Some(set) = tok.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
             let mut bytes = Vec::new();
             for ch in set.chars() {
-                bytes.push(punct_class(ch).ok_or_else(|| err(pos, format!("{ch:?} is not a punctuation mark a pattern knows")))?);
+                bytes.push(punct_class(ch).ok_or_else(|| {
+                    err(
+                        pos,
+                        format!("{ch:?} is not a punctuation mark a pattern knows"),
+                    )
+                })?);
             }
             if bytes.is_empty() {
                 return Err(err(pos, "empty [ ]".into()));
             }
             byte_class(&bytes)
-        } else if tok.split('|').all(|w| literal_word(w) || single_punct(w).is_some()) {
+        } else if tok
+            .split('|')
+            .all(|w| literal_word(w) || single_punct(w).is_some())
+        {
             let mut bytes = Vec::new();
             for w in tok.split('|') {
                 match single_punct(w) {
@@ -443,7 +581,10 @@ fn compile_pattern(
             }
             byte_class(&bytes)
         } else {
-            return Err(err(pos, format!("{tok:?} is not a placeholder, a word, or a punctuation mark")));
+            return Err(err(
+                pos,
+                format!("{tok:?} is not a placeholder, a word, or a punctuation mark"),
+            ));
         };
         if optional {
             out.push_str(&format!("(?:{frag})?"));
@@ -454,9 +595,17 @@ fn compile_pattern(
     let yields_quote = quotes > 0 && !content;
     match def.yields {
         Yields::Direct if !yields_quote => {
-            return Err(err(0, "yields direct, so the pattern needs a {quote} and no {content}".into()))
+            return Err(err(
+                0,
+                "yields direct, so the pattern needs a {quote} and no {content}".into(),
+            ))
         }
-        Yields::Indirect if !content => return Err(err(0, "yields indirect, so the pattern needs a {content}".into())),
+        Yields::Indirect if !content => {
+            return Err(err(
+                0,
+                "yields indirect, so the pattern needs a {content}".into(),
+            ))
+        }
         _ => {}
     }
     Ok((out, quotes, paragraph))

@@ -153,7 +153,9 @@ fn match_words(s: &str, rest: &[String]) -> Option<usize> {
             return None; // no space between the words
         }
         pos += tail.len() - trimmed.len();
-        let end = trimmed.find(|c: char| !is_word_char(c) && c != '\'' && c != '’').unwrap_or(trimmed.len());
+        let end = trimmed
+            .find(|c: char| !is_word_char(c) && c != '\'' && c != '’')
+            .unwrap_or(trimmed.len());
         if key(&trimmed[..end]) != *w {
             return None;
         }
@@ -183,7 +185,14 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 breaks.push(tokens.len());
                 pending_break = false;
             }
-            let t = Token { start: q.open, end: q.close.max(q.open + 1), cue: None, quote: Some(qi as u32), capital: false, base: class::QUOTE };
+            let t = Token {
+                start: q.open,
+                end: q.close.max(q.open + 1),
+                cue: None,
+                quote: Some(qi as u32),
+                capital: false,
+                base: class::QUOTE,
+            };
             push(&mut tokens, &mut classes, t, class::QUOTE);
             i = t.end.max(i + 1);
             qi += 1;
@@ -200,7 +209,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             i += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let clen = c.len_utf8();
         if c.is_whitespace() {
             i += clen;
@@ -215,8 +226,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // letter or digit follows.
             let mut end = i + clen;
             let mut dots = false;
-            loop {
-                let Some(n) = text[end..].chars().next() else { break };
+            while let Some(n) = text[end..].chars().next() {
                 if is_word_char(n) {
                     end += n.len_utf8();
                     continue;
@@ -224,14 +234,18 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 if matches!(n, '\'' | '’' | '-' | '.' | '&' | ',' | '‘') {
                     let after = text[end + n.len_utf8()..].chars().next();
                     if after.is_some_and(is_word_char) {
-                        if n == ',' && !(c.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit())) {
+                        if n == ','
+                            && !(c.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit()))
+                        {
                             break;
                         }
                         // Possessive 's stays a token of its own.
                         if matches!(n, '\'' | '’') {
                             let rest = &text[end + n.len_utf8()..];
                             let mut rc = rest.chars();
-                            if matches!(rc.next(), Some('s') | Some('S')) && !rc.next().is_some_and(is_word_char) {
+                            if matches!(rc.next(), Some('s') | Some('S'))
+                                && !rc.next().is_some_and(is_word_char)
+                            {
                                 break;
                             }
                         }
@@ -271,7 +285,14 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             if let Some((e, cls, idx)) = cue_tok {
-                let t = Token { start: i, end: e, cue: Some(idx), quote: None, capital, base: cls };
+                let t = Token {
+                    start: i,
+                    end: e,
+                    cue: Some(idx),
+                    quote: None,
+                    capital,
+                    base: cls,
+                };
                 push(&mut tokens, &mut classes, t, cls);
                 i = e;
                 continue;
@@ -281,7 +302,19 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 Some(&li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
             };
-            push(&mut tokens, &mut classes, Token { start: i, end, cue, quote: None, capital, base }, cls);
+            push(
+                &mut tokens,
+                &mut classes,
+                Token {
+                    start: i,
+                    end,
+                    cue,
+                    quote: None,
+                    capital,
+                    base,
+                },
+                cls,
+            );
             i = end;
             continue;
         }
@@ -292,7 +325,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 // Possessive 's, or a bare apostrophe.
                 let rest = &text[end..];
                 let mut rc = rest.chars();
-                if matches!(rc.next(), Some('s') | Some('S')) && !rc.next().is_some_and(is_word_char) {
+                if matches!(rc.next(), Some('s') | Some('S'))
+                    && !rc.next().is_some_and(is_word_char)
+                {
                     end += 1;
                     class::POSS
                 } else {
@@ -329,12 +364,30 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             }
             _ => class::OTHER,
         };
-        push(&mut tokens, &mut classes, Token { start: i, end, cue: None, quote: None, capital: false, base: cls }, cls);
+        push(
+            &mut tokens,
+            &mut classes,
+            Token {
+                start: i,
+                end,
+                cue: None,
+                quote: None,
+                capital: false,
+                base: cls,
+            },
+            cls,
+        );
         i = end;
     }
     mark_voice(text, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
-    Doc { text, tokens, classes, sentences, quotes }
+    Doc {
+        text,
+        tokens,
+        classes,
+        sentences,
+        quotes,
+    }
 }
 
 const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
@@ -344,7 +397,10 @@ const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
 /// subject is not the speaker ("was told"), so the word is no cue.
 fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
     for i in 1..tokens.len() {
-        let is_cue = matches!(tokens[i].base, class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING);
+        let is_cue = matches!(
+            tokens[i].base,
+            class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
+        );
         if !is_cue {
             continue;
         }
@@ -373,7 +429,8 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
 }
 
 fn ends_sentence_mark(s: &str) -> bool {
-    s.trim_end_matches(['"', '”', '’', '\'', '“', ')']).ends_with(['.', '!', '?', '…'])
+    s.trim_end_matches(['"', '”', '’', '\'', '“', ')'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 /// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
@@ -382,14 +439,26 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
     for t in tokens.iter().skip(from).take(6) {
         match t.base {
             class::CUE | class::CUE_TELL => return true,
-            class::NAME | class::SOURCE | class::DET | class::PRONOUN | class::WORD | class::POSS | class::AUX => {}
+            class::NAME
+            | class::SOURCE
+            | class::DET
+            | class::PRONOUN
+            | class::WORD
+            | class::POSS
+            | class::AUX => {}
             _ => return false,
         }
     }
     false
 }
 
-fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize], quotes: &[QuotePiece]) -> Vec<Sentence> {
+fn split_sentences(
+    text: &str,
+    tokens: &[Token],
+    classes: &[u8],
+    breaks: &[usize],
+    quotes: &[QuotePiece],
+) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut para = 0usize;
@@ -400,7 +469,10 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
         // A paragraph break before token i ends the open sentence.
         if bi < breaks.len() && breaks[bi] == i {
             if start < i {
-                out.push(Sentence { tokens: start..i, para });
+                out.push(Sentence {
+                    tokens: start..i,
+                    para,
+                });
             }
             start = i;
             para += 1;
@@ -420,7 +492,8 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
                 q.closed
                     && ends_sentence_mark(&text[q.content.0..q.close])
                     && next_starts(i + 1)
-                    && (tokens[start..i].iter().any(|t| t.cue.is_some()) || !cue_follows(tokens, i + 1))
+                    && (tokens[start..i].iter().any(|t| t.cue.is_some())
+                        || !cue_follows(tokens, i + 1))
             }
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
@@ -429,7 +502,11 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
                 w.ends_with('.')
                     && w.len() > 2
                     && i + 1 < n
-                    && (tokens[i + 1].capital && matches!(tokens[i + 1].base, class::PRONOUN | class::DET | class::CONJ)
+                    && (tokens[i + 1].capital
+                        && matches!(
+                            tokens[i + 1].base,
+                            class::PRONOUN | class::DET | class::CONJ
+                        )
                         || tokens[i + 1].base == class::QUOTE
                             && text[tokens[i + 1].start..tokens[i + 1].end]
                                 .chars()
@@ -439,13 +516,19 @@ fn split_sentences(text: &str, tokens: &[Token], classes: &[u8], breaks: &[usize
             _ => false,
         };
         if end_here {
-            out.push(Sentence { tokens: start..i + 1, para });
+            out.push(Sentence {
+                tokens: start..i + 1,
+                para,
+            });
             start = i + 1;
         }
         i += 1;
     }
     if start < n {
-        out.push(Sentence { tokens: start..n, para });
+        out.push(Sentence {
+            tokens: start..n,
+            para,
+        });
     }
     out
 }

@@ -20,8 +20,6 @@ pub(crate) struct Mention {
     pub pronoun: Option<String>,
     /// The name is a proper name (capitalised words), not a description.
     pub proper: bool,
-    /// The last word of the name, lowercase: a surname or a head noun.
-    pub head: String,
     /// An alias given in parentheses: "the U.S. Department of Defense (Pentagon)".
     pub alias: Option<String>,
     /// The phrase opens with "the": a definite description.
@@ -38,7 +36,9 @@ fn is_title(lex: &Lexicon, word: &str) -> bool {
         return true;
     }
     // Vice-Chair, Director-General: judge the last part.
-    k.rsplit('-').next().is_some_and(|last| last != k && lex.titles.contains(last))
+    k.rsplit('-')
+        .next()
+        .is_some_and(|last| last != k && lex.titles.contains(last))
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
@@ -64,7 +64,8 @@ fn name_like(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> bool {
     a < b
         && (a..b).all(|i| {
             let t = &doc.tokens[i];
-            (t.capital && matches!(t.base, c::NAME | c::SOURCE | c::WORD)) && !is_title(lex, doc.tok_text(i))
+            (t.capital && matches!(t.base, c::NAME | c::SOURCE | c::WORD))
+                && !is_title(lex, doc.tok_text(i))
                 || t.base == c::POSS
         })
 }
@@ -78,7 +79,10 @@ fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) ->
     if words.iter().any(|w| lex.org_words.contains(w)) {
         return SpeakerKind::Organization;
     }
-    if words.iter().any(|w| lex.titles.contains(w) || lex.honorifics.contains(w)) {
+    if words
+        .iter()
+        .any(|w| lex.titles.contains(w) || lex.honorifics.contains(w))
+    {
         return SpeakerKind::Person;
     }
     let caps = (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count();
@@ -97,13 +101,25 @@ fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) ->
 /// Analyses the speaker noun phrase in tokens `a..b`.
 pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) -> Mention {
     // Trim punctuation at the edges.
-    while a < b && matches!(doc.tokens[b - 1].base, c::COMMA | c::STOP | c::DASH | c::COLON) {
+    while a < b
+        && matches!(
+            doc.tokens[b - 1].base,
+            c::COMMA | c::STOP | c::DASH | c::COLON
+        )
+    {
         b -= 1;
     }
     while a < b && matches!(doc.tokens[a].base, c::COMMA | c::DASH | c::COLON) {
         a += 1;
     }
-    let full = if a < b { doc.span(a, b) } else { (doc.tokens[a.min(doc.tokens.len() - 1)].start, doc.tokens[a.min(doc.tokens.len() - 1)].start) };
+    let full = if a < b {
+        doc.span(a, b)
+    } else {
+        (
+            doc.tokens[a.min(doc.tokens.len() - 1)].start,
+            doc.tokens[a.min(doc.tokens.len() - 1)].start,
+        )
+    };
     if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
         let k = key(doc.tok_text(a));
         let kind = match k.as_str() {
@@ -116,9 +132,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             name: doc.tok_text(a).to_string(),
             role: None,
             kind,
-            pronoun: Some(k.clone()),
+            pronoun: Some(k),
             proper: false,
-            head: k,
             alias: None,
             definite: false,
             coordinated: false,
@@ -141,7 +156,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         while r1 > r0 && doc.tokens[r1 - 1].base == c::COMMA {
             r1 -= 1;
         }
-        let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1) {
+        let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1)
+        {
             ((l0, l1), (r0, r1))
         } else if name_like(doc, lex, r0, r1) {
             ((r0, r1), (l0, l1))
@@ -149,9 +165,22 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             ((l0, l1), (r0, r1))
         };
         let inner = analyze(doc, lex, name_part.0, name_part.1);
-        let role = inner.role.clone().or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
-        let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() { SpeakerKind::Person } else { inner.kind };
-        return Mention { span: full, role, kind, alias: alias.or(inner.alias), ..inner };
+        let role = inner
+            .role
+            .clone()
+            .or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
+        let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() {
+            SpeakerKind::Person
+        } else {
+            inner.kind
+        };
+        return Mention {
+            span: full,
+            role,
+            kind,
+            alias: alias.or(inner.alias),
+            ..inner
+        };
     }
     // Title + name: the role runs to the last title or lowercase word that is
     // followed only by capitalised words.
@@ -162,7 +191,10 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         let w = doc.tok_text(i);
         let lower_noun = !t.capital && matches!(t.base, c::SOURCE | c::WORD);
         if is_title(lex, w) || lower_noun {
-            if i + 1 < b && (i + 1..b).all(|j| doc.tokens[j].base == c::NAME || doc.tokens[j].base == c::POSS) {
+            if i + 1 < b
+                && (i + 1..b)
+                    .all(|j| doc.tokens[j].base == c::NAME || doc.tokens[j].base == c::POSS)
+            {
                 split = Some(i + 1);
             }
             break;
@@ -185,14 +217,31 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         text_of(doc, r0, s)
     });
     let role = role.filter(|r| !r.is_empty() && !lex.honorifics.contains(&key(r)));
-    let name_start = if split.is_none() { strip_article(doc, name_start, b, false) } else { name_start };
+    let name_start = if split.is_none() {
+        strip_article(doc, name_start, b, false)
+    } else {
+        name_start
+    };
     let name = text_of(doc, name_start, b);
-    let proper = (name_start..b).all(|i| doc.tokens[i].capital || doc.tokens[i].base == c::POSS || doc.tokens[i].base == c::PREP || doc.tokens[i].base == c::DET)
-        && name_start < b;
-    let head = if name_start < b { key(doc.tok_text(b - 1)) } else { String::new() };
+    let proper = (name_start..b).all(|i| {
+        doc.tokens[i].capital
+            || doc.tokens[i].base == c::POSS
+            || doc.tokens[i].base == c::PREP
+            || doc.tokens[i].base == c::DET
+    }) && name_start < b;
     let kind = kind_of(doc, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
     let span = full;
     let definite = key(doc.tok_text(a)) == "the";
-    Mention { span, name, role, kind, pronoun: None, proper, head, alias, definite, coordinated: has_and }
+    Mention {
+        span,
+        name,
+        role,
+        kind,
+        pronoun: None,
+        proper,
+        alias,
+        definite,
+        coordinated: has_and,
+    }
 }

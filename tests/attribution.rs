@@ -41,6 +41,20 @@ fn speaker_and_cue_before_or_after_a_direct_quote() {
             "Orla Fenwick said “the pier is closed” and left.",
             vec![direct("the pier is closed").by("Orla Fenwick").cue("said")],
         ),
+        (
+            "In an interview, Dara Whitlow said: \"The well is dry.\"",
+            vec![direct("The well is dry.").by("Dara Whitlow").cue("said")],
+        ),
+        // A relative clause after the speaker reports a second, indirect quote.
+        (
+            "\"We need rain,\" said Dara Whitlow, who added that the wells were dry.",
+            vec![
+                direct("We need rain,").by("Dara Whitlow").cue("said"),
+                indirect("the wells were dry")
+                    .by("Dara Whitlow")
+                    .cue("added"),
+            ],
+        ),
         // The auxiliary belongs to the cue.
         (
             "\"The pier is finished,\" Orla Fenwick has said.",
@@ -198,6 +212,16 @@ fn reported_speech_is_indirect() {
         (
             "Dara Whitlow said on Monday that the well was dry.",
             vec![indirect("the well was dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "Dara Whitlow said Thursday that the well was dry.",
+            vec![indirect("the well was dry").by("Dara Whitlow").cue("said")],
+        ),
+        (
+            "The Norvale water board said on Tuesday that the reservoir was full.",
+            vec![indirect("the reservoir was full")
+                .by("Norvale water board")
+                .org()],
         ),
         (
             "Orla Fenwick said, however, that the pier would stay.",

@@ -32,6 +32,10 @@ fn every_mark_style_opens_and_closes_a_quote() {
             vec![direct("The ferry is late.").by("Tamsin Voyle").cue("said")],
         ),
         (
+            "Tamsin Voyle said: « The ferry is late. »",
+            vec![direct("The ferry is late.").by("Tamsin Voyle").cue("said")],
+        ),
+        (
             "„The ferry is late,“ said Tamsin Voyle.",
             vec![direct("The ferry is late,").by("Tamsin Voyle").cue("said")],
         ),

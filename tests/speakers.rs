@@ -91,6 +91,42 @@ fn names_titles_and_appositives() {
             vec![direct("The pier is closed.").by("Nell Ardagh").cue("said")],
         ),
         (
+            "Fenmoor harbour commissioner Nell Ardagh said the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Nell Ardagh")
+                .role("Fenmoor harbour commissioner")],
+        ),
+        (
+            "Fenmoor's mayor, Nell Ardagh, said the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Nell Ardagh")
+                .role("Fenmoor's mayor")],
+        ),
+        (
+            "Nell Ardagh, a spokeswoman for the port, said the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Nell Ardagh")
+                .role("spokeswoman for the port")
+                .person()],
+        ),
+        (
+            "\"The well is dry,\" said Dara Whitlow, a farmer from Lowmoor.",
+            vec![direct("The well is dry,")
+                .by("Dara Whitlow")
+                .role("farmer from Lowmoor")],
+        ),
+        (
+            "\"The well is dry,\" Dara Whitlow, a farmer, told the Lowmoor Echo.",
+            vec![direct("The well is dry,")
+                .by("Dara Whitlow")
+                .role("farmer")
+                .cue("told")],
+        ),
+        (
+            "\"The well is dry,\" said Dara Whitlow, 61.",
+            vec![direct("The well is dry,").by("Dara Whitlow").no_role()],
+        ),
+        (
             "Osric Pell, 54, said the quay was safe.",
             vec![indirect("the quay was safe").by("Osric Pell").no_role()],
         ),

@@ -1,0 +1,78 @@
+//! Quotation marks that do not make a quotation record: titles of works,
+//! scare quotes, quoted terms, cue words inside a quotation, empty pairs.
+
+mod common;
+
+use common::{analyze, direct, indirect, run_table};
+
+#[test]
+fn titles_scare_quotes_and_terms_give_no_record() {
+    let texts = [
+        "The Lantern Theatre will stage “The Salt Orchard” in May.",
+        "The choir will sing “Nobody Said Goodbye” on Sunday.",
+        "The so-called “reform” cost the town a fortune.",
+        "The new “Harbour Plan” was published on Friday and nobody read it.",
+        "Locals call the bridge 'the Spine' because of its shape.",
+        "Locals call the bridge ‘the Spine’ because of its shape.",
+        "The 'green corridor' plan was dropped.",
+        "He typed \"\" into the box.",
+        "The form had a “” field and a ‘’ field.",
+    ];
+    for text in texts {
+        let a = analyze(text);
+        let got: Vec<String> = a.quotes.iter().map(common::describe).collect();
+        assert!(a.quotes.is_empty(), "{text:?} gave {got:#?}");
+        assert!(
+            a.speakers.is_empty(),
+            "{text:?} gave speakers {:?}",
+            a.speakers
+        );
+    }
+}
+
+#[test]
+fn titles_and_terms_do_not_hide_a_real_quote() {
+    run_table(&[
+        (
+            "The Lantern Theatre will stage “The Salt Orchard” in May. \
+             “It is our best play,” said director Hal Brenner.",
+            vec![direct("It is our best play,")
+                .by("Hal Brenner")
+                .role("director")],
+        ),
+        (
+            "The form had a blank \"\" field. Ingrid Talvik said the form was wrong.",
+            vec![indirect("the form was wrong")
+                .by("Ingrid Talvik")
+                .cue("said")],
+        ),
+    ]);
+}
+
+#[test]
+fn said_inside_a_quotation_starts_no_record() {
+    run_table(&[
+        (
+            "“Nobody said it would be easy,” said Ingrid Talvik.",
+            vec![direct("Nobody said it would be easy,")
+                .by("Ingrid Talvik")
+                .cue("said")],
+        ),
+        (
+            "Ingrid Talvik said: “My mother said the sea gives and takes.”",
+            vec![direct("My mother said the sea gives and takes.").by("Ingrid Talvik")],
+        ),
+        (
+            "“I told him he said too much,” Ingrid Talvik said.",
+            vec![direct("I told him he said too much,").by("Ingrid Talvik")],
+        ),
+        (
+            "“She said ‘the pier is safe’ and left,” Ingrid Talvik said.",
+            vec![direct("She said ‘the pier is safe’ and left,").by("Ingrid Talvik")],
+        ),
+        (
+            "“According to my father, the pier is safe,” said Ingrid Talvik.",
+            vec![direct("According to my father, the pier is safe,").by("Ingrid Talvik")],
+        ),
+    ]);
+}
