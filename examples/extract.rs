@@ -53,7 +53,7 @@ struct Args {
     /// Switch off the rule with this id (repeatable).
     #[arg(long = "disable-rule", value_name = "ID")]
     disable_rule: Vec<String>,
-    /// Cue classes that make records, comma-separated: speech, report, belief, evidence.
+    /// Cue classes that make records, comma-separated: speech, report, belief, evidence, stance.
     #[arg(long = "cue-classes", value_name = "LIST", value_delimiter = ',')]
     cue_classes: Vec<String>,
     /// With the text format: show, for each record, the rule and the words
@@ -75,7 +75,7 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
         let mut classes = Vec::new();
         for name in &args.cue_classes {
             let c = CueClass::parse(name.trim()).ok_or_else(|| {
-                format!("unknown cue class {name:?} (expected speech, report, belief or evidence)")
+                format!("unknown cue class {name:?} (expected speech, report, belief, evidence or stance)")
             })?;
             classes.push(c);
         }

@@ -148,7 +148,7 @@ impl Lexicon {
                 file,
                 Some(&def.lemma),
                 format!(
-                    "unknown cue class {:?} (expected speech, report, belief or evidence)",
+                    "unknown cue class {:?} (expected speech, report, belief, evidence or stance)",
                     def.class
                 ),
             )

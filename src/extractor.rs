@@ -789,20 +789,15 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
     if end >= s.tokens.end || doc.tokens[end].base != c::COMMA {
         return end;
     }
+    let start = end;
     let mut i = end;
     while i < s.tokens.end {
         let b = doc.tokens[i].base;
-        if matches!(
-            b,
-            c::STOP
-                | c::SEMI
-                | c::QUOTE
-                | c::CUE
-                | c::CUE_TELL
-                | c::CUE_ING
-                | c::CUE_TELLING
-                | c::COLON
-        ) {
+        if matches!(b, c::CUE | c::CUE_TELL) {
+            // "said Ann Lee, who added that ...": that clause is a record's own.
+            return start;
+        }
+        if matches!(b, c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON) {
             break;
         }
         if b != c::COMMA {

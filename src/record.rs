@@ -114,15 +114,19 @@ pub enum CueClass {
     Belief,
     /// Evidence from documents and data: "shows", "found", "suggests".
     Evidence,
+    /// Stances taken toward a person or thing, with no reported words of
+    /// their own: "praised", "criticized", "endorsed".
+    Stance,
 }
 
 impl CueClass {
     /// All classes, in declaration order.
-    pub const ALL: [CueClass; 4] = [
+    pub const ALL: [CueClass; 5] = [
         CueClass::Speech,
         CueClass::Report,
         CueClass::Belief,
         CueClass::Evidence,
+        CueClass::Stance,
     ];
 
     /// The lowercase name used in rule files and JSON.
@@ -132,6 +136,7 @@ impl CueClass {
             CueClass::Report => "report",
             CueClass::Belief => "belief",
             CueClass::Evidence => "evidence",
+            CueClass::Stance => "stance",
         }
     }
 

@@ -173,7 +173,8 @@ impl Classes {
         let s_ = self.set(&[c::POSS]);
         let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
         let core = format!("{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
-        let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{n}+{rp})?");
+        let alias = self.set(&[c::NAME, c::SOURCE]);
+        let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{d}?{alias}+{rp})?");
         let name = format!("{n}+");
         let role = format!(
             "{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}"
@@ -196,7 +197,10 @@ impl Classes {
         let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
         let relative =
             format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
-        format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p})")
+        // Last, a determiner and lowercase nouns outside the source list:
+        // "the club", "her brother".
+        let described = format!("{d}{w}{{1,3}}");
+        format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
     }
 
     /// The subject of a clause, more liberal than a speaker: any noun phrase

@@ -429,7 +429,7 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
 }
 
 fn ends_sentence_mark(s: &str) -> bool {
-    s.trim_end_matches(['"', '”', '’', '\'', '“', ')'])
+    s.trim_end_matches(['"', '”', '’', '\'', '“', '‘', '»', '«', '›', '‹', ')'])
         .ends_with(['.', '!', '?', '…'])
 }
 
