@@ -18,6 +18,8 @@ pub(crate) struct Entity {
     pub aliases: Vec<String>,
     /// Byte offset of the latest mention.
     pub last: usize,
+    /// Byte offset of the latest mention as a subject.
+    pub last_subject: Option<usize>,
 }
 
 /// The article's entities, filled mention by mention in text order.
@@ -26,10 +28,13 @@ pub(crate) struct Registry {
     pub entities: Vec<Entity>,
 }
 
+/// Lowercase words without punctuation and leading "the"; hyphens stay, so
+/// "Lind-Holt" is one word.
 fn norm(s: &str) -> String {
     let k = key(s);
     let k = k.strip_prefix("the ").unwrap_or(&k).to_string();
-    k.split(|c: char| !c.is_alphanumeric())
+    k.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .map(|w| w.trim_matches('-'))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
@@ -50,7 +55,7 @@ impl Registry {
                 "they" => &[SpeakerKind::Organization, SpeakerKind::Person],
                 _ => &[],
             };
-            self.latest(|e| {
+            self.latest_subject(|e| {
                 want.contains(&e.kind)
                     && (p != "they" || e.kind == SpeakerKind::Organization || !e.proper)
                     && (e.kind != SpeakerKind::Person || p == "they" || e.proper)
@@ -91,6 +96,9 @@ impl Registry {
                 let e = &mut self.entities[i];
                 e.mentions.push(m.span);
                 e.last = e.last.max(pos);
+                if m.subject {
+                    e.last_subject = Some(pos);
+                }
                 // The fullest proper name wins.
                 if m.proper
                     && m.pronoun.is_none()
@@ -120,10 +128,23 @@ impl Registry {
                     proper: m.proper,
                     aliases: m.alias.iter().cloned().collect(),
                     last: pos,
+                    last_subject: m.subject.then_some(pos),
                 });
                 self.entities.len() - 1
             }
         }
+    }
+
+    /// The entity that fits and was latest the subject of a clause; failing
+    /// that, the latest that fits.
+    fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.last_subject.is_some() && f(e))
+            .max_by_key(|(_, e)| e.last_subject)
+            .map(|(i, _)| i)
+            .or_else(|| self.latest(f))
     }
 
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {

@@ -67,6 +67,7 @@ struct WordsFile {
     organization_words: Vec<String>,
     calendar: Vec<String>,
     abbreviations: Vec<String>,
+    particles: Vec<String>,
 }
 
 /// The compiled lexicon: every word list the tokeniser and the speaker
@@ -86,6 +87,7 @@ pub(crate) struct Lexicon {
     pub sources: HashSet<String>,
     pub calendar: HashSet<String>,
     pub abbreviations: HashSet<String>,
+    pub particles: HashSet<String>,
 }
 
 /// Lowercases a word for lexicon look-up, folding `’` to `'`.
@@ -138,6 +140,7 @@ impl Lexicon {
             sources: set(&w.sources),
             calendar: set(&w.calendar),
             abbreviations: set(&w.abbreviations),
+            particles: set(&w.particles),
         })
     }
 

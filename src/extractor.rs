@@ -673,9 +673,28 @@ impl Extractor {
                 {
                     continue;
                 }
-                let men = speaker::analyze(doc, lex, a, b);
-                if men.proper || men.role.is_some() {
-                    events.push((doc.tokens[a].start, Ev::Name(men)));
+                let subject = m.start() == 0 || hay[m.start() - 1] == c::COMMA;
+                // "Ann Lee and Bo Dahl": each name is a mention of its own.
+                let mut parts = vec![(a, b)];
+                if (a..b).any(|i| doc.tokens[i].base == c::AND) {
+                    parts.clear();
+                    let mut p0 = a;
+                    for i in a..=b {
+                        if i == b || matches!(doc.tokens[i].base, c::AND | c::COMMA) {
+                            if p0 < i {
+                                parts.push((p0, i));
+                            }
+                            p0 = i + 1;
+                        }
+                    }
+                }
+                for (pa, pb) in parts {
+                    if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
+                        continue;
+                    }
+                    let mut men = speaker::analyze(doc, lex, pa, pb);
+                    men.subject = subject;
+                    events.push((doc.tokens[pa].start, Ev::Name(men)));
                 }
             }
         }
@@ -797,7 +816,10 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
             // "said Ann Lee, who added that ...": that clause is a record's own.
             return start;
         }
-        if matches!(b, c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON) {
+        if matches!(
+            b,
+            c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON
+        ) {
             break;
         }
         if b != c::COMMA {
@@ -827,7 +849,6 @@ const ADVERBIAL_START: &[&str] = &[
     "with",
     "by",
     "from",
-    "about",
     "over",
     "under",
     "into",

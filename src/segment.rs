@@ -380,6 +380,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         i = end;
     }
     mark_voice(text, &mut tokens, &mut classes);
+    mark_particles(text, cl.lexicon, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
     Doc {
         text,
@@ -387,6 +388,35 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         classes,
         sentences,
         quotes,
+    }
+}
+
+/// "Anna van der Berg": lowercase particles between capitalised words are
+/// part of the name.
+fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
+    let mut i = 1;
+    while i < tokens.len() {
+        if tokens[i - 1].base != class::NAME {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < tokens.len()
+            && j - i < 3
+            && !tokens[j].capital
+            && lex
+                .particles
+                .contains(&key(&text[tokens[j].start..tokens[j].end]))
+        {
+            j += 1;
+        }
+        if j > i && j < tokens.len() && tokens[j].base == class::NAME {
+            for k in i..j {
+                tokens[k].base = class::NAME;
+                classes[k] = class::NAME;
+            }
+        }
+        i = j.max(i + 1);
     }
 }
 

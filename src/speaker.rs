@@ -26,6 +26,9 @@ pub(crate) struct Mention {
     pub definite: bool,
     /// The phrase joins several sources with "and" / "or".
     pub coordinated: bool,
+    /// The mention is the subject of its clause (a speaker, or a name that
+    /// opens a sentence or follows a comma); pronouns prefer such antecedents.
+    pub subject: bool,
 }
 
 const ARTICLES: [&str; 3] = ["the", "a", "an"];
@@ -73,7 +76,14 @@ fn name_like(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> bool {
 /// Kind of a name or description.
 fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) -> SpeakerKind {
     let words: Vec<String> = (a..b).map(|i| key(doc.tok_text(i))).collect();
-    if has_title {
+    // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
+    let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
+    let head = if head_end > a {
+        key(doc.tok_text(head_end - 1))
+    } else {
+        String::new()
+    };
+    if has_title || lex.titles.contains(&head) {
         return SpeakerKind::Person;
     }
     if words.iter().any(|w| lex.org_words.contains(w)) {
@@ -137,6 +147,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             alias: None,
             definite: false,
             coordinated: false,
+            subject: true,
         };
     }
     // Parenthetical alias at the end: "... (Pentagon)".
@@ -153,8 +164,17 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     if let (Some(k), false) = (comma, has_and) {
         let (l0, l1) = (strip_article(doc, a, k, true), k);
         let (r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
-        while r1 > r0 && doc.tokens[r1 - 1].base == c::COMMA {
-            r1 -= 1;
+        if r0 < r1 && doc.tokens[r0].base == c::WHO {
+            // "Ann Lee, who chairs the board,": a relative clause is no role.
+            let inner = analyze(doc, lex, a, k);
+            return Mention {
+                span: full,
+                ..inner
+            };
+        }
+        // An appositive ends at its comma ("a nurse, who ...").
+        if let Some(k2) = (r0..r1).find(|&i| doc.tokens[i].base == c::COMMA) {
+            r1 = k2;
         }
         let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1)
         {
@@ -182,9 +202,23 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             ..inner
         };
     }
+    let start = strip_article(doc, a, b, false);
+    // "Nell Ardagh of the Port Authority": a person's name, then where she is from.
+    if let Some(k) = (start..b).find(|&i| doc.tokens[i].base == c::PREP) {
+        if k >= start + 2
+            && name_like(doc, lex, start, k)
+            && kind_of(doc, lex, start, k, false) == SpeakerKind::Person
+        {
+            let inner = analyze(doc, lex, start, k);
+            return Mention {
+                span: full,
+                alias,
+                ..inner
+            };
+        }
+    }
     // Title + name: the role runs to the last title or lowercase word that is
     // followed only by capitalised words.
-    let start = strip_article(doc, a, b, false);
     let mut split = None;
     for i in (start..b).rev() {
         let t = &doc.tokens[i];
@@ -217,8 +251,11 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         text_of(doc, r0, s)
     });
     let role = role.filter(|r| !r.is_empty() && !lex.honorifics.contains(&key(r)));
+    // An unnamed source is named by its noun phrase without the article or
+    // possessive: "her brother" is "brother".
     let name_start = if split.is_none() {
-        strip_article(doc, name_start, b, false)
+        let lowercase_head = b > name_start && !doc.tokens[b - 1].capital;
+        strip_article(doc, name_start, b, lowercase_head)
     } else {
         name_start
     };
@@ -243,5 +280,6 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         alias,
         definite,
         coordinated: has_and,
+        subject: true,
     }
 }
