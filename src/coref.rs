@@ -3,6 +3,8 @@
 //! or alias ("Sullivan", "(Pentagon)") to the full name, and a definite
 //! description ("the embassy") to the earlier mention whose head it repeats.
 
+use std::collections::HashMap;
+
 use crate::cues::key;
 use crate::record::SpeakerKind;
 use crate::speaker::Mention;
@@ -15,17 +17,31 @@ pub(crate) struct Entity {
     pub kind: SpeakerKind,
     pub mentions: Vec<(usize, usize)>,
     pub proper: bool,
-    pub aliases: Vec<String>,
+    /// `norm(name)`, kept with the name.
+    norm: String,
     /// Byte offset of the latest mention.
-    pub last: usize,
+    last: usize,
     /// Byte offset of the latest mention as a subject.
-    pub last_subject: Option<usize>,
+    last_subject: Option<usize>,
 }
 
+/// How many of the latest entities a pronoun or a description may refer to.
+const WINDOW: usize = 64;
+
 /// The article's entities, filled mention by mention in text order.
+///
+/// Look-ups are by hash for names and over a window of the latest entities
+/// for pronouns and descriptions, so linking a mention costs O(1) amortised
+/// whatever the length of the article.
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
     pub entities: Vec<Entity>,
+    /// Normalised names and aliases to entities.
+    by_name: HashMap<String, usize>,
+    /// Last words of people's names (surnames) to the latest such entity.
+    by_surname: HashMap<String, usize>,
+    /// The latest entities, oldest first.
+    recent: Vec<usize>,
 }
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
@@ -40,14 +56,15 @@ fn norm(s: &str) -> String {
         .join(" ")
 }
 
-fn last_word(s: &str) -> String {
-    norm(s).rsplit(' ').next().unwrap_or("").to_string()
+fn last_word(n: &str) -> &str {
+    n.rsplit(' ').next().unwrap_or("")
 }
 
 impl Registry {
     /// Links a mention at byte `pos` to an entity, creating one when nothing
     /// fits, and returns its index.
     pub fn observe(&mut self, m: &Mention, pos: usize) -> usize {
+        let n = norm(&m.name);
         let found = if let Some(p) = &m.pronoun {
             let want: &[SpeakerKind] = match p.as_str() {
                 "he" | "she" | "i" => &[SpeakerKind::Person],
@@ -61,37 +78,29 @@ impl Registry {
                     && (e.kind != SpeakerKind::Person || p == "they" || e.proper)
             })
         } else if m.proper {
-            let n = norm(&m.name);
-            let words = n.split(' ').count();
-            self.entities
-                .iter()
-                .position(|e| norm(&e.name) == n || e.aliases.iter().any(|a| norm(a) == n))
-                .or_else(|| {
-                    if words == 1 {
-                        self.latest(|e| {
-                            e.proper && e.kind == SpeakerKind::Person && last_word(&e.name) == n
-                        })
-                    } else {
-                        // A full name after its surname alone: "Osei", then "Amara Osei".
-                        self.latest(|e| {
-                            e.proper
-                                && norm(&e.name).split(' ').count() == 1
-                                && last_word(&m.name) == norm(&e.name)
-                        })
-                    }
-                })
+            self.by_name.get(&n).copied().or_else(|| {
+                if !n.contains(' ') {
+                    // A surname alone: "Osei" after "Amara Osei".
+                    self.by_surname.get(&n).copied()
+                } else {
+                    // A full name after its surname alone: "Osei", then "Amara Osei".
+                    self.by_name.get(last_word(&n)).copied().filter(|&i| {
+                        self.entities[i].proper && !self.entities[i].norm.contains(' ')
+                    })
+                }
+            })
         } else if m.definite && !m.coordinated {
             // "the embassy" repeats the head of "the Russian embassy in Kyiv".
-            let head = last_word(&m.name);
+            let head = last_word(&n).to_string();
             if head.is_empty() {
                 None
             } else {
-                self.latest(|e| norm(&e.name).split(' ').any(|w| w == head))
+                self.latest(|e| e.norm.split(' ').any(|w| w == head))
             }
         } else {
             None
         };
-        match found {
+        let i = match found {
             Some(i) => {
                 let e = &mut self.entities[i];
                 e.mentions.push(m.span);
@@ -99,23 +108,18 @@ impl Registry {
                 if m.subject {
                     e.last_subject = Some(pos);
                 }
-                // The fullest proper name wins.
-                if m.proper
-                    && m.pronoun.is_none()
-                    && (!e.proper || norm(&m.name).len() > norm(&e.name).len())
-                {
-                    let old = std::mem::replace(&mut e.name, m.name.clone());
-                    e.aliases.push(old);
-                    e.proper = true;
-                }
                 if e.role.is_none() {
                     e.role = m.role.clone();
                 }
                 if e.kind == SpeakerKind::Unknown {
                     e.kind = m.kind;
                 }
-                if let Some(a) = &m.alias {
-                    e.aliases.push(a.clone());
+                // The fullest proper name wins.
+                if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.len()) {
+                    e.name = m.name.clone();
+                    e.norm = n.clone();
+                    e.proper = true;
+                    self.index_name(i, n);
                 }
                 i
             }
@@ -126,33 +130,55 @@ impl Registry {
                     kind: m.kind,
                     mentions: vec![m.span],
                     proper: m.proper,
-                    aliases: m.alias.iter().cloned().collect(),
+                    norm: n.clone(),
                     last: pos,
                     last_subject: m.subject.then_some(pos),
                 });
-                self.entities.len() - 1
+                let i = self.entities.len() - 1;
+                if m.pronoun.is_none() {
+                    self.index_name(i, n);
+                }
+                i
             }
+        };
+        if let Some(a) = &m.alias {
+            self.by_name.insert(norm(a), i);
+        }
+        if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
+            let surname = last_word(&self.entities[i].norm).to_string();
+            self.by_surname.insert(surname, i);
+        }
+        self.recent.retain(|&x| x != i);
+        self.recent.push(i);
+        if self.recent.len() > WINDOW {
+            self.recent.remove(0);
+        }
+        i
+    }
+
+    fn index_name(&mut self, i: usize, n: String) {
+        if !n.is_empty() {
+            self.by_name.insert(n, i);
         }
     }
 
-    /// The entity that fits and was latest the subject of a clause; failing
-    /// that, the latest that fits.
+    /// Among the latest entities, the one that fits and was latest the
+    /// subject of a clause; failing that, the latest that fits.
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.entities
+        self.recent
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.last_subject.is_some() && f(e))
-            .max_by_key(|(_, e)| e.last_subject)
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| self.entities[i].last_subject.is_some() && f(&self.entities[i]))
+            .max_by_key(|&i| self.entities[i].last_subject)
             .or_else(|| self.latest(f))
     }
 
+    /// Among the latest entities, the latest one that fits.
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.entities
+        self.recent
             .iter()
-            .enumerate()
-            .filter(|(_, e)| f(e))
-            .max_by_key(|(_, e)| e.last)
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| f(&self.entities[i]))
+            .max_by_key(|&i| self.entities[i].last)
     }
 }

@@ -317,8 +317,18 @@ impl Extractor {
         for s in &doc.sentences {
             let base = s.tokens.start;
             let hay = &doc.classes[s.tokens.clone()];
-            for ri in rules.set.matches(hay).into_iter() {
-                let rule = &rules.rules[ri];
+            let mut present = [false; 256];
+            for &b in hay {
+                present[b as usize] = true;
+            }
+            for (ri, rule) in rules.rules.iter().enumerate() {
+                if !rule
+                    .needs
+                    .iter()
+                    .all(|any| any.iter().any(|&b| present[b as usize]))
+                {
+                    continue;
+                }
                 let mut at = 0;
                 while at < hay.len() {
                     let Some(caps) = rule.regex.captures_at(hay, at) else {

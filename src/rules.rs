@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use serde::Deserialize;
 
@@ -103,13 +103,15 @@ pub(crate) struct Rule {
     pub quotes: usize,
     /// The content runs on to the end of the paragraph.
     pub paragraph: bool,
+    /// A sentence can only match when it holds, for each entry, at least one
+    /// of its bytes (the quotation and cue tokens the pattern requires).
+    pub needs: Vec<Vec<u8>>,
 }
 
 /// All compiled rules with the literal-word table they share.
 #[derive(Debug, Clone)]
 pub(crate) struct RuleSet {
     pub rules: Vec<Rule>,
-    pub set: RegexSet,
     pub literals: HashMap<String, u8>,
     /// The speaker noun-phrase regex, for mention detection.
     pub np: String,
@@ -145,6 +147,17 @@ struct Classes {
 }
 
 impl Classes {
+    /// The bytes of these base classes and of the literals that belong to them.
+    fn bytes(&self, base: &[u8]) -> Vec<u8> {
+        let mut v: Vec<u8> = base.to_vec();
+        for b in base {
+            if let Some(x) = self.extra.get(b) {
+                v.extend_from_slice(x);
+            }
+        }
+        v
+    }
+
     fn set(&self, base: &[u8]) -> String {
         let mut v: Vec<u8> = base.to_vec();
         for b in base {
@@ -302,7 +315,7 @@ impl RuleSet {
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
         for (def, file) in defs {
-            let (src, quotes, paragraph) =
+            let (src, quotes, paragraph, needs) =
                 compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
@@ -320,19 +333,12 @@ impl RuleSet {
                 regex,
                 quotes,
                 paragraph,
+                needs,
             });
         }
-        let set = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
-            .unicode(false)
-            .size_limit(1 << 26)
-            .build()
-            .map_err(|e| {
-                Error::rule_file("<rules>", None, format!("rule set does not compile: {e}"))
-            })?;
         let subject = classes.subject();
         Ok(RuleSet {
             rules,
-            set,
             literals,
             np,
             subject,
@@ -346,7 +352,7 @@ fn compile_pattern(
     classes: &Classes,
     literals: &HashMap<String, u8>,
     [np, np_closed]: [&str; 2],
-) -> Result<(String, usize, bool), Error> {
+) -> Result<(String, usize, bool, Vec<Vec<u8>>), Error> {
     let err = |pos: usize, msg: String| {
         Error::rule_file(
             file,
@@ -360,6 +366,7 @@ fn compile_pattern(
     }
     let mut out = String::from("(?s-u)");
     let mut quotes = 0usize;
+    let mut needs: Vec<Vec<u8>> = Vec::new();
     let mut content = false;
     let mut paragraph = false;
     let mut speaker = false;
@@ -397,6 +404,9 @@ fn compile_pattern(
             let aux = classes.set(&[c::AUX]);
             match hole {
                 Hole::Quote => {
+                    if !optional {
+                        needs.push(classes.bytes(&[c::QUOTE]));
+                    }
                     let g = format!("(?P<q{quotes}>{})", classes.set(&[c::QUOTE]));
                     quotes += 1;
                     g
@@ -502,6 +512,14 @@ fn compile_pattern(
                         return Err(err(pos, "a pattern holds at most one cue".into()));
                     }
                     cue = true;
+                    if !optional {
+                        needs.push(classes.bytes(match hole {
+                            Hole::Cue => &[c::CUE, c::CUE_TELL],
+                            Hole::CueAddressee => &[c::CUE_TELL],
+                            Hole::CueParticiple => &[c::CUE_ING, c::CUE_TELLING],
+                            _ => &[c::ACCORDING],
+                        }));
+                    }
                     match hole {
                         Hole::Cue => format!(
                             "(?P<cue>{aux}{{0,3}}{})",
@@ -612,7 +630,7 @@ fn compile_pattern(
         }
         _ => {}
     }
-    Ok((out, quotes, paragraph))
+    Ok((out, quotes, paragraph, needs))
 }
 
 fn single_punct(w: &str) -> Option<u8> {
