@@ -315,8 +315,12 @@ impl RuleSet {
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
         for (def, file) in defs {
-            let (src, quotes, paragraph, needs) =
-                compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
+            let Compiled {
+                src,
+                quotes,
+                paragraph,
+                needs,
+            } = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
                 .size_limit(1 << 24)
@@ -346,13 +350,21 @@ impl RuleSet {
     }
 }
 
+/// A pattern compiled to a regex source, with what the rule needs to know of it.
+struct Compiled {
+    src: String,
+    quotes: usize,
+    paragraph: bool,
+    needs: Vec<Vec<u8>>,
+}
+
 fn compile_pattern(
     def: &RuleDef,
     file: &str,
     classes: &Classes,
     literals: &HashMap<String, u8>,
     [np, np_closed]: [&str; 2],
-) -> Result<(String, usize, bool, Vec<Vec<u8>>), Error> {
+) -> Result<Compiled, Error> {
     let err = |pos: usize, msg: String| {
         Error::rule_file(
             file,
@@ -630,7 +642,12 @@ fn compile_pattern(
         }
         _ => {}
     }
-    Ok((out, quotes, paragraph, needs))
+    Ok(Compiled {
+        src: out,
+        quotes,
+        paragraph,
+        needs,
+    })
 }
 
 fn single_punct(w: &str) -> Option<u8> {
