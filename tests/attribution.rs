@@ -82,7 +82,18 @@ fn a_split_quote_gives_two_records_with_one_speaker() {
                 direct("and the pump is broken.").by("Dara Whitlow"),
             ],
         ),
+        // Cue before the speaker: the second half must not be lost.
+        (
+            "“The well is dry,” said Dara Whitlow, “and the pump is broken.”",
+            vec![
+                direct("The well is dry,").by("Dara Whitlow").cue("said"),
+                direct("and the pump is broken.").by("Dara Whitlow"),
+            ],
+        ),
     ]);
+    let a = analyze("“The well is dry,” said Dara Whitlow, “and the pump is broken.”");
+    assert_eq!(a.speakers.len(), 1);
+    assert_eq!(a.speakers[0].quotes, 2);
     let a = analyze("\"The well is dry,\" Dara Whitlow said, \"and the pump is broken.\"");
     let s0 = a.quotes[0].speaker.as_ref().unwrap();
     let s1 = a.quotes[1].speaker.as_ref().unwrap();
@@ -239,6 +250,27 @@ fn reported_speech_is_indirect() {
                 .by("Orla Fenwick")
                 .cue("told")],
         ),
+        // A time adverbial after the addressee of "told" is not content.
+        (
+            "Orla Fenwick told reporters on Friday that the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Orla Fenwick")
+                .cue("told")],
+        ),
+        // Same with a named addressee.
+        (
+            "Orla Fenwick told the Fenmoor Gazette on Friday that the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Orla Fenwick")
+                .cue("told")],
+        ),
+        // A reported clause starting with "about" is not a short adverbial.
+        (
+            "Osric Pell said about 300 people cross every day.",
+            vec![indirect("about 300 people cross every day")
+                .by("Osric Pell")
+                .cue("said")],
+        ),
     ]);
 }
 
@@ -282,6 +314,13 @@ fn according_to_before_or_after_the_content() {
             vec![indirect("the reservoir is half empty")
                 .by("Kestrel Valley water board")
                 .org()],
+        ),
+        // Content starting with "about" after "According to X," is kept.
+        (
+            "According to Osric Pell, about 300 people cross every day.",
+            vec![indirect("about 300 people cross every day")
+                .by("Osric Pell")
+                .cue("According to")],
         ),
     ]);
 }
@@ -365,7 +404,37 @@ fn participle_cues_take_the_sentence_subject() {
                 .org()
                 .cue("noting")],
         ),
+        // The object of "praised" is no extra record before the quote.
+        (
+            "Hildur Ness praised the staff, saying: “They kept it running.”",
+            vec![direct("They kept it running.")
+                .by("Hildur Ness")
+                .cue("saying")],
+        ),
+        // Nor before the reported clause.
+        (
+            "Hildur Ness praised the staff, saying they kept it running.",
+            vec![indirect("they kept it running")
+                .by("Hildur Ness")
+                .cue("saying")],
+        ),
     ]);
+}
+
+#[test]
+fn praise_or_criticism_of_a_plain_object_is_no_reported_speech() {
+    run_table(&[
+        // "praised" + noun phrase is not a reported clause.
+        ("Hildur Ness praised the staff.", vec![]),
+        // "criticized" + noun phrase is not a reported clause.
+        ("The mayor criticized the plan.", vec![]),
+    ]);
+    for text in [
+        "Hildur Ness praised the staff.",
+        "The mayor criticized the plan.",
+    ] {
+        assert!(analyze(text).speakers.is_empty(), "{text}");
+    }
 }
 
 #[test]

@@ -268,6 +268,34 @@ fn a_stray_mark_loses_nothing_else() {
 }
 
 #[test]
+fn a_quote_after_a_guillemet_quote_is_kept() {
+    run_table(&[
+        // A second « » quote after a « » quote in the same paragraph.
+        (
+            "Tamsin Voyle said: «The ferry is late.» «Again,» she added.",
+            vec![
+                direct("The ferry is late.").by("Tamsin Voyle").cue("said"),
+                direct("Again,")
+                    .by("Tamsin Voyle")
+                    .mention("she")
+                    .cue("added"),
+            ],
+        ),
+        // A “ ” quote after a « » quote in the same paragraph.
+        (
+            "Tamsin Voyle said: «The ferry is late.» “Again,” she added.",
+            vec![
+                direct("The ferry is late.").by("Tamsin Voyle").cue("said"),
+                direct("Again,")
+                    .by("Tamsin Voyle")
+                    .mention("she")
+                    .cue("added"),
+            ],
+        ),
+    ]);
+}
+
+#[test]
 fn quote_spans_sit_just_inside_the_marks() {
     let text = "«The ferry is late,» said Tamsin Voyle. “Again,” she added.";
     let a = analyze(text);

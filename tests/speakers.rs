@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{analyze, direct, indirect, run_table};
+use common::{analyze, direct, indirect, mixed, run_table};
 use whosaid::SpeakerKind;
 
 #[test]
@@ -161,6 +161,29 @@ fn names_titles_and_appositives() {
                 .by("Ingrid Talvik")
                 .role("judge")],
         ),
+        // A name with lowercase particles is kept whole.
+        (
+            "Anna van der Berg said the quay was safe.",
+            vec![indirect("the quay was safe")
+                .by("Anna van der Berg")
+                .person()],
+        ),
+        // An "of Org" phrase after a name is not part of the name.
+        (
+            "Nell Ardagh of the Fenmoor Port Authority said the pier was closed.",
+            vec![indirect("the pier was closed")
+                .by("Nell Ardagh")
+                .person()
+                .cue("said")],
+        ),
+        // A relative clause after the name is not a role.
+        (
+            "Ingrid Talvik, who chairs the club, said the fine was unfair.",
+            vec![indirect("the fine was unfair")
+                .by("Ingrid Talvik")
+                .no_role()
+                .person()],
+        ),
         // Honorifics are neither name nor role.
         (
             "Dr. Ingrid Talvik said the boats were ready.",
@@ -272,6 +295,53 @@ fn organisations_and_unnamed_sources() {
             "\"The road will reopen,\" police said.",
             vec![direct("The road will reopen,").by("police")],
         ),
+        // "club" is a source head noun.
+        (
+            "The club said the fine was unfair.",
+            vec![indirect("the fine was unfair")
+                .by("club")
+                .mention("The club")
+                .org()],
+        ),
+        // "coastguard" is a source head noun.
+        (
+            "The coastguard said no oil had leaked.",
+            vec![indirect("no oil had leaked")
+                .by("coastguard")
+                .mention("The coastguard")
+                .cue("said")],
+        ),
+        // "neighbour" is a person head noun.
+        (
+            "A neighbour said the rain was late.",
+            vec![indirect("the rain was late")
+                .by("neighbour")
+                .mention("A neighbour")
+                .person()],
+        ),
+        // A possessive kinship noun is a speaker, also for mixed speech.
+        (
+            "Her brother said the rain was “far too late”.",
+            vec![mixed("the rain was “far too late”")
+                .by("brother")
+                .mention("Her brother")
+                .person()],
+        ),
+        // A spokeswoman for an organisation is a person.
+        (
+            "A spokeswoman for the Fenmoor council said the road would reopen.",
+            vec![indirect("the road would reopen")
+                .by("spokeswoman for the Fenmoor council")
+                .person()],
+        ),
+        // A spokesman for an organisation is a person, also after the quote.
+        (
+            "\"The reservoir is full,\" said a spokesman for the water board.",
+            vec![direct("The reservoir is full,")
+                .by("spokesman for the water board")
+                .person()
+                .cue("said")],
+        ),
     ]);
 }
 
@@ -320,7 +390,27 @@ fn pronouns_resolve_to_the_previous_named_speaker() {
                 .org()],
         ),
         // The topic of the first quote is not the "she" of the second.
+        (
+            "Ingrid Talvik said of Osric Pell: \"He is a fine captain.\" She added: \"He never sleeps.\"",
+            vec![
+                direct("He is a fine captain.").by("Ingrid Talvik").cue("said"),
+                direct("He never sleeps.")
+                    .by("Ingrid Talvik")
+                    .mention("She")
+                    .cue("added"),
+            ],
+        ),
         // Nor is the addressee.
+        (
+            "Ingrid Talvik told Osric Pell: \"The boats are ready.\" She added: \"We sail at six.\"",
+            vec![
+                direct("The boats are ready.").by("Ingrid Talvik").cue("told"),
+                direct("We sail at six.")
+                    .by("Ingrid Talvik")
+                    .mention("She")
+                    .cue("added"),
+            ],
+        ),
     ]);
 }
 
@@ -375,7 +465,42 @@ fn a_surname_alone_resolves_to_the_full_name() {
             "Nell Ardagh visited the pier. \"It is unsafe,\" said Ms. Ardagh.",
             vec![direct("It is unsafe,").by("Nell Ardagh").mention("Ms. Ardagh")],
         ),
+        // A hyphenated surname resolves to the full name given in narration.
+        (
+            "Mara Lind-Holt spoke first. \"We won,\" Lind-Holt said.",
+            vec![direct("We won,")
+                .by("Mara Lind-Holt")
+                .mention("Lind-Holt")
+                .person()],
+        ),
+        // A hyphenated surname resolves to the full name of an earlier speaker.
+        (
+            "\"We won,\" said Mara Lind-Holt. Lind-Holt added: \"It was close.\"",
+            vec![
+                direct("We won,").by("Mara Lind-Holt"),
+                direct("It was close.")
+                    .by("Mara Lind-Holt")
+                    .mention("Lind-Holt")
+                    .cue("added"),
+            ],
+        ),
+        // A full name first given inside a coordination still resolves.
+        (
+            "Ingrid Talvik and Osric Pell met at the quay. Pell said the boats were ready.",
+            vec![indirect("the boats were ready")
+                .by("Osric Pell")
+                .mention("Pell")
+                .person()],
+        ),
     ]);
+    // The hyphenated surname makes no second speaker.
+    let a = analyze("\"We won,\" said Mara Lind-Holt. Lind-Holt added: \"It was close.\"");
+    let got: Vec<(&str, SpeakerKind, usize)> = a
+        .speakers
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind, s.quotes))
+        .collect();
+    assert_eq!(got, [("Mara Lind-Holt", SpeakerKind::Person, 2)]);
 }
 
 #[test]
@@ -433,6 +558,48 @@ fn aliases_and_definite_descriptions_resolve() {
                 indirect("the reservoir was full").by("Norvale Water Board"),
                 indirect("the dam was safe").by("Norvale Water Board").mention("the board"),
             ],
+        ),
+        // A speaker with an alias that has an article still makes a record.
+        (
+            "The Marrow Creek Drainage Board (the Board) said the river was high.",
+            vec![indirect("the river was high")
+                .by("Marrow Creek Drainage Board")
+                .org()
+                .cue("said")],
+        ),
+        // An alias with an article resolves to the full name.
+        (
+            "The Marrow Creek Drainage Board (the Board) met on Friday. \
+             The Board said the levees would hold.",
+            vec![indirect("the levees would hold")
+                .by("Marrow Creek Drainage Board")
+                .mention("The Board")
+                .org()],
+        ),
+        // Same after a direct quote.
+        (
+            "The Marrow Creek Drainage Board (the Board) met on Friday. \
+             \"The levees will hold,\" the Board said.",
+            vec![direct("The levees will hold,")
+                .by("Marrow Creek Drainage Board")
+                .mention("the Board")
+                .org()],
+        ),
+        // "The board" resolves to a lowercase organisation named only in narration.
+        (
+            "The Kestrel Valley water board met on Monday. The board said the reservoir was full.",
+            vec![indirect("the reservoir was full")
+                .by("Kestrel Valley water board")
+                .mention("The board")
+                .org()],
+        ),
+        // "The club" resolves to a club named only in narration.
+        (
+            "The Fenmoor Rowing Club was fined on Tuesday. The club said the fine was unfair.",
+            vec![indirect("the fine was unfair")
+                .by("Fenmoor Rowing Club")
+                .mention("The club")
+                .org()],
         ),
     ]);
 }
