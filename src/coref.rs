@@ -3,7 +3,7 @@
 //! or alias ("Sullivan", "(Pentagon)") to the full name, and a definite
 //! description ("the embassy") to the earlier mention whose head it repeats.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::cues::key;
 use crate::record::SpeakerKind;

@@ -1,7 +1,7 @@
 //! Stage 3a: the cue lexicon and the closed word classes, loaded from the
 //! data files in `src/rules/` (`cues.toml`, `words.toml`).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -93,14 +93,25 @@ pub(crate) struct Lexicon {
 /// Lowercases a word for lexicon look-up, folding `’` to `'`.
 pub(crate) fn key(word: &str) -> String {
     let mut s = String::with_capacity(word.len());
+    key_into(&mut s, word);
+    s
+}
+
+/// [`key`] into a buffer that the caller reuses: no allocation per word.
+pub(crate) fn key_into(buf: &mut String, word: &str) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         if c == '’' || c == '‘' {
-            s.push('\'');
+            buf.push('\'');
         } else {
-            s.extend(c.to_lowercase());
+            buf.extend(c.to_lowercase());
         }
     }
-    s
 }
 
 const BUILTIN_WORDS: &str = include_str!("rules/words.toml");
@@ -110,7 +121,7 @@ impl Lexicon {
     pub fn builtin() -> Result<Lexicon, Error> {
         let w: WordsFile = toml::from_str(BUILTIN_WORDS)
             .map_err(|e| Error::rule_file("src/rules/words.toml", None, e.to_string()))?;
-        let mut words = HashMap::new();
+        let mut words = HashMap::default();
         use crate::segment::class as c;
         // Later lists win: sources (H) must not override determiners etc.
         for (list, cls) in [
@@ -131,8 +142,8 @@ impl Lexicon {
         let set = |v: &Vec<String>| v.iter().map(|s| key(s)).collect::<HashSet<_>>();
         Ok(Lexicon {
             words,
-            cues: HashMap::new(),
-            multi: HashMap::new(),
+            cues: HashMap::default(),
+            multi: HashMap::default(),
             entries: Vec::new(),
             titles: set(&w.titles),
             honorifics: set(&w.honorifics),

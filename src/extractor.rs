@@ -2,7 +2,7 @@
 //! order — marks, tokens and sentences, rules, speakers and coreference — and
 //! turns their output into [`Quote`] records.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -152,6 +152,7 @@ impl ExtractorBuilder {
             regex::bytes::RegexBuilder::new(src)
                 .unicode(false)
                 .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
                 .build()
                 .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
         };
@@ -314,68 +315,72 @@ impl Extractor {
     fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
         let rules = &self.inner.rules;
         let mut out = Vec::new();
-        for s in &doc.sentences {
-            let base = s.tokens.start;
-            let hay = &doc.classes[s.tokens.clone()];
-            let mut present = [false; 256];
-            for &b in hay {
-                present[b as usize] = true;
+        // Each rule runs once over the whole document: sentences are joined in
+        // `doc.hay` with separators that no pattern crosses.
+        let hay = &doc.hay[..];
+        let mut present = [false; 256];
+        for &b in hay {
+            present[b as usize] = true;
+        }
+        // Hay positions to token ranges.
+        let toks =
+            |(s, e): (usize, usize)| (doc.hay_tok[s] as usize, doc.hay_tok[e - 1] as usize + 1);
+        for (ri, rule) in rules.rules.iter().enumerate() {
+            if !rule
+                .needs
+                .iter()
+                .all(|any| any.iter().any(|&b| present[b as usize]))
+            {
+                continue;
             }
-            for (ri, rule) in rules.rules.iter().enumerate() {
-                if !rule
-                    .needs
+            let names = &rule.groups;
+            let mut loc = rule.regex.capture_locations();
+            let mut at = 0;
+            while at < hay.len() {
+                let Some(whole) = rule.regex.captures_read_at(&mut loc, hay, at) else {
+                    break;
+                };
+                let g = |i: Option<usize>| i.and_then(|i| loc.get(i)).filter(|(a, b)| a < b);
+                let quotes = names
+                    .quotes
                     .iter()
-                    .all(|any| any.iter().any(|&b| present[b as usize]))
-                {
-                    continue;
-                }
-                let mut at = 0;
-                while at < hay.len() {
-                    let Some(caps) = rule.regex.captures_at(hay, at) else {
-                        break;
-                    };
-                    let whole = caps.get(0).map_or(hay.len(), |m| m.end());
-                    let g =
-                        |name: &str| caps.name(name).map(|m| (base + m.start(), base + m.end()));
-                    let quotes = (0..rule.quotes)
-                        .filter_map(|k| g(&format!("q{k}")).map(|(a, _)| a))
-                        .collect();
-                    let mut content = g("content").filter(|(a, b)| a < b);
-                    if rule.paragraph {
-                        // Run on to the end of the paragraph.
-                        let para = s.para;
-                        let last = doc
-                            .sentences
+                    .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
+                    .collect();
+                let mut content = g(names.content).map(toks);
+                if rule.paragraph {
+                    // Run on to the end of the paragraph.
+                    if let Some((a, _)) = content {
+                        let para = doc.sentences[doc.sentence_of(a)].para;
+                        let last = doc.sentences[doc.sentence_of(a)..]
                             .iter()
-                            .skip_while(|x| x.tokens.end <= base)
                             .take_while(|x| x.para == para)
                             .last();
-                        if let (Some((a, _)), Some(last)) = (content, last) {
+                        if let Some(last) = last {
                             content = Some((a, last.tokens.end));
                         }
                     }
-                    // A reported clause ends where another attribution begins
-                    // (", Ann Lee said ..."); the search goes on from there.
-                    let mut next = whole.max(at + 1);
-                    if let Some((a, b)) = content.filter(|_| !rule.paragraph) {
-                        if let Some(cut) = self.attribution_after_comma(hay, a - base, b - base) {
-                            content = Some((a, base + cut)).filter(|(a, b)| a < b);
-                            if caps.get(0).is_some_and(|m| m.end() == b - base) {
-                                next = cut.max(at + 1);
-                            }
+                }
+                // A reported clause ends where another attribution begins
+                // (", Ann Lee said ..."); the search goes on from there.
+                let mut next = whole.end().max(at + 1);
+                if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
+                    if let Some(cut) = self.attribution_after_comma(hay, a, b) {
+                        content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                        if whole.end() == b {
+                            next = cut.max(at + 1);
                         }
                     }
-                    out.push(Candidate {
-                        rule: ri,
-                        priority: rule.def.priority,
-                        quotes,
-                        content,
-                        speaker: g("speaker").filter(|(a, b)| a < b),
-                        cue: g("cue").filter(|(a, b)| a < b),
-                        who: g("who").map(|(a, _)| a),
-                    });
-                    at = next;
                 }
+                out.push(Candidate {
+                    rule: ri,
+                    priority: rule.def.priority,
+                    quotes,
+                    content,
+                    speaker: g(names.speaker).map(toks),
+                    cue: g(names.cue).map(toks),
+                    who: g(names.who).map(|x| toks(x).0),
+                });
+                at = next;
             }
         }
         out.sort_by_key(|c| {
@@ -552,6 +557,14 @@ impl Extractor {
             }
         }
         // Quotations no rule claimed: continuations, follow-ups and orphans.
+        // The draft that holds each quote piece, so a continuation finds its
+        // draft at once.
+        let mut draft_of_piece: Vec<Option<usize>> = vec![None; doc.quotes.len()];
+        for (k, d) in drafts.iter().enumerate() {
+            if let Some(x) = d.piece.filter(|&x| x < doc.quotes.len()) {
+                draft_of_piece[x].get_or_insert(k);
+            }
+        }
         for (i, &u) in used.iter().enumerate() {
             if doc.tokens[i].base != c::QUOTE || u != 0 {
                 continue;
@@ -561,12 +574,10 @@ impl Extractor {
             };
             let piece = doc.quotes[p];
             if piece.continues && p > 0 {
-                if let Some(d) = drafts
-                    .iter_mut()
-                    .find(|d| d.piece == Some(p - 1) || d.piece.is_some_and(|x| x + 1 == p))
-                {
+                if let Some(d) = draft_of_piece[p - 1].map(|k| &mut drafts[k]) {
                     d.end = piece.content.1;
                     d.piece = Some(p);
+                    draft_of_piece[p] = draft_of_piece[p - 1];
                     continue;
                 }
             }
@@ -579,6 +590,7 @@ impl Extractor {
             if !(first && alone) {
                 continue;
             }
+            draft_of_piece[p] = Some(drafts.len());
             drafts.push(Draft {
                 kind: QuoteKind::Direct,
                 start: piece.content.0,
@@ -611,7 +623,9 @@ impl Extractor {
             let si = doc.sentence_of(tok);
             let para = doc.sentences[si].para;
             let follow = drafts[i].cue.is_none();
-            let prev = (0..i).rev().find(|&j| {
+            // Drafts are in text order, so when the one just before does not
+            // qualify, no earlier one does: look at that one alone (linear).
+            let prev = i.checked_sub(1).filter(|&j| {
                 let pj = doc.sentences[doc.sentence_of(drafts[j].tok)].para;
                 if follow {
                     pj + 1 >= para
@@ -674,16 +688,19 @@ impl Extractor {
                 events.push((doc.tokens[a].start, Ev::Speaker(i, m)));
             }
         }
-        for s in &doc.sentences {
-            let hay = &doc.classes[s.tokens.clone()];
+        let hay = &doc.hay[..];
+        {
             for m in self.inner.np.find_iter(hay) {
-                let (a, b) = (s.tokens.start + m.start(), s.tokens.start + m.end());
+                let (a, b) = (
+                    doc.hay_tok[m.start()] as usize,
+                    doc.hay_tok[m.end() - 1] as usize + 1,
+                );
                 if speaker_toks[a..b].iter().any(|&x| x)
                     || !(a..b).any(|i| doc.tokens[i].base == c::NAME)
                 {
                     continue;
                 }
-                let subject = m.start() == 0 || hay[m.start() - 1] == c::COMMA;
+                let subject = m.start() == 0 || matches!(hay[m.start() - 1], c::COMMA | c::SEP);
                 // "Ann Lee and Bo Dahl": each name is a mention of its own.
                 let mut parts = vec![(a, b)];
                 if (a..b).any(|i| doc.tokens[i].base == c::AND) {
@@ -724,8 +741,11 @@ impl Extractor {
             }
         }
         // Speakers: entities with quotes, in order of first mention.
+        // Distinct entities first, so each entity's mentions are scanned once.
         let mut order: Vec<usize> = entity_of.iter().flatten().copied().collect();
-        order.sort_by_key(|&e| {
+        order.sort_unstable();
+        order.dedup();
+        order.sort_by_cached_key(|&e| {
             reg.entities[e]
                 .mentions
                 .iter()
@@ -733,7 +753,10 @@ impl Extractor {
                 .min()
                 .unwrap_or(0)
         });
-        order.dedup();
+        let mut index_of = vec![0usize; reg.entities.len()];
+        for (idx, &e) in order.iter().enumerate() {
+            index_of[e] = idx;
+        }
         let mut speakers: Vec<Speaker> = order
             .iter()
             .map(|&e| {
@@ -760,7 +783,7 @@ impl Extractor {
                 let (name, role, kind, index) = match entity_of[i] {
                     Some(e) => {
                         let en = &reg.entities[e];
-                        let idx = order.iter().position(|&x| x == e).unwrap_or(0);
+                        let idx = index_of[e];
                         speakers[idx].quotes += 1;
                         (clean_name(&en.name), en.role.clone(), en.kind, idx)
                     }

@@ -2,7 +2,7 @@
 //! one sentence (see `src/rules/english.toml` and the crate docs, "Rule
 //! patterns"), compiled once into a regular expression over class bytes.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use regex::bytes::Regex;
 
@@ -99,13 +99,40 @@ enum Hole {
 pub(crate) struct Rule {
     pub def: RuleDef,
     pub regex: Regex,
-    /// How many quote holes the pattern has (groups q0, q1, ...).
-    pub quotes: usize,
     /// The content runs on to the end of the paragraph.
     pub paragraph: bool,
-    /// A sentence can only match when it holds, for each entry, at least one
+    /// A document can only match when it holds, for each entry, at least one
     /// of its bytes (the quotation and cue tokens the pattern requires).
     pub needs: Vec<Vec<u8>>,
+    /// Capture-group indices of the pattern's parts.
+    pub groups: Groups,
+}
+
+/// Capture-group indices of a rule's parts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Groups {
+    pub quotes: Vec<usize>,
+    pub content: Option<usize>,
+    pub speaker: Option<usize>,
+    pub cue: Option<usize>,
+    pub who: Option<usize>,
+}
+
+impl Groups {
+    fn of(regex: &Regex) -> Groups {
+        let mut g = Groups::default();
+        for (i, name) in regex.capture_names().enumerate() {
+            match name {
+                Some("content") => g.content = Some(i),
+                Some("speaker") => g.speaker = Some(i),
+                Some("cue") => g.cue = Some(i),
+                Some("who") => g.who = Some(i),
+                Some(q) if q.starts_with('q') => g.quotes.push(i),
+                _ => {}
+            }
+        }
+        g
+    }
 }
 
 /// All compiled rules with the literal-word table they share.
@@ -130,8 +157,9 @@ fn byte_class(bytes: &[u8]) -> String {
     s
 }
 
+/// Any token but these, and never the sentence separator.
 fn not_class(bytes: &[u8]) -> String {
-    let mut s = String::from("[^");
+    let mut s = format!("[^\\x{:02X}", c::SEP);
     for b in bytes {
         s.push_str(&format!("\\x{b:02X}"));
     }
@@ -187,12 +215,11 @@ impl Classes {
         let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
         let core = format!("{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
         let alias = self.set(&[c::NAME, c::SOURCE]);
-        let simple = format!("{core}(?:{o}{core}){{0,2}}(?:{lp}{d}?{alias}+{rp})?");
+        let simple = format!("{core}(?:{o}{core})*(?:{lp}{d}?{alias}+{rp})?");
         let name = format!("{n}+");
-        let role = format!(
-            "{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and}){{0,8}}"
-        );
-        let coord = format!("{simple}(?:{comma}{simple}){{0,4}}{comma}?{and}{simple}");
+        let role =
+            format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*");
+        let coord = format!("{simple}(?:{comma}{simple})*{comma}?{and}{simple}");
         // After a name, an appositive may also be any phrase that opens with a
         // determiner: "Ann Lee, a lawyer who chairs the board,".
         let phrase = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL]);
@@ -201,15 +228,13 @@ impl Classes {
         } else {
             format!("{comma}?")
         };
-        let appos =
-            format!("(?:{name}{comma}(?:{role}|{d}{phrase}{{1,20}})|{role}{comma}{name}){end}");
+        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}+)|{role}{comma}{name}){end}");
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
         let dash = byte_class(&[c::DASH]);
         let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
-        let relative =
-            format!("(?:{comma}{who}{rest}{{1,15}}{comma}|{dash}{who}{dashless}{{1,20}}{dash})?");
+        let relative = format!("(?:{comma}{who}{rest}+{comma}|{dash}{who}{dashless}+{dash})?");
         // Last, a determiner and lowercase nouns outside the source list:
         // "the club", "her brother".
         let described = format!("{d}{w}{{1,3}}");
@@ -262,7 +287,7 @@ impl RuleSet {
         lexicon: &Lexicon,
         cue_classes: &HashSet<crate::CueClass>,
     ) -> Result<RuleSet, Error> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (def, file) in &defs {
             if !seen.insert(def.id.clone()) {
                 return Err(Error::rule_file(
@@ -293,13 +318,13 @@ impl RuleSet {
             .map(|(i, w)| (w.clone(), i as u8))
             .collect();
         // Which base classes each literal byte belongs to.
-        let empty = HashMap::new();
+        let empty = HashMap::default();
         let cl = Classifier {
             lexicon,
             classes: cue_classes,
             literals: &empty,
         };
-        let mut extra: HashMap<u8, Vec<u8>> = HashMap::new();
+        let mut extra: HashMap<u8, Vec<u8>> = HashMap::default();
         for (i, w) in lits.iter().enumerate() {
             let first = w.chars().next().unwrap_or('a');
             for cap in [false, true] {
@@ -317,13 +342,13 @@ impl RuleSet {
         for (def, file) in defs {
             let Compiled {
                 src,
-                quotes,
                 paragraph,
                 needs,
             } = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
             let regex = regex::bytes::RegexBuilder::new(&src)
                 .unicode(false)
                 .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
                 .build()
                 .map_err(|e| {
                     Error::rule_file(
@@ -332,10 +357,11 @@ impl RuleSet {
                         format!("pattern does not compile: {e}"),
                     )
                 })?;
+            let groups = Groups::of(&regex);
             rules.push(Rule {
                 def,
+                groups,
                 regex,
-                quotes,
                 paragraph,
                 needs,
             });
@@ -353,7 +379,6 @@ impl RuleSet {
 /// A pattern compiled to a regex source, with what the rule needs to know of it.
 struct Compiled {
     src: String,
-    quotes: usize,
     paragraph: bool,
     needs: Vec<Vec<u8>>,
 }
@@ -503,11 +528,11 @@ fn compile_pattern(
                             c::COLON,
                         ]);
                         let tail = if last || elems.get(pos + 1) == Some(&"$") {
-                            format!("(?:,{any}{{1,25}})?")
+                            format!("(?:,{any}+)?")
                         } else {
                             String::new()
                         };
-                        format!("(?P<speaker>{any}{{1,25}}{tail})")
+                        format!("(?P<speaker>{any}+{tail})")
                     } else {
                         // Before its cue, an appositive closes with a comma.
                         let next = elems.get(pos + 1).map_or("", |e| e.trim_end_matches('?'));
@@ -579,12 +604,12 @@ fn compile_pattern(
             if pos != 0 {
                 return Err(err(pos, "^ must come first".into()));
             }
-            "^".into()
+            byte_class(&[c::SEP])
         } else if tok == "$" {
             if !last {
                 return Err(err(pos, "$ must come last".into()));
             }
-            format!("{}?$", byte_class(&[c::STOP]))
+            format!("{}?{}", byte_class(&[c::STOP]), byte_class(&[c::SEP]))
         } else if let Some(set) = tok.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
             let mut bytes = Vec::new();
             for ch in set.chars() {
@@ -644,7 +669,6 @@ fn compile_pattern(
     }
     Ok(Compiled {
         src: out,
-        quotes,
         paragraph,
         needs,
     })

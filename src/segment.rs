@@ -5,9 +5,9 @@
 //! token gets a one-byte class (see [`class`]) from the lexicon; the rules of
 //! [`crate::rules`] are regular expressions over these class bytes.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cues::{key, Form, Lexicon};
+use crate::cues::{key, key_into, Form, Lexicon};
 use crate::marks::QuotePiece;
 use crate::record::CueClass;
 
@@ -41,6 +41,8 @@ pub(crate) mod class {
     pub const DASH: u8 = b'-';
     pub const STOP: u8 = b'.';
     pub const OTHER: u8 = b'y';
+    /// Separates sentences in [`super::Doc::hay`]; no pattern crosses it.
+    pub const SEP: u8 = b'|';
     /// First byte of the literal-word range.
     pub const LITERAL: u8 = 0x80;
 }
@@ -76,6 +78,12 @@ pub(crate) struct Doc<'t> {
     pub classes: Vec<u8>,
     pub sentences: Vec<Sentence>,
     pub quotes: Vec<QuotePiece>,
+    /// The class bytes of the whole document, sentence by sentence, with
+    /// `|` before the first sentence, `||` between sentences and `|` after the
+    /// last: `^` in a pattern matches one separator and `$` another.
+    pub hay: Vec<u8>,
+    /// For each byte of `hay`, its token (a separator: the next token).
+    pub hay_tok: Vec<u32>,
 }
 
 impl<'t> Doc<'t> {
@@ -174,6 +182,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut qi = 0usize;
     let mut i = 0usize;
     let mut pending_break = false;
+    let mut kbuf = String::with_capacity(32);
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
@@ -268,11 +277,12 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             let w = &text[i..end];
-            let k = key(w);
+            key_into(&mut kbuf, w);
+            let k = kbuf.as_str();
             let capital = c.is_uppercase();
             // Multi-word cue?
             let mut cue_tok = None;
-            if let Some(list) = cl.lexicon.multi.get(&k) {
+            if let Some(list) = cl.lexicon.multi.get(k) {
                 for (rest, idx, form) in list {
                     let e = &cl.lexicon.entries[*idx as usize];
                     if !cl.classes.contains(&e.class) {
@@ -297,8 +307,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 i = e;
                 continue;
             }
-            let (base, cue) = cl.base_class(&k, capital, c);
-            let cls = match cl.literals.get(&k) {
+            let (base, cue) = cl.base_class(k, capital, c);
+            let cls = match cl.literals.get(k) {
                 Some(&li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
             };
@@ -382,7 +392,22 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     mark_voice(text, &mut tokens, &mut classes);
     mark_particles(text, cl.lexicon, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
+    let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
+    let mut hay_tok = Vec::with_capacity(hay.capacity());
+    for (i, s) in sentences.iter().enumerate() {
+        let seps = if i == 0 { 1 } else { 2 };
+        for _ in 0..seps {
+            hay.push(class::SEP);
+            hay_tok.push(s.tokens.start as u32);
+        }
+        hay.extend_from_slice(&classes[s.tokens.clone()]);
+        hay_tok.extend(s.tokens.clone().map(|t| t as u32));
+    }
+    hay.push(class::SEP);
+    hay_tok.push(tokens.len() as u32);
     Doc {
+        hay,
+        hay_tok,
         text,
         tokens,
         classes,
