@@ -55,6 +55,8 @@ pub(crate) struct CueEntry {
 #[serde(deny_unknown_fields)]
 struct WordsFile {
     determiners: Vec<String>,
+    quantifiers: Vec<String>,
+    copulas: Vec<String>,
     pronouns: Vec<String>,
     relatives: Vec<String>,
     prepositions: Vec<String>,
@@ -133,12 +135,18 @@ impl Lexicon {
             (&w.relatives, c::WHO),
             (&w.pronouns, c::PRONOUN),
             (&w.determiners, c::DET),
+            (&w.quantifiers, c::QUANT),
+            (&w.copulas, c::VERB),
         ] {
             for word in list {
                 words.insert(key(word), cls);
             }
         }
         words.insert("that".into(), c::THAT);
+        // Titles head noun phrases like source nouns: "former congressman X".
+        for t in &w.titles {
+            words.entry(key(t)).or_insert(c::SOURCE);
+        }
         let set = |v: &Vec<String>| v.iter().map(|s| key(s)).collect::<HashSet<_>>();
         Ok(Lexicon {
             words,

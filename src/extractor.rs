@@ -534,12 +534,17 @@ impl Extractor {
                 }
                 if a < b {
                     let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
-                    let (s, e) = doc.span(a, b);
+                    // Content that is one quotation and nothing else is direct.
+                    let piece = (b == a + 1)
+                        .then(|| doc.tokens[a].quote)
+                        .flatten()
+                        .map(|p| p as usize);
+                    let (s, e) = piece.map_or_else(|| doc.span(a, b), |p| doc.quotes[p].content);
                     drafts.push(Draft {
-                        kind: if mixed {
-                            QuoteKind::Mixed
-                        } else {
-                            QuoteKind::Indirect
+                        kind: match (piece, mixed) {
+                            (Some(_), _) => QuoteKind::Direct,
+                            (None, true) => QuoteKind::Mixed,
+                            (None, false) => QuoteKind::Indirect,
                         },
                         start: s,
                         end: e,
@@ -551,7 +556,7 @@ impl Extractor {
                         cue: cand.cue,
                         rule: rule.def.id.clone(),
                         confidence: rule.def.confidence,
-                        piece: None,
+                        piece,
                     });
                 }
             }
@@ -679,6 +684,10 @@ impl Extractor {
         for (i, d) in drafts.iter().enumerate() {
             if let Some((a, b)) = d.speaker {
                 let mut m = speaker::analyze(doc, lex, a, b);
+                if m.name.trim().is_empty() || m.span.0 >= m.span.1 {
+                    // Nothing to name: no speaker rather than an empty one.
+                    continue;
+                }
                 if let Some(w) = d.who {
                     m.span = (doc.tokens[w].start, doc.tokens[w].end);
                 } else if let Some(e) = d.mention_end.filter(|&e| e > b) {

@@ -84,6 +84,7 @@ enum Hole {
     ContentMixed,
     ContentParagraph,
     Speaker,
+    SpeakerName,
     Cue,
     CueParticiple,
     CueAddressee,
@@ -200,7 +201,7 @@ impl Classes {
     /// its comma (the phrase stands before its cue: "Ann Lee, a nurse, said");
     /// otherwise the phrase may end the sentence ("said Ann Lee, a nurse.").
     fn np(&self, closed: bool) -> String {
-        let d = self.set(&[c::DET]);
+        let d = self.set(&[c::DET, c::QUANT]);
         let n = self.set(&[c::NAME]);
         let h = self.set(&[c::SOURCE]);
         let w = self.set(&[c::WORD]);
@@ -213,9 +214,19 @@ impl Classes {
         let p = self.set(&[c::PRONOUN]);
         let s_ = self.set(&[c::POSS]);
         let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
-        let core = format!("{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})");
+        let num = self.set(&[c::NUM]);
+        // "his nephew Ivo Lund": a lowercase description before a name.
+        let core = format!(
+            "{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{d}{w}{{1,3}}{n}+|{num}"
+        );
+        let core = format!("(?:{core})");
         let alias = self.set(&[c::NAME, c::SOURCE]);
-        let simple = format!("{core}(?:{o}{core})*(?:{lp}{d}?{alias}+{rp})?");
+        // A parenthesis after the name: an alias "(the Board)", or a party and
+        // state "(D-R.I.)", which may be followed by a stray comma.
+        let inside = not_class(&[c::RPAREN, c::STOP, c::SEMI, c::QUOTE]);
+        let simple = format!(
+            "{core}(?:{o}{core})*(?:{lp}{d}?{alias}+{rp}|{lp}{inside}{{1,6}}{rp}{comma}?)?"
+        );
         let name = format!("{n}+");
         let role =
             format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*");
@@ -237,14 +248,16 @@ impl Classes {
         let relative = format!("(?:{comma}{who}{rest}+{comma}|{dash}{who}{dashless}+{dash})?");
         // Last, a determiner and lowercase nouns outside the source list:
         // "the club", "her brother".
-        let described = format!("{d}{w}{{1,3}}");
+        // Or a quantifier alone: "many said", "some say".
+        let quant = self.set(&[c::QUANT]);
+        let described = format!("{d}{w}{{1,3}}|{quant}");
         format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
     }
 
     /// The subject of a clause, more liberal than a speaker: any noun phrase
     /// that opens with a determiner ("the conservative magazine").
     fn subject(&self) -> String {
-        let d = self.set(&[c::DET]);
+        let d = self.set(&[c::DET, c::QUANT]);
         let words = self.set(&[c::NAME, c::WORD, c::SOURCE, c::NUM]);
         let head = self.set(&[c::NAME, c::WORD, c::SOURCE]);
         format!("(?:{}|{d}{words}{{0,4}}{head})", self.np(true))
@@ -424,6 +437,7 @@ fn compile_pattern(
                 "content:mixed" => Hole::ContentMixed,
                 "content:paragraph" => Hole::ContentParagraph,
                 "speaker" => Hole::Speaker,
+                "speaker:name" => Hole::SpeakerName,
                 "cue" => Hole::Cue,
                 "cue:participle" => Hole::CueParticiple,
                 "cue:addressee" => Hole::CueAddressee,
@@ -434,7 +448,7 @@ fn compile_pattern(
                 "source" => Hole::Source,
                 other => {
                     return Err(err(pos, format!(
-                        "unknown placeholder {{{other}}} (known: quote, content, content:mixed, content:paragraph, speaker, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
+                        "unknown placeholder {{{other}}} (known: quote, content, content:mixed, content:paragraph, speaker, speaker:name, cue, cue:participle, cue:addressee, cue:according, addressee, who, aside, source)"
                     )))
                 }
             };
@@ -467,8 +481,9 @@ fn compile_pattern(
                     }
                     content = true;
                     // Reported speech that ends in a quotation: `his crews would "hold on"`.
+                    // At least one word comes first; a quotation alone is {quote}.
                     format!(
-                        "(?P<content>{}*?{})",
+                        "(?P<content>{}+?{})",
                         not_class(&stop_like),
                         classes.set(&[c::QUOTE])
                     )
@@ -485,29 +500,44 @@ fn compile_pattern(
                         // A participle cue after a comma or a quotation opens a
                         // clause of its own ("..., noting that"); after a word
                         // it belongs to the content ("is acknowledging").
-                        // A colon before a quotation opens a direct quote.
-                        let x = not_class(&[
+                        // A colon before a quotation opens a direct quote, and
+                        // "and said" a second attribution.
+                        let conj = classes.bytes(&[c::AND]);
+                        let mut stops = vec![
                             c::STOP,
                             c::SEMI,
                             c::COMMA,
                             c::COLON,
                             c::CUE_ING,
                             c::CUE_TELLING,
-                        ]);
-                        let w = not_class(&[
-                            c::STOP,
-                            c::SEMI,
-                            c::COMMA,
-                            c::COLON,
-                            c::CUE_ING,
-                            c::CUE_TELLING,
-                            c::QUOTE,
-                        ]);
+                        ];
+                        stops.extend_from_slice(&conj);
+                        let x = not_class(&stops);
+                        stops.push(c::QUOTE);
+                        let w = not_class(&stops);
                         let g = byte_class(&[c::CUE_ING, c::CUE_TELLING]);
-                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x}|:{w})*)")
+                        let cj = byte_class(&conj);
+                        let no_cue = not_class(&[
+                            c::STOP,
+                            c::SEMI,
+                            c::COMMA,
+                            c::CUE,
+                            c::CUE_TELL,
+                            c::CUE_ING,
+                            c::CUE_TELLING,
+                        ]);
+                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x}|:{w}|,?{cj}{no_cue})*)")
                     } else {
                         format!("(?P<content>{body}+?)")
                     }
+                }
+                Hole::SpeakerName => {
+                    if speaker {
+                        return Err(err(pos, "a pattern holds at most one {speaker}".into()));
+                    }
+                    speaker = true;
+                    // Capitalised words only, a title among them: "SEN. LEE", "Ann Lee".
+                    format!("(?P<speaker>{}+)", classes.set(&[c::NAME, c::SOURCE]))
                 }
                 Hole::Speaker | Hole::Source => {
                     if speaker {

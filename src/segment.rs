@@ -23,6 +23,7 @@ pub(crate) mod class {
     pub const NAME: u8 = b'N';
     pub const PRONOUN: u8 = b'P';
     pub const DET: u8 = b'D';
+    pub const QUANT: u8 = b'k';
     pub const SOURCE: u8 = b'H';
     pub const WORD: u8 = b'n';
     pub const NUM: u8 = b'9';
@@ -32,6 +33,7 @@ pub(crate) mod class {
     pub const WHO: u8 = b'w';
     pub const AUX: u8 = b'x';
     pub const CONJ: u8 = b'c';
+    pub const VERB: u8 = b'v';
     pub const POSS: u8 = b's';
     pub const COMMA: u8 = b',';
     pub const COLON: u8 = b':';
@@ -306,6 +308,10 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 push(&mut tokens, &mut classes, t, cls);
                 i = e;
                 continue;
+            }
+            // "47%": a percentage is one number.
+            if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
+                end += 1;
             }
             let (base, cue) = cl.base_class(k, capital, c);
             let cls = match cl.literals.get(k) {
