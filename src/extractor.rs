@@ -425,10 +425,6 @@ impl Extractor {
             return false;
         }
         let first = crate::cues::key(doc.tok_text(a));
-        let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
-        if after_cue && NOT_CONTENT_START.contains(&first.as_str()) {
-            return false;
-        }
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         let adverbial = ADVERBIAL_START.contains(&first.as_str())
             || self.inner.lexicon.calendar.contains(&first);
@@ -872,12 +868,6 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
     end
 }
 
-/// Words that cannot open a reported clause: a finite verb there means the
-/// cue sits in a relative clause ("the plan she said was dead").
-const NOT_CONTENT_START: &[&str] = &[
-    "was", "were", "is", "are", "has", "had", "have", "would", "will", "could", "should", "did",
-    "does", "may", "might", "must", "can", "be", "been",
-];
 
 /// Prepositions and time words that open an adverbial, not a reported
 /// clause: "said on Monday", "said in a statement".
