@@ -537,7 +537,12 @@ fn split_sentences(
             }
             start = i;
             para += 1;
-            bi += 1;
+            // A paragraph of stray marks alone has no token, so two breaks
+            // can fall before the same token: skip them all, or every later
+            // break would be missed.
+            while bi < breaks.len() && breaks[bi] <= i {
+                bi += 1;
+            }
         }
         let next_starts = |j: usize| -> bool {
             j >= n
