@@ -491,7 +491,7 @@ impl Extractor {
                 (Some(cue), Some(sp))
                     if sp.0 >= cue.1 && sp.0 >= last_content && cand.who.is_none() =>
                 {
-                    Some(speaker_clause_end(doc, sp.1))
+                    Some(speaker_clause_end(doc, sp.0, sp.1))
                 }
                 _ => None,
             };
@@ -841,9 +841,15 @@ impl Extractor {
 /// Where the noun phrase of a speaker named after its cue ends, with its
 /// appositives and relative clauses: at the end of the sentence, or before a
 /// quotation or a participle clause.
-fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
+fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     let s = &doc.sentences[doc.sentence_of(end.saturating_sub(1))];
-    if end >= s.tokens.end || doc.tokens[end].base != c::COMMA {
+    // The phrase runs on after a comma ("said Ann Lee, 34, a nurse"), and
+    // after an appositive also through its "of" phrase ("said Ann Lee, Democrat
+    // of Ohio and a former mayor").
+    let appositive = (start_np..end).any(|i| doc.tokens[i].base == c::COMMA);
+    let runs_on = end < s.tokens.end
+        && (doc.tokens[end].base == c::COMMA || appositive && doc.tokens[end].base == c::PREP);
+    if !runs_on {
         return end;
     }
     let start = end;
@@ -867,7 +873,6 @@ fn speaker_clause_end(doc: &Doc<'_>, mut end: usize) -> usize {
     }
     end
 }
-
 
 /// Prepositions and time words that open an adverbial, not a reported
 /// clause: "said on Monday", "said in a statement".

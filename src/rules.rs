@@ -217,7 +217,7 @@ impl Classes {
         let num = self.set(&[c::NUM]);
         // "his nephew Ivo Lund": a lowercase description before a name.
         let core = format!(
-            "{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{d}{w}{{1,3}}{n}+|{num}"
+            "{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{d}?{pre}*{w}{{1,2}}{n}+|{num}"
         );
         let core = format!("(?:{core})");
         let alias = self.set(&[c::NAME, c::SOURCE]);
