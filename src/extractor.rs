@@ -477,7 +477,7 @@ impl Extractor {
                 used[a..b].iter_mut().for_each(|u| *u = (*u).max(1));
             }
             let rule = &rules.rules[cand.rule];
-            let inherit = cand.speaker.is_none();
+            let inherit = cand.speaker.is_none() && rule.def.inherit_speaker;
             // A speaker named after its cue and after the content runs on with
             // its appositives and relative clauses ("said Ann Lee, 34, a nurse").
             let last_content = cand

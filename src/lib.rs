@@ -9,6 +9,7 @@ mod error;
 mod extractor;
 mod marks;
 mod record;
+pub mod report;
 mod rules;
 mod segment;
 mod speaker;

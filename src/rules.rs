@@ -46,6 +46,11 @@ pub(crate) struct RuleDef {
     pub yields: Yields,
     #[serde(default = "default_confidence")]
     pub confidence: f32,
+    /// A record whose pattern has no `{speaker}` takes the speaker of its
+    /// sentence or of the previous record (participle clauses); `false` for
+    /// rules whose speaker is unknown by nature ("Asked about ...").
+    #[serde(default = "default_true")]
+    pub inherit_speaker: bool,
     pub pattern: String,
     #[serde(default)]
     #[cfg_attr(not(test), allow(dead_code))]
@@ -54,6 +59,9 @@ pub(crate) struct RuleDef {
 
 fn default_priority() -> i32 {
     50
+}
+fn default_true() -> bool {
+    true
 }
 fn default_confidence() -> f32 {
     0.7
