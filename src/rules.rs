@@ -181,6 +181,8 @@ fn not_class(bytes: &[u8]) -> String {
 struct Classes {
     /// base class -> literal bytes whose word has that base class.
     extra: HashMap<u8, Vec<u8>>,
+    /// Literal bytes whose word is a cue.
+    cue_literals: HashSet<u8>,
 }
 
 impl Classes {
@@ -356,7 +358,20 @@ impl RuleSet {
                     .push(c::LITERAL + 2 * i as u8 + cap as u8);
             }
         }
-        let classes = Classes { extra };
+        let cue_literals = [
+            c::CUE,
+            c::CUE_TELL,
+            c::CUE_ING,
+            c::CUE_TELLING,
+            c::ACCORDING,
+        ]
+        .iter()
+        .flat_map(|b| extra.get(b).cloned().unwrap_or_default())
+        .collect();
+        let classes = Classes {
+            extra,
+            cue_literals,
+        };
         let np = classes.np(false);
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
@@ -676,7 +691,18 @@ fn compile_pattern(
                     }
                 }
             }
-            byte_class(&bytes)
+            // With no {cue} in the pattern, a literal cue word is the cue:
+            // "when|after? asked {content}".
+            let is_cue = bytes.iter().all(|b| classes.cue_literals.contains(b));
+            if !cue && is_cue && !elems.iter().any(|e| e.starts_with("{cue")) {
+                cue = true;
+                if !optional {
+                    needs.push(bytes.clone());
+                }
+                format!("(?P<cue>{})", byte_class(&bytes))
+            } else {
+                byte_class(&bytes)
+            }
         } else {
             return Err(err(
                 pos,
