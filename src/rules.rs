@@ -153,6 +153,9 @@ pub(crate) struct RuleSet {
     pub np: String,
     /// The subject of a clause, for participle clauses without a speaker.
     pub subject: String,
+    /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
+    /// reported clause must stop.
+    pub attribution: String,
 }
 
 const MAX_LITERALS: usize = 64;
@@ -402,12 +405,18 @@ impl RuleSet {
                 needs,
             });
         }
+        let attribution = format!(
+            "^(?:{np_closed}){}{{0,3}}{}",
+            classes.set(&[c::AUX]),
+            classes.set(&[c::CUE, c::CUE_TELL])
+        );
         let subject = classes.subject();
         Ok(RuleSet {
             rules,
             literals,
             np,
             subject,
+            attribution,
         })
     }
 }
