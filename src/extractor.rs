@@ -842,7 +842,8 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     // of Ohio and a former mayor").
     let appositive = (start_np..end).any(|i| doc.tokens[i].base == c::COMMA);
     let runs_on = end < s.tokens.end
-        && (doc.tokens[end].base == c::COMMA || appositive && doc.tokens[end].base == c::PREP);
+        && (matches!(doc.tokens[end].base, c::COMMA | c::WHO)
+            || appositive && doc.tokens[end].base == c::PREP);
     if !runs_on {
         return end;
     }

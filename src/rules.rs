@@ -229,8 +229,13 @@ impl Classes {
         let possessor = format!("(?:{d}?(?:{w}|{n}|{h}){{1,3}}{s_})");
         let num = self.set(&[c::NUM]);
         // "his nephew Ivo Lund": a lowercase description before a name.
+        // Alternatives run longest first, since the first that fits wins:
+        // a description before a name ("Republican party boss Ann Lee"), a
+        // title or source noun with names, a name, a quantifier, a number.
+        let quant = self.set(&[c::QUANT]);
+        let desc = self.set(&[c::WORD, c::NAME, c::SOURCE, c::NUM, c::POSS]);
         let core = format!(
-            "{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{d}?{pre}*{w}{{1,2}}{n}+|{num}"
+            "{d}?{desc}{{0,4}}{h}{n}+|{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{quant}|{num}"
         );
         let core = format!("(?:{core})");
         let alias = self.set(&[c::NAME, c::SOURCE]);
