@@ -13,7 +13,7 @@ use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
 use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerKind, SpeakerRef};
-use crate::rules::{RuleDef, RuleFile, RuleSet};
+use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc};
 use crate::speaker::{self, Mention};
 
@@ -241,6 +241,9 @@ struct Draft {
     rule: String,
     confidence: f32,
     piece: Option<usize>,
+    /// A lead-in line: it names the speaker of the quotation that follows
+    /// and is no record itself.
+    leadin: bool,
 }
 
 impl Extractor {
@@ -507,6 +510,24 @@ impl Extractor {
                     rule: rule.def.id.clone(),
                     confidence: rule.def.confidence,
                     piece,
+                    leadin: false,
+                });
+            }
+            if let (Yields::Speaker, Some(sp)) = (rule.def.yields, cand.speaker) {
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: doc.tokens[sp.0].start,
+                    end: doc.tokens[sp.0].start,
+                    tok: sp.0,
+                    speaker: cand.speaker,
+                    mention_end: None,
+                    who: None,
+                    inherit: false,
+                    cue: None,
+                    rule: rule.def.id.clone(),
+                    confidence: rule.def.confidence,
+                    piece: None,
+                    leadin: true,
                 });
             }
             if let Some((mut a, mut b)) = cand.content {
@@ -547,6 +568,7 @@ impl Extractor {
                         rule: rule.def.id.clone(),
                         confidence: rule.def.confidence,
                         piece,
+                        leadin: false,
                     });
                 }
             }
@@ -599,6 +621,7 @@ impl Extractor {
                 rule: RULE_FOLLOW_UP.into(),
                 confidence: 0.6,
                 piece: Some(p),
+                leadin: false,
             });
         }
         drafts.sort_by_key(|d| (d.start, d.end));
@@ -632,6 +655,10 @@ impl Extractor {
                 drafts[i].speaker = drafts[j].speaker;
                 drafts[i].mention_end = drafts[j].mention_end;
                 drafts[i].who = drafts[j].who;
+                if drafts[j].leadin {
+                    drafts[i].rule = drafts[j].rule.clone();
+                    drafts[i].confidence = drafts[j].confidence;
+                }
                 if follow && drafts[j].speaker.is_none() {
                     drafts[i].rule = RULE_ORPHAN.into();
                     drafts[i].confidence = 0.3;
@@ -741,7 +768,13 @@ impl Extractor {
         }
         // Speakers: entities with quotes, in order of first mention.
         // Distinct entities first, so each entity's mentions are scanned once.
-        let mut order: Vec<usize> = entity_of.iter().flatten().copied().collect();
+        // Lead-ins name speakers but are no records.
+        let mut order: Vec<usize> = entity_of
+            .iter()
+            .zip(&drafts)
+            .filter(|(_, d)| !d.leadin)
+            .filter_map(|(e, _)| *e)
+            .collect();
         order.sort_unstable();
         order.dedup();
         order.sort_by_cached_key(|&e| {
@@ -778,6 +811,9 @@ impl Extractor {
             .collect();
         let mut quotes = Vec::with_capacity(drafts.len());
         for (i, d) in drafts.iter().enumerate() {
+            if d.leadin {
+                continue;
+            }
             let speaker = mention_of[i].as_ref().map(|m| {
                 let (name, role, kind, index) = match entity_of[i] {
                     Some(e) => {

@@ -19,6 +19,9 @@ use crate::segment::Classifier;
 pub(crate) enum Yields {
     Direct,
     Indirect,
+    /// A lead-in: a line that names the speaker of the quotation that
+    /// follows it ("From the office of Ann Lee, mayor.").
+    Speaker,
 }
 
 /// One example of a rule, run by the test suite (`builtin_rule_examples`).
@@ -257,7 +260,11 @@ impl Classes {
         } else {
             format!("{comma}?")
         };
-        let appos = format!("(?:{name}{comma}(?:{role}|{d}{phrase}+)|{role}{comma}{name}){end}");
+        // "Ann Lee, Director of Research, Norland Institute": a role may end
+        // with its organisation.
+        let appos = format!(
+            "(?:{name}{comma}(?:{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
+        );
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
@@ -735,6 +742,12 @@ fn compile_pattern(
             return Err(err(
                 0,
                 "yields direct, so the pattern needs a {quote} and no {content}".into(),
+            ))
+        }
+        Yields::Speaker if !speaker || content || quotes > 0 => {
+            return Err(err(
+                0,
+                "yields speaker (a lead-in), so the pattern needs a {speaker} and no {quote} or {content}".into(),
             ))
         }
         Yields::Indirect if !content => {

@@ -172,9 +172,12 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
                 ..inner
             };
         }
-        // An appositive ends at its comma ("a nurse, who ...").
+        // An appositive ends at its comma ("a nurse, who ..."), unless only
+        // the name of an organisation follows ("Director, Norland Institute").
         if let Some(k2) = (r0..r1).find(|&i| doc.tokens[i].base == c::COMMA) {
-            r1 = k2;
+            if !(k2 + 1 < r1 && (k2 + 1..r1).all(|i| doc.tokens[i].capital)) {
+                r1 = k2;
+            }
         }
         let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1)
         {
