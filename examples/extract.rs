@@ -3,23 +3,36 @@
 //! ```text
 //! cargo run --release --example extract                       # the built-in sample article
 //! cargo run --release --example extract -- article.txt        # one article (- for stdin)
+//! cargo run --release --example extract -- --format html a.txt > a.html   # a report page
 //! cargo run --release --example extract -- --jsonl docs.jsonl # one {"id","text"} document a line
+//! cargo run --release --example extract -- --jsonl docs.jsonl.gz --threads 2 --format tsv
 //! ```
 //!
 //! Exit status: 0 when every document was read and processed; 1 when some
 //! document failed (each failed JSONL line still gets one output line,
 //! `{"id", "line", "error"}`, and a message on stderr); 2 when the input could
-//! not be read at all, a rule option is invalid, or the output cannot be
+//! not be read at all, an option is invalid, or the output cannot be
 //! written. A closed output pipe (`| head`) ends the run quietly.
+//!
+//! Gzip input (`FILE` or `--jsonl`, by its magic bytes, so stdin too) is
+//! decompressed on the fly. A `--jsonl` run that lasts more than a second
+//! shows its progress on stderr when stderr is a terminal, and nothing when
+//! it is not.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
+use flate2::bufread::MultiGzDecoder;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::IgnoredAny;
 use serde_json::{json, Value};
+use whosaid::report::{self, SpeakerStats};
 use whosaid::{Analysis, CueClass, Extractor, Quote};
 
 const SAMPLE: &str = "Tidewater council votes to close two libraries
@@ -43,8 +56,15 @@ Examples:
   extract                                   run on a built-in sample article
   extract article.txt                       one article from a file
   cat article.txt | extract -               one article from stdin
+  extract article.txt.gz                    gzip input is read transparently
   extract --format json article.txt         the full analysis as JSON {\"quotes\", \"speakers\"}
+  extract --format html a.txt > a.html      a report page: quotes coloured by speaker, speaker table
+  extract --format tsv a.txt                one row per quote, with a header row
+  extract --speakers a.txt                  who is quoted, how often (direct, indirect, mixed, share)
   extract --jsonl docs.jsonl > out.jsonl    one {\"id\",\"text\"} document a line, one {\"id\",\"quotes\"} line out
+  extract --jsonl docs.jsonl.gz --threads 4 the same over 4 threads, output in input order
+  extract --jsonl docs.jsonl --speakers     one {\"id\",\"speakers\"} line per document
+  extract --jsonl docs.jsonl --format tsv   one row per quote of every document (column doc: the id)
   extract --jsonl - --max-bytes 1000000     JSONL from stdin, documents over 1 MB are errors
   extract --rules mine.toml --explain a.txt extra rules and cues; show the rule behind each record
   extract --disable-rule quote-cue-speaker a.txt
@@ -54,10 +74,18 @@ Examples:
 JSONL input: every input line gets exactly one output line, in order. A line
 that fails (not UTF-8, empty, not JSON, truncated, no string \"text\", text
 over --max-bytes) gives {\"id\": <id or null>, \"line\": N, \"error\": \"...\"}
-and a message on stderr; the other lines are still processed.
+and a message on stderr; the other lines are still processed. With --format
+tsv a failed line gives no row, only the message on stderr. A run longer than
+a second shows documents, MB/s and the time left on stderr when it is a
+terminal.
+
+TSV columns: doc, kind, start, end, speaker, role, cue, rule, confidence,
+text (with --speakers: doc, speaker, role, kind, direct, indirect, mixed,
+quotes, share). doc is the JSONL id, or the file name for one article. Tabs,
+line breaks and backslashes in a field are written \\t, \\n, \\r and \\\\.
 
 Exit status: 0 all documents processed; 1 some document failed; 2 the input
-could not be read, a rule option is invalid, or the output could not be written.";
+could not be read, an option is invalid, or the output could not be written.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,15 +94,26 @@ could not be read, a rule option is invalid, or the output could not be written.
     after_help = AFTER_HELP
 )]
 struct Args {
-    /// An article as plain text; `-` reads stdin. Without it, a built-in sample.
+    /// An article as plain text (or gzip); `-` reads stdin. Without it, a
+    /// built-in sample.
     file: Option<String>,
-    /// Read JSON Lines (`-` for stdin): one {"id", "text"} document a line;
-    /// writes one {"id", "quotes"} line per input line.
+    /// Read JSON Lines, plain or gzip (`-` for stdin): one {"id", "text"}
+    /// document a line; writes one {"id", "quotes"} line per input line.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     jsonl: Option<String>,
-    /// Output format for a single article (JSONL input always writes jsonl).
+    /// Output format. JSONL input writes jsonl (with text or json too) or
+    /// tsv; html is for a single article.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Print the speakers (name, role, kind, direct, indirect and mixed
+    /// quotes, share of all quotes) instead of the quotes; with --jsonl, one
+    /// {"id", "speakers"} line per document.
+    #[arg(long)]
+    speakers: bool,
+    /// With --jsonl: process documents on this many threads (0: one per
+    /// core). Output stays in input order.
+    #[arg(long, value_name = "N", requires = "jsonl")]
+    threads: Option<usize>,
     /// A document whose text is longer than this many bytes is an error, not
     /// extracted.
     #[arg(long = "max-bytes", value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
@@ -96,9 +135,16 @@ struct Args {
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// A listing for people.
     Text,
+    /// The full analysis, pretty JSON {"quotes", "speakers"}.
     Json,
+    /// One compact JSON line.
     Jsonl,
+    /// A self-contained HTML report page (a single article only).
+    Html,
+    /// Tab-separated values, one row per quote, with a header row.
+    Tsv,
 }
 
 /// Writes one diagnostic line to stderr. Never panics: a closed stderr is
@@ -252,17 +298,236 @@ impl From<io::Error> for Stop {
     }
 }
 
-/// Reads one article, at most `max_bytes + 1` bytes of it.
+/// The name of a speaker kind as in JSON: `person`, `organization`, `unknown`.
+fn kind_name(s: &SpeakerStats) -> String {
+    match serde_json::to_value(s.kind) {
+        Ok(Value::String(k)) => k,
+        _ => "unknown".to_string(),
+    }
+}
+
+/// A share as a percentage with one decimal.
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// The speaker table for people: name, role, kind, quotes of each kind and
+/// share of all quotes, in order of first mention.
+fn print_speakers_text(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
+    let stats = report::speaker_stats(a);
+    if a.quotes.is_empty() && stats.is_empty() {
+        return writeln!(out, "(no quotations found)");
+    }
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    let head = [
+        "speaker", "role", "kind", "direct", "indirect", "mixed", "share",
+    ];
+    rows.push(head.map(String::from));
+    for s in &stats {
+        rows.push([
+            s.name.clone(),
+            s.role.clone().unwrap_or_else(|| "-".into()),
+            kind_name(s),
+            s.direct.to_string(),
+            s.indirect.to_string(),
+            s.mixed.to_string(),
+            percent(s.share),
+        ]);
+    }
+    let total = a.quotes.len();
+    let count = |unattributed: bool, kind: whosaid::QuoteKind| {
+        a.quotes
+            .iter()
+            .filter(|q| q.kind == kind)
+            .filter(|q| {
+                !unattributed
+                    || q.speaker
+                        .as_ref()
+                        .map_or(true, |s| s.index >= a.speakers.len())
+            })
+            .count()
+    };
+    let kinds = [
+        whosaid::QuoteKind::Direct,
+        whosaid::QuoteKind::Indirect,
+        whosaid::QuoteKind::Mixed,
+    ];
+    let none = kinds.map(|k| count(true, k));
+    let none_total: usize = none.iter().sum();
+    if none_total > 0 {
+        rows.push([
+            "(no speaker)".into(),
+            String::new(),
+            String::new(),
+            none[0].to_string(),
+            none[1].to_string(),
+            none[2].to_string(),
+            percent(none_total as f64 / total as f64),
+        ]);
+    }
+    let all = kinds.map(|k| count(false, k));
+    rows.push([
+        "all quotes".into(),
+        String::new(),
+        String::new(),
+        all[0].to_string(),
+        all[1].to_string(),
+        all[2].to_string(),
+        if total > 0 {
+            "100.0%".into()
+        } else {
+            "-".into()
+        },
+    ]);
+    let mut width = [0usize; 7];
+    for r in &rows {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for r in &rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            let pad = " ".repeat(width[i] - cell.chars().count());
+            if i < 3 {
+                line.push_str(cell);
+                line.push_str(&pad);
+                line.push_str("  ");
+            } else {
+                line.push_str(&pad);
+                line.push_str(cell);
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The header row of `--format tsv`.
+const TSV_QUOTES: &str = "doc\tkind\tstart\tend\tspeaker\trole\tcue\trule\tconfidence\ttext";
+/// The header row of `--format tsv --speakers`.
+const TSV_SPEAKERS: &str = "doc\tspeaker\trole\tkind\tdirect\tindirect\tmixed\tquotes\tshare";
+
+/// A TSV field: backslash, tab, line feed and carriage return escaped as
+/// `\\`, `\t`, `\n` and `\r`.
+fn tsv(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The TSV rows of one document's quotes (or speakers), each ending in a
+/// line feed.
+fn tsv_rows(doc: &str, a: &Analysis, speakers: bool) -> String {
+    let doc = tsv(doc);
+    let mut out = String::new();
+    if speakers {
+        for s in report::speaker_stats(a) {
+            out.push_str(&format!(
+                "{doc}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.4}\n",
+                tsv(&s.name),
+                tsv(s.role.as_deref().unwrap_or("")),
+                kind_name(&s),
+                s.direct,
+                s.indirect,
+                s.mixed,
+                s.quotes,
+                s.share
+            ));
+        }
+        return out;
+    }
+    for q in &a.quotes {
+        let (speaker, role) = q.speaker.as_ref().map_or(("", ""), |s| {
+            (s.name.as_str(), s.role.as_deref().unwrap_or(""))
+        });
+        let cue = q.cue.as_ref().map_or("", |c| c.text.as_str());
+        out.push_str(&format!(
+            "{doc}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            q.kind.as_str(),
+            q.start,
+            q.end,
+            tsv(speaker),
+            tsv(role),
+            tsv(cue),
+            tsv(&q.rule),
+            q.confidence,
+            tsv(&q.text)
+        ));
+    }
+    out
+}
+
+/// Counts the bytes read through it, for the progress display.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: plain or gunzipped, with the count of raw bytes read so
+/// far and the raw size when known (a file).
+struct Input {
+    reader: Box<dyn BufRead>,
+    read: Arc<AtomicU64>,
+    total: Option<u64>,
+}
+
+/// Opens a file, or stdin for `-`; gzip (by its magic bytes) is decompressed.
+fn open_input(path: &str) -> io::Result<Input> {
+    let read = Arc::new(AtomicU64::new(0));
+    let (raw, total): (Box<dyn Read>, Option<u64>) = if path == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let f = File::open(path)?;
+        let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+        (Box::new(f), len)
+    };
+    // A small buffer under the decompressor keeps the byte count close to
+    // what has been used, for the progress bar.
+    let mut buf = BufReader::with_capacity(
+        1 << 13,
+        Counting {
+            inner: raw,
+            read: Arc::clone(&read),
+        },
+    );
+    let gzip = buf.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> = if gzip {
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(buf)))
+    } else {
+        Box::new(buf)
+    };
+    Ok(Input {
+        reader,
+        read,
+        total,
+    })
+}
+
+/// Reads one article, at most `max_bytes + 1` bytes of it (decompressed).
 fn read_article(path: &str, max_bytes: usize) -> io::Result<Vec<u8>> {
     let limit = u64::try_from(max_bytes)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
     let mut buf = Vec::new();
-    if path == "-" {
-        io::stdin().lock().take(limit).read_to_end(&mut buf)?;
-    } else {
-        File::open(path)?.take(limit).read_to_end(&mut buf)?;
-    }
+    open_input(path)?.reader.take(limit).read_to_end(&mut buf)?;
     Ok(buf)
 }
 
@@ -305,17 +570,36 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
             )
         }
     };
-    match args.format {
-        Format::Text => print_text(out, ex, text, &a, args.explain)?,
-        Format::Json => {
+    let doc = match args.file.as_deref() {
+        None => "sample",
+        Some("-") => "-",
+        Some(path) => path,
+    };
+    match (args.format, args.speakers) {
+        (Format::Text, false) => print_text(out, ex, text, &a, args.explain)?,
+        (Format::Text, true) => print_speakers_text(out, &a)?,
+        (Format::Json, false) => {
             let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
             let v = json!({"quotes": quotes, "speakers": a.speakers});
             let s = serde_json::to_string_pretty(&v).unwrap_or_default();
             writeln!(out, "{s}")?;
         }
-        Format::Jsonl => {
+        (Format::Json, true) => {
+            let v = json!({"speakers": report::speaker_stats(&a)});
+            let s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            writeln!(out, "{s}")?;
+        }
+        (Format::Jsonl, false) => {
             let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
             writeln!(out, "{}", json!({"quotes": quotes}))?;
+        }
+        (Format::Jsonl, true) => {
+            writeln!(out, "{}", json!({"speakers": report::speaker_stats(&a)}))?;
+        }
+        (Format::Html, _) => out.write_all(report::html(text, &a).as_bytes())?,
+        (Format::Tsv, speakers) => {
+            writeln!(out, "{}", if speakers { TSV_SPEAKERS } else { TSV_QUOTES })?;
+            out.write_all(tsv_rows(doc, &a, speakers).as_bytes())?;
         }
     }
     Ok(0)
@@ -325,7 +609,7 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
 /// record for the JSON formats. Exit status 1.
 fn fail_one(name: &str, msg: &str, format: Format, out: &mut impl Write) -> Result<u8, Stop> {
     warn(&format!("{name}: {msg}"));
-    if format != Format::Text {
+    if matches!(format, Format::Json | Format::Jsonl) {
         writeln!(out, "{}", json!({ "error": msg }))?;
     }
     Ok(1)
@@ -403,7 +687,8 @@ fn id_json(raw: Option<&str>) -> String {
 
 /// What became of one JSONL line.
 enum LineResult {
-    Quotes(String),
+    /// The output for the document: zero or more whole lines.
+    Done(String),
     Error(String),
 }
 
@@ -414,6 +699,7 @@ fn process_line(
     bytes: &[u8],
     complete: bool,
     max_bytes: usize,
+    mode: Mode,
 ) -> (String, LineResult) {
     let line = match std::str::from_utf8(bytes) {
         Ok(s) => s,
@@ -471,85 +757,326 @@ fn process_line(
     }
     match analyze(ex, text) {
         Ok(a) => {
-            let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
-            let quotes = serde_json::to_string(&quotes).unwrap_or_else(|_| "[]".into());
-            (id, LineResult::Quotes(quotes))
+            let done = render_doc(mode, &id, &a);
+            (id, LineResult::Done(done))
         }
         Err(msg) => (id, LineResult::Error(msg)),
     }
 }
 
-/// Processes JSON Lines, one output line per input line. Counts failed lines
-/// in `failed`; stops early only when the input cannot be read at all or the
-/// output cannot be written.
-fn run_jsonl(
-    ex: &Extractor,
-    name: &str,
-    mut input: impl BufRead,
+/// What `--jsonl` writes for each document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// `{"id", "quotes"}` lines.
+    Quotes,
+    /// `{"id", "speakers"}` lines.
+    Speakers,
+    /// TSV rows of quotes, or of speakers.
+    Tsv { speakers: bool },
+}
+
+impl Mode {
+    fn is_json(self) -> bool {
+        !matches!(self, Mode::Tsv { .. })
+    }
+}
+
+/// The doc column of a TSV row: a string id's text, a number as written,
+/// empty for no id.
+fn tsv_doc(id: &str) -> String {
+    match serde_json::from_str::<Value>(id) {
+        Ok(Value::String(s)) => s,
+        Ok(Value::Null) => String::new(),
+        _ => id.to_string(),
+    }
+}
+
+/// The output of one processed document.
+fn render_doc(mode: Mode, id: &str, a: &Analysis) -> String {
+    match mode {
+        Mode::Quotes => {
+            let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
+            let quotes = serde_json::to_string(&quotes).unwrap_or_else(|_| "[]".into());
+            format!("{{\"id\":{id},\"quotes\":{quotes}}}\n")
+        }
+        Mode::Speakers => {
+            let stats = report::speaker_stats(a);
+            let stats = serde_json::to_string(&stats).unwrap_or_else(|_| "[]".into());
+            format!("{{\"id\":{id},\"speakers\":{stats}}}\n")
+        }
+        Mode::Tsv { speakers } => tsv_rows(&tsv_doc(id), a, speakers),
+    }
+}
+
+/// One JSONL input line, as read (with its line break, if any).
+struct Job {
+    line_no: usize,
+    bytes: Vec<u8>,
+}
+
+/// Processes one line: the output id and what became of it.
+fn run_job(ex: &Extractor, job: &Job, max_bytes: usize, mode: Mode) -> (String, LineResult) {
+    let complete = job.bytes.last() == Some(&b'\n');
+    let mut line: &[u8] = &job.bytes;
+    if let Some(rest) = line.strip_suffix(b"\n") {
+        line = rest;
+    }
+    if let Some(rest) = line.strip_suffix(b"\r") {
+        line = rest;
+    }
+    process_line(ex, line, complete, max_bytes, mode)
+}
+
+/// Options of a `--jsonl` run.
+struct JsonlOpts {
     max_bytes: usize,
+    mode: Mode,
+    threads: usize,
+}
+
+/// Processes a chunk of lines, on `threads` threads when there are several:
+/// each thread takes the next unprocessed line. Results are in input order.
+fn run_chunk(ex: &Extractor, jobs: &[Job], o: &JsonlOpts) -> Vec<(String, LineResult)> {
+    let threads = o.threads.min(jobs.len());
+    if threads <= 1 {
+        return jobs
+            .iter()
+            .map(|j| run_job(ex, j, o.max_bytes, o.mode))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<(String, LineResult)>> = jobs.iter().map(|_| None).collect();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else {
+                            return done;
+                        };
+                        done.push((i, run_job(ex, job, o.max_bytes, o.mode)));
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            for (i, r) in w.join().unwrap_or_default() {
+                results[i] = Some(r);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                let msg = "internal error in a worker thread (a bug in extract)".to_string();
+                ("null".into(), LineResult::Error(msg))
+            })
+        })
+        .collect()
+}
+
+/// Progress on stderr for long runs: shown only when stderr is a terminal
+/// and the run has lasted a second. The bar follows the raw (maybe
+/// compressed) bytes read, for the time left; the rate is of document text.
+struct Progress {
+    start: Instant,
+    enabled: bool,
+    bar: Option<ProgressBar>,
+    read: Arc<AtomicU64>,
+    total: Option<u64>,
+}
+
+impl Progress {
+    fn new(input: &Input) -> Self {
+        Progress {
+            start: Instant::now(),
+            enabled: io::stderr().is_terminal(),
+            bar: None,
+            read: Arc::clone(&input.read),
+            total: input.total,
+        }
+    }
+
+    /// What the bar says: documents done, the rate of document text and,
+    /// when the input's size is known, the time left at the rate so far.
+    fn message(&self, docs: usize, text_bytes: u64) -> String {
+        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
+        let mut msg = format!("{docs} docs, {:.2} MB/s", text_bytes as f64 / 1e6 / secs);
+        let read = self.read.load(Ordering::Relaxed);
+        if let Some(total) = self.total.filter(|&t| read > 0 && t >= read) {
+            let left = (secs * (total - read) as f64 / read as f64).round() as u64;
+            msg.push_str(&format!(", ETA {}:{:02}", left / 60, left % 60));
+        }
+        msg
+    }
+
+    /// Shows `docs` documents and `text_bytes` bytes of JSONL done.
+    fn update(&mut self, docs: usize, text_bytes: u64) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() {
+            if self.start.elapsed() < Duration::from_secs(1) {
+                return;
+            }
+            let template = match self.total {
+                Some(_) => "[{bar:30}] {percent:>3}% {msg}",
+                None => "{spinner} {msg}, {elapsed}",
+            };
+            let style = ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            let bar = ProgressBar::with_draw_target(self.total, ProgressDrawTarget::stderr())
+                .with_style(style)
+                .with_message(self.message(docs, text_bytes))
+                .with_position(self.read.load(Ordering::Relaxed))
+                .with_elapsed(self.start.elapsed());
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.read.load(Ordering::Relaxed));
+            bar.set_message(self.message(docs, text_bytes));
+        }
+    }
+
+    /// Leaves the final state on the terminal, if anything was shown.
+    fn finish(&mut self, docs: usize, text_bytes: u64) {
+        if let Some(bar) = self.bar.take() {
+            bar.set_position(self.read.load(Ordering::Relaxed));
+            bar.finish_with_message(self.message(docs, text_bytes));
+        }
+    }
+}
+
+/// Writes the results of a chunk in order; counts and reports failed lines.
+fn write_chunk(
+    name: &str,
+    jobs: &[Job],
+    results: Vec<(String, LineResult)>,
+    mode: Mode,
     out: &mut impl Write,
     failed: &mut usize,
-) -> Result<(), Stop> {
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(_) => {}
-            Err(e) if line_no == 0 && buf.is_empty() => {
-                let e = io::Error::new(e.kind(), format!("cannot read {name}: {e}"));
-                return Err(Stop::Unreadable(e));
-            }
-            Err(e) => {
-                // Some lines were read: report the line where reading broke
-                // off, keep the output aligned, and stop.
-                line_no += 1;
-                *failed += 1;
-                let msg = format!("read error: {e}");
-                warn(&format!("{name}: line {line_no}: {msg}"));
-                let record = format!(
-                    "{{\"id\":null,\"line\":{line_no},\"error\":{}}}",
-                    Value::String(msg)
-                );
-                writeln!(out, "{record}")?;
-                return Ok(());
-            }
-        }
-        line_no += 1;
-        let complete = buf.last() == Some(&b'\n');
-        let mut line: &[u8] = &buf;
-        if let Some(rest) = line.strip_suffix(b"\n") {
-            line = rest;
-        }
-        if let Some(rest) = line.strip_suffix(b"\r") {
-            line = rest;
-        }
-        let (id, result) = process_line(ex, line, complete, max_bytes);
+) -> io::Result<()> {
+    for (job, (id, result)) in jobs.iter().zip(results) {
         match result {
-            LineResult::Quotes(quotes) => {
-                writeln!(out, "{{\"id\":{id},\"quotes\":{quotes}}}")?;
-            }
+            LineResult::Done(text) => out.write_all(text.as_bytes())?,
             LineResult::Error(msg) => {
                 *failed += 1;
+                let line_no = job.line_no;
                 let which = if id == "null" {
                     String::new()
                 } else {
                     format!(" (id {id})")
                 };
                 warn(&format!("{name}: line {line_no}{which}: {msg}"));
-                writeln!(
-                    out,
-                    "{{\"id\":{id},\"line\":{line_no},\"error\":{}}}",
-                    Value::String(msg)
-                )?;
+                if mode.is_json() {
+                    writeln!(
+                        out,
+                        "{{\"id\":{id},\"line\":{line_no},\"error\":{}}}",
+                        Value::String(msg)
+                    )?;
+                }
             }
         }
     }
+    Ok(())
+}
+
+/// Processes JSON Lines, one output line per input line (TSV: rows per
+/// quote). Lines are read in chunks, processed on `threads` threads and
+/// written in input order, so at most one chunk of documents is held at a
+/// time. Counts failed lines in `failed`; stops early only when the input
+/// cannot be read at all or the output cannot be written.
+fn run_jsonl(
+    ex: &Extractor,
+    name: &str,
+    input: Input,
+    o: &JsonlOpts,
+    out: &mut impl Write,
+    failed: &mut usize,
+) -> Result<(), Stop> {
+    let mut progress = Progress::new(&input);
+    let mut reader = input.reader;
+    // One line at a time on one thread, so output follows input at once.
+    let chunk = if o.threads <= 1 { 1 } else { o.threads * 64 };
+    let mut jobs: Vec<Job> = Vec::with_capacity(chunk);
+    let mut line_no = 0usize;
+    let mut docs = 0usize;
+    let mut text_bytes = 0u64;
+    if let Mode::Tsv { speakers } = o.mode {
+        writeln!(out, "{}", if speakers { TSV_SPEAKERS } else { TSV_QUOTES })?;
+    }
+    loop {
+        let mut buf = Vec::new();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {
+                line_no += 1;
+                jobs.push(Job {
+                    line_no,
+                    bytes: buf,
+                });
+                if jobs.len() >= chunk {
+                    let results = run_chunk(ex, &jobs, o);
+                    write_chunk(name, &jobs, results, o.mode, out, failed)?;
+                    docs += jobs.len();
+                    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
+                    jobs.clear();
+                    progress.update(docs, text_bytes);
+                }
+            }
+            Err(e) if line_no == 0 && buf.is_empty() => {
+                let e = io::Error::new(e.kind(), format!("cannot read {name}: {e}"));
+                return Err(Stop::Unreadable(e));
+            }
+            Err(e) => {
+                // Some lines were read: finish them, report the line where
+                // reading broke off, keep the output aligned, and stop.
+                let results = run_chunk(ex, &jobs, o);
+                write_chunk(name, &jobs, results, o.mode, out, failed)?;
+                docs += jobs.len();
+                text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
+                progress.finish(docs, text_bytes);
+                line_no += 1;
+                *failed += 1;
+                let msg = format!("read error: {e}");
+                warn(&format!("{name}: line {line_no}: {msg}"));
+                if o.mode.is_json() {
+                    let record = format!(
+                        "{{\"id\":null,\"line\":{line_no},\"error\":{}}}",
+                        Value::String(msg)
+                    );
+                    writeln!(out, "{record}")?;
+                }
+                return Ok(());
+            }
+        }
+    }
+    let results = run_chunk(ex, &jobs, o);
+    write_chunk(name, &jobs, results, o.mode, out, failed)?;
+    docs += jobs.len();
+    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
+    progress.finish(docs, text_bytes);
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.threads.is_some() && args.jsonl.is_none() {
+        warn("--threads is for --jsonl input; one article runs on one thread");
+        return ExitCode::from(2);
+    }
+    if args.format == Format::Html && args.jsonl.is_some() {
+        warn("--format html is for a single article, not --jsonl (use --format jsonl or tsv)");
+        return ExitCode::from(2);
+    }
+    if args.format == Format::Html && args.speakers {
+        warn("--speakers has no html form: the HTML report always has the speaker table");
+        return ExitCode::from(2);
+    }
     let ex = match build_extractor(&args) {
         Ok(ex) => ex,
         Err(e) => {
@@ -566,16 +1093,26 @@ fn main() -> ExitCode {
         } else {
             path.as_str()
         };
-        let input: Result<Box<dyn BufRead>, Stop> = if path == "-" {
-            Ok(Box::new(io::stdin().lock()))
-        } else {
-            File::open(path)
-                .map(|f| Box::new(BufReader::new(f)) as Box<dyn BufRead>)
-                .map_err(|e| {
-                    Stop::Unreadable(io::Error::new(e.kind(), format!("cannot read {name}: {e}")))
-                })
+        let threads = match args.threads {
+            Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) => n,
+            None => 1,
         };
-        input.and_then(|input| run_jsonl(&ex, name, input, args.max_bytes, &mut out, &mut failed))
+        let mode = match (args.format, args.speakers) {
+            (Format::Tsv, speakers) => Mode::Tsv { speakers },
+            (_, true) => Mode::Speakers,
+            (_, false) => Mode::Quotes,
+        };
+        let opts = JsonlOpts {
+            max_bytes: args.max_bytes,
+            mode,
+            threads,
+        };
+        open_input(path)
+            .map_err(|e| {
+                Stop::Unreadable(io::Error::new(e.kind(), format!("cannot read {name}: {e}")))
+            })
+            .and_then(|input| run_jsonl(&ex, name, input, &opts, &mut out, &mut failed))
     } else {
         run_one(&ex, &args, &mut out).map(|code| failed = usize::from(code))
     };

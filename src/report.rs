@@ -488,7 +488,7 @@ fn render_article(out: &mut String, text: &str, a: &Analysis) {
 const CSS: &str = r#"
 :root{color-scheme:light dark;--bg:#fdfdfc;--fg:#1d1f23;--muted:#5b6270;--line:#d8dbe0;--card:#f3f4f6;--tipbg:#20242b;--tipfg:#f5f6f8}
 @media (prefers-color-scheme:dark){:root{--bg:#15171b;--fg:#e4e6ea;--muted:#9aa1ad;--line:#343a44;--card:#1e2127;--tipbg:#eef0f3;--tipfg:#15171b}}
-*{box-sizing:border-box}
+*,::before,::after{box-sizing:border-box}
 body{margin:0 auto;max-width:46rem;padding:1rem 1rem 3rem;background:var(--bg);color:var(--fg);font:1.0625rem/1.65 Georgia,"Iowan Old Style","Times New Roman",serif;overflow-wrap:break-word}
 header,section,.legend,table,.hint,.tool{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
 .tool{margin:.5rem 0 0;font-size:.8rem;letter-spacing:.08em;text-transform:uppercase;color:var(--muted)}
@@ -512,11 +512,11 @@ article{margin-top:1.5rem;border-top:1px solid var(--line)}
 article h1{font-size:1.65rem;line-height:1.25;margin:1.25rem 0 1rem}
 article p{white-space:pre-line;margin:0 0 1rem}
 mark.q{color:inherit;background:hsl(var(--h),88%,86%);border-radius:.2em;padding:.05em .1em;-webkit-box-decoration-break:clone;box-decoration-break:clone;cursor:help}
-mark.q.ind{background:hsl(var(--h),85%,94%);border-bottom:2px dashed hsl(var(--h),55%,45%)}
+mark.q.ind{background:hsl(var(--h),85%,93%);border-bottom:2px dashed hsl(var(--h),55%,45%)}
 mark.q.sx{background:hsl(0,0%,88%)}
 mark.q.ind.sx{background:hsl(0,0%,94%);border-bottom-color:hsl(0,0%,50%)}
-mark.q:focus{outline:2px solid hsl(var(--h),60%,40%);outline-offset:1px}
-mark.q:focus::after{content:attr(data-tip);display:block;white-space:pre-line;margin:.35rem 0;padding:.5rem .7rem;border-radius:.4rem;background:var(--tipbg);color:var(--tipfg);font:.8rem/1.45 system-ui,sans-serif}
+mark.q:focus{outline:none;box-shadow:0 0 0 2px hsl(var(--h),60%,40%)}
+mark.q:focus::after{content:attr(data-tip);display:inline-block;width:100%;text-indent:0;white-space:pre-line;margin:.35rem 0;padding:.5rem .7rem;border-radius:.4rem;background:var(--tipbg);color:var(--tipfg);font:.8rem/1.45 system-ui,sans-serif}
 u.cue{text-decoration:underline 2.5px hsl(var(--h),65%,38%);text-underline-offset:.2em}
 u.cue.sx{text-decoration-color:hsl(0,0%,45%)}
 .who{border:2px solid hsl(var(--h),60%,42%);border-radius:.3em;padding:0 .15em;font-weight:600}
@@ -528,7 +528,7 @@ mark.q{background:hsl(var(--h),42%,30%)}
 mark.q.ind{background:hsl(var(--h),32%,21%);border-bottom-color:hsl(var(--h),70%,66%)}
 mark.q.sx{background:hsl(0,0%,30%)}
 mark.q.ind.sx{background:hsl(0,0%,22%);border-bottom-color:hsl(0,0%,65%)}
-mark.q:focus{outline-color:hsl(var(--h),70%,70%)}
+mark.q:focus{box-shadow:0 0 0 2px hsl(var(--h),70%,70%)}
 u.cue{text-decoration-color:hsl(var(--h),75%,68%)}
 u.cue.sx{text-decoration-color:hsl(0,0%,70%)}
 .who{border-color:hsl(var(--h),65%,66%)}
