@@ -435,13 +435,18 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
         while j < tokens.len()
             && j - i < 3
             && !tokens[j].capital
+            && same_paragraph(text, &tokens[j - 1], &tokens[j])
             && lex
                 .particles
                 .contains(&key(&text[tokens[j].start..tokens[j].end]))
         {
             j += 1;
         }
-        if j > i && j < tokens.len() && tokens[j].base == class::NAME {
+        if j > i
+            && j < tokens.len()
+            && tokens[j].base == class::NAME
+            && same_paragraph(text, &tokens[j - 1], &tokens[j])
+        {
             for k in i..j {
                 tokens[k].base = class::NAME;
                 classes[k] = class::NAME;
@@ -449,6 +454,13 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
         }
         i = j.max(i + 1);
     }
+}
+
+/// No line break (a paragraph break for `marks` and `tokenize`) stands
+/// between two consecutive tokens, so a look-ahead never lets the next
+/// paragraph change this one.
+fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
+    !text.as_bytes()[a.end.min(b.start)..b.start].contains(&b'\n')
 }
 
 const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
@@ -467,7 +479,7 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         }
         let p = &tokens[i - 1];
         let w = key(&text[p.start..p.end]);
-        if !BE.contains(&w.as_str()) {
+        if !BE.contains(&w.as_str()) || !same_paragraph(text, p, &tokens[i]) {
             continue;
         }
         let (base, cls) = match tokens[i].base {

@@ -31,3 +31,35 @@ fn a_stray_mark_alone_on_a_line_keeps_later_paragraph_breaks() {
     assert_eq!(quotes[0].rule, "orphan");
     assert_eq!(head(doc, "\n\nX\n\nY..."), extract(doc));
 }
+
+/// "van" at the end of a paragraph became part of a name when the next
+/// paragraph opened with a capitalised word, so appended text changed the
+/// speaker mention of the last quote ("Anna" became "Anna van"; found by
+/// `properties::two_plain_paragraphs_after_the_document_change_nothing`).
+#[test]
+fn name_particles_do_not_reach_into_the_next_paragraph() {
+    let doc = "“The piles are rotten,” said Anna van";
+    let alone = extract(doc);
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0].speaker.as_ref().unwrap().mention, "Anna");
+    assert_eq!(head(doc, "\n\nX\n\nY..."), alone);
+    // Within a paragraph the particle still joins the name.
+    let one = extract("“The piles are rotten,” said Anna van Berg.");
+    assert_eq!(one[0].speaker.as_ref().unwrap().name, "Anna van Berg");
+}
+
+/// A form of "be" ending a paragraph made the cue that opens the next
+/// paragraph a passive ("was\n\nsaid") or a progressive ("was\n\nsaying"),
+/// so the next paragraph lost its record: a paragraph's records depended on
+/// the paragraph before. Found while fixing the particle case above.
+#[test]
+fn be_at_a_paragraph_end_leaves_the_next_paragraphs_cue_alone() {
+    for (doc, content) in [
+        ("It was\n\nsaid Ann Lee: “We sail at nine.”", "We sail at nine."),
+        ("It was\n\nsaying “we sail at nine,” Ann Lee left.", "we sail at nine,"),
+    ] {
+        let quotes = extract(doc);
+        assert_eq!(quotes.len(), 1, "{doc:?}");
+        assert_eq!(quotes[0].text, content);
+    }
+}
