@@ -238,7 +238,8 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
                 breaks += usize::from(b[e] == b'\n');
                 e += 1;
             }
-            if breaks >= 2 || !blank_lines {
+            // Leading and trailing whitespace belongs to no paragraph either.
+            if breaks >= 2 || !blank_lines || s == start || e == b.len() {
                 if s > start {
                     out.push((start, s));
                 }
@@ -734,7 +735,7 @@ mod tests {
         let t = "Title\n\nOne.\nStill one.\n \n\nTwo.\n";
         let p: Vec<&str> = paragraphs(t).iter().map(|&(s, e)| &t[s..e]).collect();
         assert_eq!(p, ["Title", "One.\nStill one.", "Two."]);
-        let t = "A.\r\nB.\n";
+        let t = "\nA.\r\nB.\n";
         let p: Vec<&str> = paragraphs(t).iter().map(|&(s, e)| &t[s..e]).collect();
         assert_eq!(p, ["A.", "B."]);
         assert!(paragraphs("").is_empty());
