@@ -332,6 +332,24 @@ impl Extractor {
         // Hay positions to token ranges.
         let toks =
             |(s, e): (usize, usize)| (doc.hay_tok[s] as usize, doc.hay_tok[e - 1] as usize + 1);
+        // Which classes each sentence holds, so that a rule searches only the
+        // runs of sentences that hold the tokens it needs.
+        let masks: Vec<[u64; 4]> = doc
+            .sentences
+            .iter()
+            .map(|s| {
+                let mut m = [0u64; 4];
+                for &b in &doc.classes[s.tokens.clone()] {
+                    m[(b >> 6) as usize] |= 1 << (b & 63);
+                }
+                m
+            })
+            .collect();
+        let has = |m: &[u64; 4], b: u8| m[(b >> 6) as usize] & (1 << (b & 63)) != 0;
+        // Hay position of a sentence's first token: each sentence before it
+        // adds two separators, and the text opens with one.
+        let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
+        let mut windows: Vec<(usize, usize)> = Vec::new();
         for (ri, rule) in rules.rules.iter().enumerate() {
             if !rule
                 .needs
@@ -340,54 +358,70 @@ impl Extractor {
             {
                 continue;
             }
+            windows.clear();
+            for (i, m) in masks.iter().enumerate() {
+                if !rule.needs.iter().all(|any| any.iter().any(|&b| has(m, b))) {
+                    continue;
+                }
+                // From the separator before the sentence to the one after it.
+                let w0 = first_pos(i) - 1;
+                let w1 = first_pos(i) + doc.sentences[i].tokens.len() + 1;
+                match windows.last_mut() {
+                    Some(last) if last.1 + 1 >= w0 => last.1 = w1,
+                    _ => windows.push((w0, w1)),
+                }
+            }
             let names = &rule.groups;
             let mut loc = rule.regex.capture_locations();
-            let mut at = 0;
-            while at < hay.len() {
-                let Some(whole) = rule.regex.captures_read_at(&mut loc, hay, at) else {
-                    break;
-                };
-                let g = |i: Option<usize>| i.and_then(|i| loc.get(i)).filter(|(a, b)| a < b);
-                let quotes = names
-                    .quotes
-                    .iter()
-                    .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
-                    .collect();
-                let mut content = g(names.content).map(toks);
-                if rule.paragraph {
-                    // Run on to the end of the paragraph.
-                    if let Some((a, _)) = content {
-                        let para = doc.sentences[doc.sentence_of(a)].para;
-                        let last = doc.sentences[doc.sentence_of(a)..]
-                            .iter()
-                            .take_while(|x| x.para == para)
-                            .last();
-                        if let Some(last) = last {
-                            content = Some((a, last.tokens.end));
+            for &(w0, w1) in &windows {
+                let hay = &hay[..w1];
+                let mut at = w0;
+                while at < hay.len() {
+                    let Some(whole) = rule.regex.captures_read_at(&mut loc, hay, at) else {
+                        break;
+                    };
+                    let g = |i: Option<usize>| i.and_then(|i| loc.get(i)).filter(|(a, b)| a < b);
+                    let quotes = names
+                        .quotes
+                        .iter()
+                        .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
+                        .collect();
+                    let mut content = g(names.content).map(toks);
+                    if rule.paragraph {
+                        // Run on to the end of the paragraph.
+                        if let Some((a, _)) = content {
+                            let para = doc.sentences[doc.sentence_of(a)].para;
+                            let last = doc.sentences[doc.sentence_of(a)..]
+                                .iter()
+                                .take_while(|x| x.para == para)
+                                .last();
+                            if let Some(last) = last {
+                                content = Some((a, last.tokens.end));
+                            }
                         }
                     }
-                }
-                // A reported clause ends where another attribution begins
-                // (", Ann Lee said ..."); the search goes on from there.
-                let mut next = whole.end().max(at + 1);
-                if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
-                    if let Some(cut) = self.attribution_after_comma(hay, a, b) {
-                        content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
-                        if whole.end() == b {
-                            next = cut.max(at + 1);
+                    // A reported clause ends where another attribution begins
+                    // (", Ann Lee said ..."); the search goes on from there.
+                    let mut next = whole.end().max(at + 1);
+                    if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
+                        if let Some(cut) = self.attribution_after_comma(hay, a, b) {
+                            content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                            if whole.end() == b {
+                                next = cut.max(at + 1);
+                            }
                         }
                     }
+                    out.push(Candidate {
+                        rule: ri,
+                        priority: rule.def.priority,
+                        quotes,
+                        content,
+                        speaker: g(names.speaker).map(toks),
+                        cue: g(names.cue).map(toks),
+                        who: g(names.who).map(|x| toks(x).0),
+                    });
+                    at = next;
                 }
-                out.push(Candidate {
-                    rule: ri,
-                    priority: rule.def.priority,
-                    quotes,
-                    content,
-                    speaker: g(names.speaker).map(toks),
-                    cue: g(names.cue).map(toks),
-                    who: g(names.who).map(|x| toks(x).0),
-                });
-                at = next;
             }
         }
         out.sort_by_key(|c| {
