@@ -459,7 +459,11 @@ impl Extractor {
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         let adverbial = ADVERBIAL_START.contains(&first.as_str())
             || self.inner.lexicon.calendar.contains(&first);
-        if adverbial && b - a <= 6 {
+        // "said on Monday, blaming the weather": nor one closed by a comma.
+        // Only right after the cue: a sentence may well open with "In fact,".
+        let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
+        let early_comma = after_cue && (a..b.min(a + 6)).any(|i| doc.tokens[i].base == c::COMMA);
+        if adverbial && (b - a <= 6 || early_comma) {
             return false;
         }
         // One word is no reported clause ("said the", "more").
