@@ -424,8 +424,26 @@ impl Extractor {
                 }
             }
         }
-        out.sort_by_key(|c| {
+        // An attribution whose cue lies inside another's reported clause is
+        // nested ("X said the board would ask Y to act"): outer ones first.
+        let mut spans: Vec<(usize, usize)> = out.iter().filter_map(|c| c.content).collect();
+        spans.sort_unstable();
+        // For each start, the furthest end of any span starting at or before it.
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut far = 0;
+        for &(_, e) in &spans {
+            far = far.max(e);
+            reach.push(far);
+        }
+        let nested = |c: &Candidate| {
+            c.cue.is_some_and(|(k, _)| {
+                let i = spans.partition_point(|&(s, _)| s <= k);
+                i > 0 && reach[i - 1] > k
+            })
+        };
+        out.sort_by_cached_key(|c| {
             (
+                nested(c),
                 std::cmp::Reverse(c.priority),
                 c.content
                     .map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0),
