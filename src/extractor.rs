@@ -426,7 +426,12 @@ impl Extractor {
         }
         // An attribution whose cue lies inside another's reported clause is
         // nested ("X said the board would ask Y to act"): outer ones first.
-        let mut spans: Vec<(usize, usize)> = out.iter().filter_map(|c| c.content).collect();
+        // Only clauses reported after their cue hold nested attributions.
+        let mut spans: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|c| c.cue.zip(c.content).is_some_and(|(k, x)| x.0 > k.0))
+            .filter_map(|c| c.content)
+            .collect();
         spans.sort_unstable();
         // For each start, the furthest end of any span starting at or before it.
         let mut reach = Vec::with_capacity(spans.len());
