@@ -1015,10 +1015,22 @@ fn clean_name(name: &str) -> String {
 }
 
 impl Extractor {
-    /// The token classes of each sentence of `text`, one line per sentence:
-    /// the class string, then the tokens. For debugging rule patterns.
-    #[doc(hidden)]
-    pub fn debug_sentences(&self, text: &str) -> String {
+    /// How the rules see `text`: for each sentence, a line with one class
+    /// letter per token, then a line with the tokens themselves. A tool for
+    /// writing rule patterns; the letters are `Q` quotation, `V` finite cue,
+    /// `T` cue taking a hearer ("told"), `G`/`U` participle cues, `A`
+    /// "according to", `N` capitalised word, `H` source or title noun, `n`
+    /// other word, `P` pronoun, `D` determiner, `k` quantifier, `x` auxiliary,
+    /// `v` form of "be", `t` "that", `o` preposition, `&` coordinator, `w`
+    /// relative pronoun, `c` other function word, `s` possessive, `9` number,
+    /// punctuation as itself, `#` a literal word of some rule.
+    ///
+    /// ```
+    /// let ex = whosaid::Extractor::new();
+    /// let shown = ex.token_classes("Ann Lee said: “Go.”");
+    /// assert!(shown.starts_with("NNV:Q\n"));
+    /// ```
+    pub fn token_classes(&self, text: &str) -> String {
         let inner = &*self.inner;
         let cl = Classifier {
             lexicon: &inner.lexicon,
