@@ -244,6 +244,8 @@ struct Draft {
     /// A lead-in line: it names the speaker of the quotation that follows
     /// and is no record itself.
     leadin: bool,
+    /// A record whose rule names no speaker by nature ("Asked whether ...").
+    anonymous: bool,
 }
 
 impl Extractor {
@@ -572,6 +574,7 @@ impl Extractor {
                     confidence: rule.def.confidence,
                     piece,
                     leadin: false,
+                    anonymous: false,
                 });
             }
             if let (Yields::Speaker, Some(sp)) = (rule.def.yields, cand.speaker) {
@@ -584,11 +587,12 @@ impl Extractor {
                     mention_end: None,
                     who: None,
                     inherit: false,
-                    cue: None,
+                    cue: cand.cue,
                     rule: rule.def.id.clone(),
                     confidence: rule.def.confidence,
                     piece: None,
                     leadin: true,
+                    anonymous: false,
                 });
             }
             if let Some((mut a, mut b)) = cand.content {
@@ -630,6 +634,7 @@ impl Extractor {
                         confidence: rule.def.confidence,
                         piece,
                         leadin: false,
+                        anonymous: cand.speaker.is_none() && !rule.def.inherit_speaker,
                     });
                 }
             }
@@ -683,6 +688,7 @@ impl Extractor {
                 confidence: 0.6,
                 piece: Some(p),
                 leadin: false,
+                anonymous: false,
             });
         }
         drafts.sort_by_key(|d| (d.start, d.end));
@@ -704,7 +710,16 @@ impl Extractor {
             let follow = drafts[i].cue.is_none();
             // Drafts are in text order, so when the one just before does not
             // qualify, no earlier one does: look at that one alone (linear).
-            let prev = i.checked_sub(1).filter(|&j| {
+            // A question with no speaker of its own ("Asked whether ...")
+            // does not break a chain of follow-ups.
+            let before = i.checked_sub(1).map(|j| {
+                if drafts[j].anonymous && j > 0 {
+                    j - 1
+                } else {
+                    j
+                }
+            });
+            let prev = before.filter(|&j| {
                 let pj = doc.sentences[doc.sentence_of(drafts[j].tok)].para;
                 if follow {
                     pj + 1 >= para
@@ -719,6 +734,7 @@ impl Extractor {
                 if drafts[j].leadin {
                     drafts[i].rule = drafts[j].rule.clone();
                     drafts[i].confidence = drafts[j].confidence;
+                    drafts[i].cue = drafts[j].cue;
                 }
                 if follow && drafts[j].speaker.is_none() {
                     drafts[i].rule = RULE_ORPHAN.into();
