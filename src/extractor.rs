@@ -390,6 +390,9 @@ impl Extractor {
                         .collect();
                     let mut content = g(names.content).map(toks);
                     if rule.paragraph {
+                        // A few words after a colon are a label ("Twitter:
+                        // @ann", "Clinton: 547"), not a transcript line.
+                        content = content.filter(|&(a, b)| b - a >= 4);
                         // Run on to the end of the paragraph.
                         if let Some((a, _)) = content {
                             let para = doc.sentences[doc.sentence_of(a)].para;
