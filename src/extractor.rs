@@ -522,6 +522,21 @@ impl Extractor {
                 if !self.content_ok(doc, a, b, cand.cue) {
                     continue;
                 }
+                // "pledged not to use the arms that ...": after an infinitive,
+                // "that" opens a relative clause, not this cue's content.
+                if let Some((_, e)) = cand
+                    .cue
+                    .filter(|&(_, e)| e < a && doc.tokens[a - 1].base == c::THAT)
+                {
+                    let mut k = String::new();
+                    let infinitive = (e..a - 1).any(|i| {
+                        crate::cues::key_into(&mut k, doc.tok_text(i));
+                        k == "to" || k == "not"
+                    });
+                    if infinitive {
+                        continue;
+                    }
+                }
             }
             let clash = content_toks
                 .iter()
