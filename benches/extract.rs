@@ -4,9 +4,20 @@
 //!   `benches/fixtures/` (short ~1 KB, quote-heavy ~5 KB, long ~20 KB);
 //! - `build`: compiling the built-in rules and lexicon with the builder;
 //! - `polnear`: every article of `../shared/corpus/polnear/train.jsonl` in one
-//!   pass, when that file exists (skipped with a note otherwise).
+//!   pass, when that file exists (skipped with a note otherwise);
+//! - `scaling`: one fixture article against single documents of 1 MB and
+//!   10 MB made of the fixture articles joined with blank lines, so the time
+//!   per MB shows whether a long document costs more than its length;
+//! - `worst_case`: 1 MB of each of five inputs that no article looks like
+//!   (only `"`; only `“`, never closed; news text with no line break;
+//!   capitalised words; `said said said`), to catch any input that costs far
+//!   more per MB than news text;
+//! - `batch`: the PolNeAR articles through an `extract` loop against
+//!   [`Extractor::extract_batch`] (all cores with the `rayon` feature), when
+//!   the file exists.
 //!
-//! Sample sizes are kept small so a full run takes a couple of minutes.
+//! Every group reports bytes per second (criterion's `thrpt`). Sample sizes
+//! are kept small so a full run takes a few minutes on 2 cores.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -86,15 +97,15 @@ fn polnear(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("polnear: {} articles, {bytes} bytes", texts.len());
     let mut group = c.benchmark_group("polnear");
-    // One iteration is a pass over the whole corpus (about 4 s on 2 cores):
-    // flat sampling, criterion's minimum of ten samples, one pass each. A
-    // target time under ten passes keeps it to ten passes; criterion then
-    // warns "Unable to complete 10 samples", which is expected.
+    // One iteration is a pass over the whole corpus (about 0.5 s): flat
+    // sampling, criterion's minimum of ten samples. If a pass takes longer
+    // than a tenth of the target time criterion warns "Unable to complete 10
+    // samples" and runs ten passes anyway, which is expected.
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(15));
+        .measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("train", |b| {
         b.iter(|| {
@@ -107,5 +118,122 @@ fn polnear(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extract, build, polnear);
+/// News text of at least `bytes` bytes: the fixture articles, in turn,
+/// joined with blank lines (one long document, many stories).
+fn news(bytes: usize) -> String {
+    let mut s = String::with_capacity(bytes + 20_000);
+    for (_, article) in FIXTURES.iter().cycle() {
+        if s.len() >= bytes {
+            break;
+        }
+        if !s.is_empty() {
+            s.push_str("\n\n");
+        }
+        s.push_str(article.trim_end());
+    }
+    s
+}
+
+/// `unit` repeated to `bytes` bytes (or just under).
+fn repeat_to(unit: &str, bytes: usize) -> String {
+    unit.repeat(bytes / unit.len())
+}
+
+const MB: usize = 1_000_000;
+
+fn scaling(c: &mut Criterion) {
+    let ex = Extractor::new();
+    let mut group = c.benchmark_group("scaling");
+    // One pass over 10 MB takes about a second: flat sampling, ten passes.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    let docs = [
+        ("article", FIXTURES[2].1.to_string()),
+        ("1MB", news(MB)),
+        ("10MB", news(10 * MB)),
+    ];
+    for (name, text) in &docs {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
+            b.iter(|| ex.extract(black_box(text)).len())
+        });
+    }
+    group.finish();
+}
+
+fn worst_case(c: &mut Criterion) {
+    let ex = Extractor::new();
+    let mut group = c.benchmark_group("worst_case");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    let one_line: String = FIXTURES
+        .iter()
+        .map(|(_, a)| a.replace('\n', " "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cases = [
+        // The baseline: 1 MB of news text, as in `scaling/1MB`.
+        ("news", news(MB)),
+        ("straight_marks", repeat_to("\"", MB)),
+        ("open_marks_unclosed", repeat_to("\u{201c}", MB)),
+        ("no_newline", repeat_to(&(one_line + " "), MB)),
+        (
+            "capitalised_words",
+            repeat_to(
+                "Alder Birch Cedar Dogwood Elm Fir Ginkgo Hazel Ivy Juniper ",
+                MB,
+            ),
+        ),
+        ("said_said_said", repeat_to("said ", MB)),
+    ];
+    for (name, text) in &cases {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
+            b.iter(|| ex.extract(black_box(text)).len())
+        });
+    }
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let Some(texts) = polnear_texts() else {
+        println!("batch: skipped, {POLNEAR} not found");
+        return;
+    };
+    let ex = Extractor::new();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("batch");
+    // As in `polnear`: one iteration is a pass over the corpus.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("loop", |b| {
+        b.iter(|| {
+            refs.iter()
+                .map(|t| ex.extract(black_box(t)).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("extract_batch", |b| {
+        b.iter(|| {
+            ex.extract_batch(black_box(&refs))
+                .iter()
+                .map(Vec::len)
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extract, build, polnear, scaling, worst_case, batch);
 criterion_main!(benches);
