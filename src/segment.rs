@@ -136,11 +136,21 @@ impl Classifier<'_> {
         }
         if capital {
             (class::NAME, None)
+        } else if AGENT_SUFFIXES
+            .iter()
+            .any(|s| k.len() > s.len() + 2 && k.ends_with(s))
+        {
+            // Agent nouns outside the source list: "economists", "historian".
+            (class::SOURCE, None)
         } else {
             (class::WORD, None)
         }
     }
 }
+
+/// Endings of lowercase agent nouns, which can head a source like the
+/// nouns of the source list ("hacking specialists say").
+const AGENT_SUFFIXES: [&str; 5] = ["ists", "ians", "ers", "ist", "ian"];
 
 fn cue_class(form: Form, addressee: bool) -> u8 {
     match (form, addressee) {
