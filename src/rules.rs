@@ -417,8 +417,14 @@ impl RuleSet {
                 needs,
             });
         }
+        // An adverbial may come first: ", at the hearing this week she said".
+        let adverbial = format!(
+            "(?:{}{}{{0,6}}?)?",
+            classes.set(&[c::PREP, c::CONJ]),
+            not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL])
+        );
         let attribution = format!(
-            "^(?:{np_closed}){}{{0,3}}{}",
+            "^{adverbial}(?:{np_closed}){}{{0,3}}{}",
             classes.set(&[c::AUX]),
             classes.set(&[c::CUE, c::CUE_TELL])
         );
