@@ -518,6 +518,20 @@ impl Extractor {
                 content_toks.push(cr);
             }
             // A token serves one record's content, and a cue one attribution.
+            // A participle cue with no speaker of its own opens a clause only
+            // after a comma, a dash or a quotation: in "a petition calling on
+            // him to resign" it modifies the noun before it.
+            if let (None, Some((k, _))) = (cand.speaker, cand.cue) {
+                let participle = matches!(doc.tokens[k].base, c::CUE_ING | c::CUE_TELLING);
+                let opens = k > 0
+                    && matches!(
+                        doc.tokens[k - 1].base,
+                        c::COMMA | c::DASH | c::QUOTE | c::SEMI | c::LPAREN | c::CONJ | c::AND
+                    );
+                if participle && !opens && k > 0 {
+                    continue;
+                }
+            }
             if let Some((a, b)) = cand.content {
                 if !self.content_ok(doc, a, b, cand.cue) {
                     continue;
