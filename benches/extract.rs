@@ -8,7 +8,7 @@
 //! - `scaling`: one fixture article against single documents of 1 MB and
 //!   10 MB made of the fixture articles joined with blank lines, so the time
 //!   per MB shows whether a long document costs more than its length;
-//! - `worst_case`: 1 MB of each of five inputs that no article looks like
+//! - `worst_case`: 1 MB of each of seven inputs that no article looks like
 //!   (only `"`; only `“`, never closed; news text with no line break;
 //!   capitalised words; `said said said`), to catch any input that costs far
 //!   more per MB than news text;
@@ -191,6 +191,16 @@ fn worst_case(c: &mut Criterion) {
             ),
         ),
         ("said_said_said", repeat_to("said ", MB)),
+        // Quotation marks nested ever deeper, double inside single inside double.
+        ("nested_marks", repeat_to("\u{201c}a \u{2018}b ", MB)),
+        // NUL and other control characters between the words of a quote.
+        (
+            "control_chars",
+            repeat_to(
+                "\u{201c}Go\u{0}\u{7} home,\u{1b}\u{201d} she\u{0} said.\u{8} ",
+                MB,
+            ),
+        ),
     ];
     for (name, text) in &cases {
         group.throughput(Throughput::Bytes(text.len() as u64));
