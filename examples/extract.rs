@@ -182,18 +182,20 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
     })
 }
 
-/// One quote as the scorer's schema has it: the record plus `paraphrase`.
-fn quote_json(q: &Quote) -> Value {
-    let mut v = serde_json::to_value(q).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        m.insert("paraphrase".into(), Value::Bool(q.is_paraphrase()));
-        // The f32 as written (0.95), not its f64 widening (0.949999988...).
-        let shortest = q.confidence.to_string().parse::<f64>().ok();
-        if let Some(c) = shortest.and_then(serde_json::Number::from_f64) {
-            m.insert("confidence".into(), Value::Number(c));
-        }
+/// One quote as the scorer's schema has it: the record plus `paraphrase`,
+/// serialised straight to the output (no intermediate JSON tree).
+#[derive(serde::Serialize)]
+struct QuoteOut<'a> {
+    #[serde(flatten)]
+    quote: &'a Quote,
+    paraphrase: bool,
+}
+
+fn quote_json(q: &Quote) -> QuoteOut<'_> {
+    QuoteOut {
+        quote: q,
+        paraphrase: q.is_paraphrase(),
     }
-    v
 }
 
 /// Runs the extractor, turning a panic inside the library (a bug: `analyze`
@@ -579,7 +581,7 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
         (Format::Text, false) => print_text(out, ex, text, &a, args.explain)?,
         (Format::Text, true) => print_speakers_text(out, &a)?,
         (Format::Json, false) => {
-            let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
+            let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
             let v = json!({"quotes": quotes, "speakers": a.speakers});
             let s = serde_json::to_string_pretty(&v).unwrap_or_default();
             writeln!(out, "{s}")?;
@@ -590,7 +592,7 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
             writeln!(out, "{s}")?;
         }
         (Format::Jsonl, false) => {
-            let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
+            let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
             writeln!(out, "{}", json!({"quotes": quotes}))?;
         }
         (Format::Jsonl, true) => {
@@ -795,7 +797,7 @@ fn tsv_doc(id: &str) -> String {
 fn render_doc(mode: Mode, id: &str, a: &Analysis) -> String {
     match mode {
         Mode::Quotes => {
-            let quotes: Vec<Value> = a.quotes.iter().map(quote_json).collect();
+            let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
             let quotes = serde_json::to_string(&quotes).unwrap_or_else(|_| "[]".into());
             format!("{{\"id\":{id},\"quotes\":{quotes}}}\n")
         }
