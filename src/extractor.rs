@@ -587,27 +587,30 @@ impl Extractor {
                 }
                 _ => None,
             };
+            // A record of this candidate: its content span, first token and
+            // quote piece.
+            let record = |kind, (start, end): (usize, usize), tok, piece, anonymous| Draft {
+                kind,
+                start,
+                end,
+                tok,
+                speaker: cand.speaker,
+                mention_end,
+                who: cand.who,
+                inherit,
+                cue: cand.cue,
+                rule: rule.def.id.clone(),
+                confidence: rule.def.confidence,
+                piece,
+                leadin: false,
+                anonymous,
+            };
             for &q in &cand.quotes {
                 let piece = doc.tokens[q].quote.map(|p| p as usize);
                 let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| {
                     doc.quotes[p].content
                 });
-                drafts.push(Draft {
-                    kind: QuoteKind::Direct,
-                    start: s,
-                    end: e,
-                    tok: q,
-                    speaker: cand.speaker,
-                    mention_end,
-                    who: cand.who,
-                    inherit,
-                    cue: cand.cue,
-                    rule: rule.def.id.clone(),
-                    confidence: rule.def.confidence,
-                    piece,
-                    leadin: false,
-                    anonymous: false,
-                });
+                drafts.push(record(QuoteKind::Direct, (s, e), q, piece, false));
             }
             if let (Yields::Speaker, Some(sp)) = (rule.def.yields, cand.speaker) {
                 drafts.push(Draft {
@@ -648,26 +651,13 @@ impl Extractor {
                         .flatten()
                         .map(|p| p as usize);
                     let (s, e) = piece.map_or_else(|| doc.span(a, b), |p| doc.quotes[p].content);
-                    drafts.push(Draft {
-                        kind: match (piece, mixed) {
-                            (Some(_), _) => QuoteKind::Direct,
-                            (None, true) => QuoteKind::Mixed,
-                            (None, false) => QuoteKind::Indirect,
-                        },
-                        start: s,
-                        end: e,
-                        tok: a,
-                        speaker: cand.speaker,
-                        mention_end,
-                        who: cand.who,
-                        inherit,
-                        cue: cand.cue,
-                        rule: rule.def.id.clone(),
-                        confidence: rule.def.confidence,
-                        piece,
-                        leadin: false,
-                        anonymous: cand.speaker.is_none() && !rule.def.inherit_speaker,
-                    });
+                    let kind = match (piece, mixed) {
+                        (Some(_), _) => QuoteKind::Direct,
+                        (None, true) => QuoteKind::Mixed,
+                        (None, false) => QuoteKind::Indirect,
+                    };
+                    let anonymous = cand.speaker.is_none() && !rule.def.inherit_speaker;
+                    drafts.push(record(kind, (s, e), a, piece, anonymous));
                 }
             }
         }
