@@ -165,7 +165,7 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
     if !args.cue_classes.is_empty() {
         let mut classes = Vec::new();
         for name in &args.cue_classes {
-            let c = CueClass::parse(name.trim()).ok_or_else(|| {
+            let c = CueClass::parse(&name.trim().to_lowercase()).ok_or_else(|| {
                 format!("unknown cue class {name:?} (expected speech, report, belief, evidence or stance)")
             })?;
             classes.push(c);
@@ -703,6 +703,8 @@ fn process_line(
     max_bytes: usize,
     mode: Mode,
 ) -> (String, LineResult) {
+    // A byte-order mark (written by some editors at the start of a file) is no text.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let line = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {

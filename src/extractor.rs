@@ -483,6 +483,10 @@ impl Extractor {
         if a >= b {
             return false;
         }
+        // Right after "told" comes its hearer, not its content.
+        if cue.is_some_and(|(_, e)| e == a && doc.tokens[e - 1].base == c::CUE_TELL) {
+            return false;
+        }
         let first = crate::cues::key(doc.tok_text(a));
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         let adverbial = ADVERBIAL_START.contains(&first.as_str())
@@ -692,7 +696,13 @@ impl Extractor {
                 .all(|j| matches!(doc.tokens[j].base, c::CONJ | c::AND | c::DASH | c::LPAREN));
             let alone =
                 (i + 1..s.tokens.end).all(|j| matches!(doc.tokens[j].base, c::STOP | c::RPAREN));
-            if !(first && alone) {
+            // A quotation that opens its sentence and reads as one is kept even
+            // when its attribution could not be parsed; a short one followed by
+            // more words is a title or a scare quote.
+            let words = doc.text[piece.content.0..piece.content.1]
+                .split_whitespace()
+                .count();
+            if !(first && (alone || words >= 4)) {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());
@@ -704,10 +714,13 @@ impl Extractor {
                 speaker: None,
                 mention_end: None,
                 who: None,
+                // Alone in its sentence it follows up the previous speaker;
+                // with words after it, its own attribution is there but
+                // unparsed, and the previous speaker is a weaker guess.
                 inherit: true,
                 cue: None,
                 rule: RULE_FOLLOW_UP.into(),
-                confidence: 0.6,
+                confidence: if alone { 0.6 } else { 0.4 },
                 piece: Some(p),
                 leadin: false,
                 anonymous: false,

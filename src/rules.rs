@@ -249,8 +249,9 @@ impl Classes {
             "{core}(?:{o}{core})*(?:{lp}{d}?{alias}+{rp}|{lp}{inside}{{1,6}}{rp}{comma}?)?"
         );
         let name = format!("{n}+");
-        let role =
-            format!("{possessor}?{d}?{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*");
+        let role = format!(
+            "{possessor}?{d}{{0,2}}{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*"
+        );
         let coord = format!("{simple}(?:{comma}{simple})*{comma}?{and}{simple}");
         // After a name, an appositive may also be any phrase that opens with a
         // determiner: "Ann Lee, a lawyer who chairs the board,".
@@ -423,10 +424,11 @@ impl RuleSet {
             classes.set(&[c::PREP, c::CONJ]),
             not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL])
         );
+        // ... or an inverted one: ", said Ann Lee".
+        let cue = classes.set(&[c::CUE, c::CUE_TELL]);
         let attribution = format!(
-            "^{adverbial}(?:{np_closed}){}{{0,3}}{}",
+            "^(?:{adverbial}(?:{np_closed}){}{{0,3}}{cue}|{cue}(?:{np_closed}))",
             classes.set(&[c::AUX]),
-            classes.set(&[c::CUE, c::CUE_TELL])
         );
         let subject = classes.subject();
         Ok(RuleSet {

@@ -14,9 +14,11 @@ const SENTENCE: &str = "“The tram plan is a fantasy,” the transport minister
 
 #[test]
 fn a_cue_from_a_rule_file_makes_a_quote() {
+    // Without the file the quotation is found but attributed to nobody.
+    let plain = Extractor::new().extract(SENTENCE);
     assert!(
-        Extractor::new().extract(SENTENCE).is_empty(),
-        "harrumphed is not built in"
+        plain.iter().all(|q| q.speaker.is_none() && q.cue.is_none()),
+        "harrumphed is not built in: {plain:?}"
     );
     let ex = Extractor::builder()
         .rules_from_str(HARRUMPH)
