@@ -696,13 +696,12 @@ impl Extractor {
                 .all(|j| matches!(doc.tokens[j].base, c::CONJ | c::AND | c::DASH | c::LPAREN));
             let alone =
                 (i + 1..s.tokens.end).all(|j| matches!(doc.tokens[j].base, c::STOP | c::RPAREN));
-            // A quotation that opens its sentence and reads as one is kept even
-            // when its attribution could not be parsed; a short one followed by
-            // more words is a title or a scare quote.
-            let words = doc.text[piece.content.0..piece.content.1]
-                .split_whitespace()
-                .count();
-            if !(first && (alone || words >= 4)) {
+            // A quotation that opens its sentence is kept even when the cue
+            // after it could not be parsed with its speaker; followed by other
+            // words and no cue, it is a title or a scare quote.
+            let cue_after = (i + 1..s.tokens.end.min(i + 8))
+                .any(|j| matches!(doc.tokens[j].base, c::CUE | c::CUE_TELL));
+            if !(first && (alone || cue_after)) {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());

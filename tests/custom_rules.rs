@@ -14,7 +14,7 @@ const SENTENCE: &str = "“The tram plan is a fantasy,” the transport minister
 
 #[test]
 fn a_cue_from_a_rule_file_makes_a_quote() {
-    // Without the file the quotation is found but attributed to nobody.
+    // Without the file no record is attributed to anybody.
     let plain = Extractor::new().extract(SENTENCE);
     assert!(
         plain.iter().all(|q| q.speaker.is_none() && q.cue.is_none()),
