@@ -11,7 +11,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -407,60 +406,9 @@ fn speaker_stats_count_each_kind_and_share() {
 // ---------------------------------------------------------------------------
 // The command line
 
-/// The path of `target/<profile>/examples/extract`, built on first use (as
-/// in tests/cli.rs).
-fn extract_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the path of the running test binary");
-        let deps = exe.parent().expect("the test binary has a directory");
-        let profile_dir = if deps.ends_with("deps") {
-            deps.parent().expect("deps/ has a parent")
-        } else {
-            deps
-        };
-        let bin = profile_dir
-            .join("examples")
-            .join(format!("extract{}", std::env::consts::EXE_SUFFIX));
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args([
-            "build",
-            "--quiet",
-            "--example",
-            "extract",
-            "--manifest-path",
-        ])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
-        match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => {}
-            Some("release") => {
-                cmd.arg("--release");
-            }
-            Some(other) => {
-                cmd.args(["--profile", other]);
-            }
-            None => panic!("cannot tell the profile from {}", profile_dir.display()),
-        }
-        if let Some(target_dir) = profile_dir.parent() {
-            if target_dir.join("CACHEDIR.TAG").exists() {
-                cmd.arg("--target-dir").arg(target_dir);
-            } else if let (Some(triple), Some(root)) = (target_dir.file_name(), target_dir.parent())
-            {
-                cmd.arg("--target")
-                    .arg(triple)
-                    .arg("--target-dir")
-                    .arg(root);
-            }
-        }
-        let status = cmd
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run `{cmd:?}`: {e}"));
-        assert!(status.success(), "`{cmd:?}` failed ({status})");
-        assert!(bin.is_file(), "no extract binary at {}", bin.display());
-        bin
-    })
-}
+#[path = "support/extract_bin.rs"]
+mod extract_bin;
+use extract_bin::extract_bin;
 
 struct Run {
     code: Option<i32>,
