@@ -163,6 +163,29 @@ fn trimmed(text: &str, start: usize, end: usize) -> (usize, usize) {
     }
 }
 
+/// Ends the open quote `outer` at `end` without a closing mark; a piece with
+/// no word in it is no quotation. Returns whether a piece was kept.
+fn push_unclosed(
+    out: &mut Vec<QuotePiece>,
+    text: &str,
+    outer: OpenMark,
+    end: usize,
+    continues: bool,
+) -> bool {
+    let content = trimmed(text, outer.at + outer.len, end);
+    let kept = has_word(&text[content.0..content.1]);
+    if kept {
+        out.push(QuotePiece {
+            open: outer.at,
+            close: content.1,
+            content,
+            continues,
+            closed: false,
+        });
+    }
+    kept
+}
+
 /// Finds the outermost quotations in `text`, one piece per paragraph.
 ///
 /// Linear in the length of the text: each mark is pushed and popped at most
@@ -180,7 +203,6 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
         if c == '\n' {
             if let Some(outer) = stack.first().copied() {
                 // Paragraph break inside an open quote.
-                let content = trimmed(text, outer.at + outer.len, i);
                 // Does the next paragraph reopen with a mark of the same family?
                 let rest = &text[i..];
                 let skip = rest.len() - rest.trim_start().len();
@@ -195,14 +217,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         })
                         .map(|m| (m, m.len_utf8()))
                 };
-                if has_word(&text[content.0..content.1]) {
-                    out.push(QuotePiece {
-                        open: outer.at,
-                        close: content.1,
-                        content,
-                        continues: continuing,
-                        closed: false,
-                    });
+                if push_unclosed(&mut out, text, outer, i, continuing) {
                     continuing = reopen.is_some();
                 } else {
                     continuing = false;
@@ -255,16 +270,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         // the earlier quote was never closed; it ends here.
                         let outer = stack[0];
                         if pos == 0 {
-                            let content = trimmed(text, outer.at + outer.len, i);
-                            if has_word(&text[content.0..content.1]) {
-                                out.push(QuotePiece {
-                                    open: outer.at,
-                                    close: content.1,
-                                    content,
-                                    continues: continuing,
-                                    closed: false,
-                                });
-                            }
+                            push_unclosed(&mut out, text, outer, i, continuing);
                             continuing = false;
                             stack.clear();
                         } else {
@@ -305,16 +311,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
         prev = Some(c);
     }
     if let Some(outer) = stack.first().copied() {
-        let content = trimmed(text, outer.at + outer.len, bytes.len());
-        if has_word(&text[content.0..content.1]) {
-            out.push(QuotePiece {
-                open: outer.at,
-                close: content.1,
-                content,
-                continues: continuing,
-                closed: false,
-            });
-        }
+        push_unclosed(&mut out, text, outer, bytes.len(), continuing);
     }
     out
 }
