@@ -515,6 +515,9 @@ impl Extractor {
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
         let mut used = vec![0u8; n];
         let mut drafts: Vec<Draft> = Vec::new();
+        // Accepted attributions: cue, speaker, content after the cue.
+        type Span = (usize, usize);
+        let mut attributions: Vec<(Span, Option<Span>, bool)> = Vec::new();
         for cand in self.candidates(doc) {
             let mut content_toks: Vec<(usize, usize)> =
                 cand.quotes.iter().map(|&q| (q, q + 1)).collect();
@@ -556,15 +559,35 @@ impl Extractor {
                     }
                 }
             }
+            // One attribution may serve the clauses on both of its sides
+            // ("If the plan fails, Lee said, the city pays"): a cue already
+            // taken with the same speaker, content before it where the first
+            // record's came after the cue and a comma.
+            let shared = match (cand.cue, cand.content) {
+                (Some(k), Some(x)) if x.1 <= k.0 => attributions
+                    .iter()
+                    .any(|&(k2, sp2, after)| k2 == k && sp2 == cand.speaker && after),
+                _ => false,
+            };
             let clash = content_toks
                 .iter()
                 .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
                 || cand.speaker.is_some_and(|(a, b)| used[a..b].contains(&2))
-                || cand
-                    .cue
-                    .is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0));
+                || (!shared
+                    && cand
+                        .cue
+                        .is_some_and(|(a, b)| used[a..b].iter().any(|&u| u != 0)));
             if clash {
                 continue;
+            }
+            if let Some(k) = cand.cue {
+                // After the cue and set off by a comma: a parenthetical.
+                let after = cand.content.is_some_and(|(a, _)| {
+                    a >= k.1
+                        && (doc.tokens[a].base == c::COMMA
+                            || (a > 0 && doc.tokens[a - 1].base == c::COMMA))
+                });
+                attributions.push((k, cand.speaker, after));
             }
             for &(a, b) in &content_toks {
                 used[a..b].iter_mut().for_each(|u| *u = 2);

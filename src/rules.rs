@@ -272,11 +272,12 @@ impl Classes {
         let dash = byte_class(&[c::DASH]);
         let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
         let relative = format!("(?:{comma}{who}{rest}+{comma}|{dash}{who}{dashless}+{dash})?");
-        // Last, a determiner and lowercase nouns outside the source list:
-        // "the club", "her brother".
+        // Last, a determiner and nouns outside the source list: "the club",
+        // "her brother".
         // Or a quantifier alone: "many said", "some say".
         let quant = self.set(&[c::QUANT]);
-        let described = format!("{d}{w}{{1,3}}|{quant}");
+        // The head may follow names: "the GOP speechwriter", "the NFL legend".
+        let described = format!("{d}(?:{w}|{n}){{0,2}}{w}|{quant}");
         format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
     }
 
@@ -639,13 +640,21 @@ fn compile_pattern(
                             _ => &[c::ACCORDING],
                         }));
                     }
+                    // A time adverbial may stand before a finite cue: "Lee
+                    // on Monday said", "the board Tuesday announced".
+                    let when = format!(
+                        "(?:{}?{}{}?)?",
+                        classes.set(&[c::CONJ]),
+                        classes.set(&[c::TIME]),
+                        classes.set(&[c::WORD])
+                    );
                     match hole {
                         Hole::Cue => format!(
-                            "(?P<cue>{aux}{{0,3}}{})",
+                            "{when}(?P<cue>{aux}{{0,3}}{})",
                             classes.set(&[c::CUE, c::CUE_TELL])
                         ),
                         Hole::CueAddressee => {
-                            format!("(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE_TELL]))
+                            format!("{when}(?P<cue>{aux}{{0,3}}{})", classes.set(&[c::CUE_TELL]))
                         }
                         Hole::CueParticiple => {
                             format!("(?P<cue>{})", classes.set(&[c::CUE_ING, c::CUE_TELLING]))
@@ -656,7 +665,13 @@ fn compile_pattern(
                 Hole::Addressee => format!("(?P<addressee>{np})"),
                 Hole::Who => format!("(?P<who>{})", classes.set(&[c::WHO])),
                 Hole::Aside => {
+                    // No verb inside: ", the race will be tight," is a
+                    // clause of its own, not an aside.
                     let inside = not_class(&[
+                        c::AUX,
+                        c::VERB,
+                        c::THAT,
+                        c::WHO,
                         c::COMMA,
                         c::STOP,
                         c::SEMI,

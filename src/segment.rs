@@ -43,6 +43,8 @@ pub(crate) mod class {
     pub const DASH: u8 = b'-';
     pub const STOP: u8 = b'.';
     pub const OTHER: u8 = b'y';
+    /// Weekdays, months and "today": a time adverbial, never a speaker.
+    pub const TIME: u8 = b'm';
     /// Separates sentences in [`super::Doc::hay`]; no pattern crosses it.
     pub const SEP: u8 = b'|';
     /// First byte of the literal-word range.
@@ -129,7 +131,7 @@ impl Classifier<'_> {
             return (c, None);
         }
         if self.lexicon.calendar.contains(k) {
-            return (class::WORD, None);
+            return (class::TIME, None);
         }
         if first.is_numeric() {
             return (class::NUM, None);

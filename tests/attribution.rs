@@ -622,3 +622,51 @@ fn cue_lemma_and_span_point_at_the_verb() {
     let a = analyze("According to Dara Whitlow, the well is dry.");
     assert_eq!(a.quotes[0].cue.as_ref().unwrap().lemma, "according to");
 }
+
+/// Indirect speech whose attribution the speaker patterns used to miss.
+#[test]
+fn indirect_speech_around_its_attribution() {
+    run_table(&[
+        // A parenthetical attribution reports the clauses on both sides.
+        (
+            "If the dam fails, Mayor Ilse Brandvold said, the valley must be evacuated.",
+            vec![
+                indirect("If the dam fails")
+                    .by("Ilse Brandvold")
+                    .cue("said"),
+                indirect("the valley must be evacuated")
+                    .by("Ilse Brandvold")
+                    .cue("said"),
+            ],
+        ),
+        // A clause between commas is no aside of the speaker's: the
+        // attribution after it is inverted.
+        (
+            "As the storm moved north, the harbour stayed calm, said Teodor Vask, a pilot in Brinmouth.",
+            vec![indirect("As the storm moved north, the harbour stayed calm")
+                .by("Teodor Vask")
+                .cue("said")],
+        ),
+        // A time adverbial between the speaker and the cue.
+        (
+            "Councillor Mave Ostrow on Tuesday announced that the ferry would run all winter.",
+            vec![indirect("the ferry would run all winter")
+                .by("Mave Ostrow")
+                .cue("announced")],
+        ),
+        // A noun outside the source list heads a described speaker.
+        (
+            "The Brinmouth bandleader said the parade would go ahead.",
+            vec![indirect("the parade would go ahead")
+                .by("Brinmouth bandleader")
+                .cue("said")],
+        ),
+        (
+            "One fisherman said the catch was poor. Another said the nets were torn.",
+            vec![
+                indirect("the catch was poor").cue("said"),
+                indirect("the nets were torn").by("Another").cue("said"),
+            ],
+        ),
+    ]);
+}
