@@ -32,6 +32,10 @@ pub(crate) struct CueDef {
     /// Multi-word participle cues ("pointing out").
     #[serde(default)]
     pub phrase_participle: Vec<String>,
+    /// Finite forms that are also nouns ("claims", "reports"): cues only
+    /// after a name, a pronoun, a source noun, an auxiliary or "who".
+    #[serde(default)]
+    pub noun: Vec<String>,
 }
 
 /// The grammatical form of a cue word, which decides its token class.
@@ -90,6 +94,8 @@ pub(crate) struct Lexicon {
     pub calendar: HashSet<String>,
     pub abbreviations: HashSet<String>,
     pub particles: HashSet<String>,
+    /// Cue forms that are also nouns (the `noun` forms of the cue entries).
+    pub noun_forms: HashSet<String>,
 }
 
 /// Lowercases a word for lexicon look-up, folding `’` to `'`.
@@ -160,6 +166,7 @@ impl Lexicon {
             calendar: set(&w.calendar),
             abbreviations: set(&w.abbreviations),
             particles: set(&w.particles),
+            noun_forms: HashSet::default(),
         })
     }
 
@@ -196,7 +203,11 @@ impl Lexicon {
             .chain(def.participle.iter().map(|w| (w, Form::Participle)))
             .chain(def.phrase.iter().map(|w| (w, Form::According)))
             .chain(def.phrase_finite.iter().map(|w| (w, Form::Finite)))
-            .chain(def.phrase_participle.iter().map(|w| (w, Form::Participle)));
+            .chain(def.phrase_participle.iter().map(|w| (w, Form::Participle)))
+            .chain(def.noun.iter().map(|w| (w, Form::Finite)));
+        for w in &def.noun {
+            self.noun_forms.insert(key(w));
+        }
         for (form_text, form) in forms {
             let parts: Vec<String> = form_text.split_whitespace().map(key).collect();
             match parts.as_slice() {

@@ -427,8 +427,10 @@ impl RuleSet {
         );
         // ... or an inverted one: ", said Ann Lee".
         let cue = classes.set(&[c::CUE, c::CUE_TELL]);
+        // A coordinator may join it to the clause before: ", and Ann Lee said".
         let attribution = format!(
-            "^(?:{adverbial}(?:{np_closed}){}{{0,3}}{cue}|{cue}(?:{np_closed}))",
+            "^{}?(?:{adverbial}(?:{np_closed}){}{{0,3}}{cue}|{cue}(?:{np_closed}))",
+            classes.set(&[c::AND]),
             classes.set(&[c::AUX]),
         );
         let subject = classes.subject();

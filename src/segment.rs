@@ -407,6 +407,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         );
         i = end;
     }
+    mark_nouns(text, cl.lexicon, &mut tokens, &mut classes);
     mark_voice(text, &mut tokens, &mut classes);
     mark_particles(text, cl.lexicon, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
@@ -473,6 +474,49 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
 /// paragraph change this one.
 fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
     !text.as_bytes()[a.end.min(b.start)..b.start].contains(&b'\n')
+}
+
+/// A cue form that is also a noun ("claims", "reports") is a verb only
+/// after a subject or an auxiliary: "Lee claims", "she reports", "who
+/// claims", "has reported"; otherwise ("his claims", "news reports") a word.
+fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
+    if lex.noun_forms.is_empty() {
+        return;
+    }
+    let mut k = String::new();
+    for i in 0..tokens.len() {
+        if !matches!(tokens[i].base, class::CUE | class::CUE_TELL) {
+            continue;
+        }
+        key_into(&mut k, &text[tokens[i].start..tokens[i].end]);
+        if !lex.noun_forms.contains(&k) {
+            continue;
+        }
+        let verb = i > 0
+            && matches!(
+                tokens[i - 1].base,
+                class::NAME
+                    | class::PRONOUN
+                    | class::SOURCE
+                    | class::AUX
+                    | class::WHO
+                    | class::RPAREN
+            )
+            && same_paragraph(text, &tokens[i - 1], &tokens[i])
+            // "News reports said": a cue right after it makes it a noun.
+            && !tokens
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.base, class::CUE | class::CUE_TELL | class::AUX));
+        if !verb {
+            // The class the word has as a noun: "reports" heads a source.
+            let noun = lex.words.get(&k).copied().unwrap_or(class::WORD);
+            tokens[i].cue = None;
+            if classes[i] == tokens[i].base {
+                classes[i] = noun;
+            }
+            tokens[i].base = noun;
+        }
+    }
 }
 
 const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];

@@ -670,3 +670,36 @@ fn indirect_speech_around_its_attribution() {
         ),
     ]);
 }
+
+/// Cue forms that are also nouns ("claims", "reports") are cues after a
+/// subject and words elsewhere.
+#[test]
+fn cue_forms_that_are_also_nouns() {
+    run_table(&[
+        (
+            "Ormond Pike claims the ballots were lost.",
+            vec![indirect("the ballots were lost")
+                .by("Ormond Pike")
+                .cue("claims")],
+        ),
+        (
+            "The Harbour Gazette reports that the ferry will be sold.",
+            vec![indirect("the ferry will be sold")
+                .by("Harbour Gazette")
+                .cue("reports")],
+        ),
+        // After a determiner the form is a noun, and a noun phrase can
+        // head a source.
+        (
+            "His claims were false. News reports said the ferry was sold.",
+            vec![indirect("the ferry was sold")
+                .by("News reports")
+                .cue("said")],
+        ),
+        // A subject and a name around the cue: "Ivo Stam, after ..., said".
+        (
+            "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
+            vec![indirect("the pumps had failed").by("Ivo Stam").cue("said")],
+        ),
+    ]);
+}
