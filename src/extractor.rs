@@ -530,10 +530,19 @@ impl Extractor {
             // him to resign" it modifies the noun before it.
             if let (None, Some((k, _))) = (cand.speaker, cand.cue) {
                 let participle = matches!(doc.tokens[k].base, c::CUE_ING | c::CUE_TELLING);
+                // After a source noun it reports what the source says: "a
+                // statement saying", "a letter urging".
                 let opens = k > 0
                     && matches!(
                         doc.tokens[k - 1].base,
-                        c::COMMA | c::DASH | c::QUOTE | c::SEMI | c::LPAREN | c::CONJ | c::AND
+                        c::COMMA
+                            | c::DASH
+                            | c::QUOTE
+                            | c::SEMI
+                            | c::LPAREN
+                            | c::CONJ
+                            | c::AND
+                            | c::SOURCE
                     );
                 if participle && !opens && k > 0 {
                     continue;

@@ -654,6 +654,25 @@ fn indirect_speech_around_its_attribution() {
                 .by("Mave Ostrow")
                 .cue("announced")],
         ),
+        // "As X reported, ..." reports the clause after the comma.
+        (
+            "As the Harbour Gazette reported, the ferry will be sold in May.",
+            vec![indirect("the ferry will be sold in May")
+                .by("Harbour Gazette")
+                .cue("reported")],
+        ),
+        // A restrictive relative clause: the speaker is who it stands for.
+        (
+            "The board ignored the farmers who say the dyke is too low.",
+            vec![indirect("the dyke is too low").cue("say")],
+        ),
+        // A participle after a document reports what the subject says.
+        (
+            "Mayor Ilse Brandvold issued a statement saying the ferry would run again.",
+            vec![indirect("the ferry would run again")
+                .by("Ilse Brandvold")
+                .cue("saying")],
+        ),
         // A noun outside the source list heads a described speaker.
         (
             "The Brinmouth bandleader said the parade would go ahead.",
