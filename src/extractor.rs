@@ -515,9 +515,10 @@ impl Extractor {
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
         let mut used = vec![0u8; n];
         let mut drafts: Vec<Draft> = Vec::new();
-        // Accepted attributions: cue, speaker, content after the cue.
+        // Accepted attributions: cue, speaker, and the side of the content
+        // (-1 before the cue, 1 after it and a comma, 0 otherwise).
         type Span = (usize, usize);
-        let mut attributions: Vec<(Span, Option<Span>, bool)> = Vec::new();
+        let mut attributions: Vec<(Span, Option<Span>, i8)> = Vec::new();
         for cand in self.candidates(doc) {
             let mut content_toks: Vec<(usize, usize)> =
                 cand.quotes.iter().map(|&q| (q, q + 1)).collect();
@@ -569,15 +570,30 @@ impl Extractor {
                 }
             }
             // One attribution may serve the clauses on both of its sides
-            // ("If the plan fails, Lee said, the city pays"): a cue already
-            // taken with the same speaker, content before it where the first
-            // record's came after the cue and a comma.
-            let shared = match (cand.cue, cand.content) {
-                (Some(k), Some(x)) if x.1 <= k.0 => attributions
-                    .iter()
-                    .any(|&(k2, sp2, after)| k2 == k && sp2 == cand.speaker && after),
-                _ => false,
+            // ("If the plan fails, Lee said, the city pays"; "A, according
+            // to X, B"): a cue already taken with the same speaker for the
+            // clause on the other side, the clause after it set off by a
+            // comma.
+            let side = |cue: (usize, usize), content: Option<(usize, usize)>| match content {
+                Some((a, _)) if a >= cue.1 => {
+                    let comma = doc.tokens[a].base == c::COMMA
+                        || (a > 0 && doc.tokens[a - 1].base == c::COMMA);
+                    if comma {
+                        1
+                    } else {
+                        0
+                    }
+                }
+                Some(_) => -1,
+                None => 0,
             };
+            let shared = cand.cue.is_some_and(|k| {
+                let mine = side(k, cand.content);
+                mine != 0
+                    && attributions
+                        .iter()
+                        .any(|&(k2, sp2, theirs)| k2 == k && sp2 == cand.speaker && theirs == -mine)
+            });
             let clash = content_toks
                 .iter()
                 .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
@@ -590,13 +606,7 @@ impl Extractor {
                 continue;
             }
             if let Some(k) = cand.cue {
-                // After the cue and set off by a comma: a parenthetical.
-                let after = cand.content.is_some_and(|(a, _)| {
-                    a >= k.1
-                        && (doc.tokens[a].base == c::COMMA
-                            || (a > 0 && doc.tokens[a - 1].base == c::COMMA))
-                });
-                attributions.push((k, cand.speaker, after));
+                attributions.push((k, cand.speaker, side(k, cand.content)));
             }
             for &(a, b) in &content_toks {
                 used[a..b].iter_mut().for_each(|u| *u = 2);

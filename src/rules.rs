@@ -612,8 +612,11 @@ fn compile_pattern(
                             c::CUE_TELL,
                             c::COLON,
                         ]);
+                        // An appositive opens like a noun phrase: ", a rail
+                        // analyst", ", director of the bureau".
+                        let opens = classes.set(&[c::DET, c::QUANT, c::SOURCE, c::NAME, c::NUM]);
                         let tail = if last || elems.get(pos + 1) == Some(&"$") {
-                            format!("(?:,{any}+)?")
+                            format!("(?:,{opens}{any}*)?")
                         } else {
                             String::new()
                         };

@@ -673,6 +673,24 @@ fn indirect_speech_around_its_attribution() {
                 .by("Ilse Brandvold")
                 .cue("saying")],
         ),
+        // "A, according to X, B": the clause after the attribution too.
+        (
+            "The council raised fees and, according to officials, adopted a plan to fix the roads.",
+            vec![
+                indirect("The council raised fees and")
+                    .by("officials")
+                    .cue("according to"),
+                indirect("adopted a plan to fix the roads")
+                    .by("officials")
+                    .cue("according to"),
+            ],
+        ),
+        (
+            "The ferry runs twice a day according to a Harbour Gazette survey.",
+            vec![indirect("The ferry runs twice a day")
+                .by("Harbour Gazette survey")
+                .cue("according to")],
+        ),
         // A noun outside the source list heads a described speaker.
         (
             "The Brinmouth bandleader said the parade would go ahead.",
