@@ -733,6 +733,25 @@ fn cue_forms_that_are_also_nouns() {
                 .by("News reports")
                 .cue("said")],
         ),
+        // Verbs of speaking about a topic.
+        (
+            "Mayor Ilse Brandvold pointed to the rising cost of fuel.",
+            vec![indirect("the rising cost of fuel")
+                .by("Ilse Brandvold")
+                .cue("pointed to")],
+        ),
+        (
+            "Ilse Brandvold made it clear that the ferry will stay.",
+            vec![indirect("the ferry will stay")
+                .by("Ilse Brandvold")
+                .cue("made it clear")],
+        ),
+        (
+            "As Ilse Brandvold put it, the harbour is full.",
+            vec![indirect("the harbour is full")
+                .by("Ilse Brandvold")
+                .cue("put it")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
