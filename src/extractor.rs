@@ -519,7 +519,28 @@ impl Extractor {
         // (-1 before the cue, 1 after it and a comma, 0 otherwise).
         type Span = (usize, usize);
         let mut attributions: Vec<(Span, Option<Span>, i8)> = Vec::new();
-        for cand in self.candidates(doc) {
+        for mut cand in self.candidates(doc) {
+            // A speaker before its cue whose noun phrase the patterns could
+            // not take whole ("families of those hit by the floods said"):
+            // from the sentence start, words of a noun phrase and nothing
+            // else lead up to it, so the whole run is the subject.
+            // Not for a relative pronoun's antecedent ("met the critics who
+            // say").
+            if let (Some((a, b)), Some((k, _)), None) = (cand.speaker, cand.cue, cand.who) {
+                let s0 = doc.sentences[doc.sentence_of(a)].tokens.start;
+                let opens = |t: usize| {
+                    matches!(
+                        doc.tokens[t].base,
+                        c::DET | c::QUANT | c::NAME | c::SOURCE | c::WORD | c::NUM
+                    )
+                };
+                let inner = |t: usize| {
+                    opens(t) || matches!(doc.tokens[t].base, c::PREP | c::POSS | c::CONJ)
+                };
+                if b <= k && s0 < a && a - s0 <= 12 && opens(s0) && (s0 + 1..a).all(inner) {
+                    cand.speaker = Some((s0, b));
+                }
+            }
             let mut content_toks: Vec<(usize, usize)> =
                 cand.quotes.iter().map(|&q| (q, q + 1)).collect();
             if let Some(cr) = cand.content {

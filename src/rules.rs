@@ -581,7 +581,15 @@ fn compile_pattern(
                             c::CUE_ING,
                             c::CUE_TELLING,
                         ]);
-                        format!("(?P<content>{x}(?:{w}{g}|{x}|,{x}|:{w}|,?{cj}{no_cue})*)")
+                        // Right after its cue it may open with a gerund:
+                        // "called for denying entry".
+                        let after_cue = pos > 0 && elems[pos - 1].starts_with("{cue");
+                        let first = if after_cue {
+                            format!("(?:{x}|{g})")
+                        } else {
+                            x.clone()
+                        };
+                        format!("(?P<content>{first}(?:{w}{g}|{x}|,{x}|:{w}|,?{cj}{no_cue})*)")
                     } else {
                         format!("(?P<content>{body}+?)")
                     }

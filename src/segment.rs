@@ -538,6 +538,19 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         if !BE.contains(&w.as_str()) || !same_paragraph(text, p, &tokens[i]) {
             continue;
         }
+        // "he's said" is "he has said": after a personal pronoun, "'s"
+        // before a cue is an auxiliary.
+        if w == "'s"
+            && i >= 2
+            && tokens[i - 2].base == class::PRONOUN
+            && key(&text[tokens[i - 2].start..tokens[i - 2].end]) != "it"
+        {
+            if classes[i - 1] == tokens[i - 1].base {
+                classes[i - 1] = class::AUX;
+            }
+            tokens[i - 1].base = class::AUX;
+            continue;
+        }
         let (base, cls) = match tokens[i].base {
             class::CUE_ING => (class::CUE, class::CUE),
             class::CUE_TELLING => (class::CUE_TELL, class::CUE_TELL),

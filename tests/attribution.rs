@@ -752,6 +752,44 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Ilse Brandvold")
                 .cue("put it")],
         ),
+        // Negated and contracted auxiliaries belong to the cue.
+        (
+            "Speaker Ann Lorne wouldn't say when the council will vote.",
+            vec![indirect("when the council will vote")
+                .by("Ann Lorne")
+                .cue("wouldn't say")],
+        ),
+        (
+            "Ann Lorne chairs the board. She's said the vote will be close.",
+            vec![indirect("the vote will be close")
+                .by("Ann Lorne")
+                .cue("'s said")],
+        ),
+        (
+            "Ann Lorne has since said she would back a wage increase.",
+            vec![indirect("she would back a wage increase")
+                .by("Ann Lorne")
+                .cue("has since said")],
+        ),
+        // "but told X that ..." with the subject of the sentence.
+        (
+            "Ivo Stam backed the plan but told the Harbour Gazette that it would fail.",
+            vec![indirect("it would fail").by("Ivo Stam").cue("told")],
+        ),
+        // A gerund may open the content.
+        (
+            "Mike Hollis called for closing the bridge.",
+            vec![indirect("closing the bridge")
+                .by("Mike Hollis")
+                .cue("called for")],
+        ),
+        // A subject whose noun phrase the patterns cannot take whole.
+        (
+            "Families of those hit by the floods urged the council to act.",
+            vec![indirect("the council to act")
+                .by("Families of those hit by the floods")
+                .cue("urged")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
