@@ -1020,12 +1020,28 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     // after an appositive also through its "of" phrase ("said Ann Lee, Democrat
     // of Ohio and a former mayor").
     let appositive = (start_np..end).any(|i| doc.tokens[i].base == c::COMMA);
-    let runs_on = end < s.tokens.end
-        && (matches!(doc.tokens[end].base, c::COMMA | c::WHO)
-            || appositive && doc.tokens[end].base == c::PREP);
+    if end >= s.tokens.end {
+        return end;
+    }
+    let next = doc.tokens[end].base;
+    // An appositive runs on through its complement ("Ann Lee, an expert on
+    // tides", "Ann Lee, adviser to the mayor"); a description through the
+    // words that tell which one it is, up to a comma ("a source involved in
+    // the talks", "one official close to the mayor", "the authors of the
+    // report").
+    let description = matches!(doc.tokens[start_np].base, c::DET | c::QUANT)
+        || ["the", "a", "an"].contains(&crate::cues::key(doc.tok_text(start_np)).as_str());
+    let complement = matches!(next, c::PREP | c::CONJ | c::WORD | c::SOURCE);
+    let description_on = description
+        && !appositive
+        && (next == c::WORD
+            || ["of", "to", "from", "with"]
+                .contains(&crate::cues::key(doc.tok_text(end)).as_str()));
+    let runs_on = matches!(next, c::COMMA | c::WHO) || appositive && complement || description_on;
     if !runs_on {
         return end;
     }
+    let stop_at_comma = description_on;
     let start = end;
     let mut i = end;
     while i < s.tokens.end {
@@ -1036,8 +1052,9 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
         }
         if matches!(
             b,
-            c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON
-        ) {
+            c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON | c::DASH
+        ) || stop_at_comma && b == c::COMMA
+        {
             break;
         }
         if b != c::COMMA {

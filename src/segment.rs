@@ -627,7 +627,11 @@ fn split_sentences(
                 || tokens[j].base == class::NUM
         };
         let end_here = match tokens[i].base {
-            class::STOP => true,
+            // "(D-Conn.), who ...": a stop closed by a parenthesis ends the
+            // sentence only when a new one starts after it.
+            class::STOP => {
+                !(i + 1 < n && tokens[i + 1].base == class::RPAREN && !next_starts(i + 2))
+            }
             class::QUOTE => {
                 let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];
                 q.closed

@@ -163,8 +163,18 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
     if let (Some(k), false) = (comma, has_and) {
         let (l0, l1) = (strip_article(doc, a, k, true), k);
-        let (r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
-        if r0 < r1 && doc.tokens[r0].base == c::WHO {
+        let (mut r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
+        // An age is no role: "Ann Lee, 34, a nurse" has the role "nurse".
+        if r0 < r1
+            && doc.tokens[r0].base == c::NUM
+            && (r0 + 1 == r1 || doc.tokens[r0 + 1].base == c::COMMA)
+        {
+            r0 = strip_article(doc, (r0 + 2).min(r1), r1, true);
+        }
+        // "whose" is a determiner elsewhere, but after the comma it opens a
+        // relative clause as "who" does.
+        let whose = k + 1 < r1 && key(doc.tok_text(k + 1)) == "whose";
+        if r0 < r1 && doc.tokens[r0].base == c::WHO || whose {
             // "Ann Lee, who chairs the board,": a relative clause is no role.
             let inner = analyze(doc, lex, a, k);
             return Mention {
