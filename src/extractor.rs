@@ -24,6 +24,10 @@ const BUILTIN_CUES: &str = include_str!("rules/cues.toml");
 pub const RULE_FOLLOW_UP: &str = "follow-up";
 /// Rule id of a quote with no cue and no earlier speaker to keep.
 pub const RULE_ORPHAN: &str = "orphan";
+/// Rule id of a quotation that opens its sentence and is followed by a
+/// speaker and a verb outside the cue lexicon (`“No,” he mocks.`,
+/// `“Why?” Ann Lee pressed.`): the speaker is kept and the cue is none.
+pub const RULE_SPEAKER_VERB: &str = "quote-speaker-verb";
 
 /// Options for building an [`Extractor`]; made by [`Extractor::builder`].
 ///
@@ -271,7 +275,7 @@ impl Extractor {
 
     /// The pattern of the rule with this id, as written in its rule file;
     /// `None` for an unknown id and for the pipeline's own ids
-    /// ([`RULE_FOLLOW_UP`], [`RULE_ORPHAN`]).
+    /// ([`RULE_FOLLOW_UP`], [`RULE_ORPHAN`], [`RULE_SPEAKER_VERB`]).
     pub fn rule_pattern(&self, id: &str) -> Option<&str> {
         self.inner
             .rules
@@ -416,6 +420,20 @@ impl Extractor {
                             }
                         }
                     }
+                    // "Ann Lee, who has proposed a levy, said ...": a relative
+                    // clause inside the speaker's phrase ends where the main
+                    // clause's cue follows a comma.
+                    if let (Some(_), Some((a, b))) = (names.who, g(names.content)) {
+                        if let Some(cut) = (a + 1..b).find(|&k| {
+                            hay[k] == c::COMMA
+                                && matches!(
+                                    doc.tokens[doc.hay_tok[k + 1] as usize].base,
+                                    c::CUE | c::CUE_TELL
+                                )
+                        }) {
+                            content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                        }
+                    }
                     out.push(Candidate {
                         rule: ri,
                         priority: rule.def.priority,
@@ -460,6 +478,52 @@ impl Extractor {
             )
         });
         out
+    }
+
+    /// After the quotation at token `q`, a speaker's noun phrase and then a
+    /// lowercase word that may be a verb of saying outside the lexicon
+    /// (`“No,” he mocks.`): the phrase's tokens. The quotation must end
+    /// with a comma, a question mark or an exclamation mark inside its marks,
+    /// as a quotation with an attribution after it does, and hold two words
+    /// or more; a title (`“Hamlet” fans queued`) does neither.
+    fn speaker_then_verb(&self, doc: &Doc<'_>, q: usize, end: usize) -> Option<(usize, usize)> {
+        let piece = doc.quotes[doc.tokens[q].quote? as usize];
+        let inner = doc.text[piece.content.0..piece.content.1].trim_end();
+        if !inner.ends_with([',', '?', '!']) || inner.split_whitespace().count() < 2 {
+            return None;
+        }
+        let plain_word = |t: usize| {
+            doc.tokens
+                .get(t)
+                .is_some_and(|t| t.base == c::WORD && !t.capital)
+        };
+        // “No,” he mocks. The verb ends the clause or takes a preposition
+        // (“he went on”); a noun after the phrase (“an HBO series that”)
+        // takes more words.
+        let clause_ends = |t: usize| {
+            t >= end
+                || matches!(
+                    doc.tokens[t].base,
+                    c::STOP | c::COMMA | c::PREP | c::CONJ | c::AUX
+                )
+        };
+        if let Some(m) = self.inner.subject.find(&doc.classes[q + 1..end]) {
+            let (a, b) = (q + 1 + m.start(), q + 1 + m.end());
+            if m.start() == 0 && b < end && plain_word(b) && clause_ends(b + 1) && b - a <= 8 {
+                return Some((a, b));
+            }
+        }
+        // “No,” remembered Ann Lee, the firm's spokeswoman.
+        if q + 2 < end && plain_word(q + 1) {
+            let m = self.inner.np.find(&doc.classes[q + 2..end])?;
+            let (a, b) = (q + 2 + m.start(), q + 2 + m.end());
+            let closed = b == end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
+            let named = (a..b).any(|t| matches!(doc.tokens[t].base, c::NAME | c::SOURCE));
+            if m.start() == 0 && closed && named {
+                return Some((a, b));
+            }
+        }
+        None
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
@@ -679,6 +743,16 @@ impl Extractor {
                 {
                     b -= 1;
                 }
+                // "Then she turned to the board: “We are done,” she said.":
+                // a quotation set off by a colon or a dash from the words
+                // before it, with the cue after it, is the record alone.
+                if b >= a + 3
+                    && doc.tokens[b - 1].base == c::QUOTE
+                    && matches!(doc.tokens[b - 2].base, c::COLON | c::DASH)
+                    && cand.cue.is_some_and(|(k, _)| k >= b)
+                {
+                    a = b - 1;
+                }
                 if a < b {
                     let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
                     // Content that is one quotation and nothing else is direct.
@@ -733,10 +807,34 @@ impl Extractor {
             // words and no cue, it is a title or a scare quote.
             let cue_after = (i + 1..s.tokens.end.min(i + 8))
                 .any(|j| matches!(doc.tokens[j].base, c::CUE | c::CUE_TELL));
-            if !(first && (alone || cue_after)) {
+            let speaker_verb = if first && !alone && !cue_after {
+                self.speaker_then_verb(doc, i, s.tokens.end)
+            } else {
+                None
+            };
+            if !(first && (alone || cue_after || speaker_verb.is_some())) {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());
+            if let Some(sp) = speaker_verb {
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: piece.content.0,
+                    end: piece.content.1,
+                    tok: i,
+                    speaker: Some(sp),
+                    mention_end: None,
+                    who: None,
+                    inherit: false,
+                    cue: None,
+                    rule: RULE_SPEAKER_VERB.into(),
+                    confidence: 0.5,
+                    piece: Some(p),
+                    leadin: false,
+                    anonymous: false,
+                });
+                continue;
+            }
             drafts.push(Draft {
                 kind: QuoteKind::Direct,
                 start: piece.content.0,

@@ -581,6 +581,33 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
     false
 }
 
+/// The quotation ends with a question mark or an exclamation mark.
+fn asks_or_exclaims(s: &str) -> bool {
+    s.trim_end_matches(['"', '”', '’', '\'', '“', '‘', '»', '«', '›', '‹', ')'])
+        .ends_with(['!', '?'])
+}
+
+/// "“Why?” Ann Lee pressed.": a name and a lowercase word that ends the
+/// clause (or takes a preposition) after a question or an exclamation still
+/// attribute it, though the verb is not in the lexicon.
+fn name_then_verb(tokens: &[Token], from: usize) -> bool {
+    let names = tokens
+        .iter()
+        .skip(from)
+        .take_while(|t| t.base == class::NAME && t.capital)
+        .count();
+    let verb = tokens.get(from + names);
+    let after = tokens.get(from + names + 1);
+    (1..=4).contains(&names)
+        && verb.is_some_and(|t| t.base == class::WORD && !t.capital)
+        && after.map_or(true, |t| {
+            matches!(
+                t.base,
+                class::STOP | class::COMMA | class::PREP | class::CONJ
+            )
+        })
+}
+
 /// A sentence runs to at most this many tokens (a quotation is one token);
 /// a longer run is cut. No news sentence comes near it, and it keeps the rule
 /// search linear: a reported clause cut at each of many ", X said" in one
@@ -639,6 +666,8 @@ fn split_sentences(
                     && next_starts(i + 1)
                     && (tokens[start..i].iter().any(|t| t.cue.is_some())
                         || !cue_follows(tokens, i + 1))
+                    && !(asks_or_exclaims(&text[q.content.0..q.close])
+                        && name_then_verb(tokens, i + 1))
             }
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a

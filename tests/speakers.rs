@@ -233,6 +233,16 @@ fn descriptions_that_hold_a_name_or_an_age() {
             vec![direct("The ferry is late again,").by("one unaligned Kestrel Bay strategist")],
         ),
         (
+            "“The fund is empty,” councilmember Ivo Kern said.",
+            vec![direct("The fund is empty,")
+                .by("Ivo Kern")
+                .role("councilmember")],
+        ),
+        (
+            "“We open in May,” the Norland actor says.",
+            vec![direct("We open in May,").by("Norland actor")],
+        ),
+        (
             "“I will run again,” the 52-year-old said.",
             vec![direct("I will run again,")
                 .by("52-year-old")
