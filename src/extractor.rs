@@ -891,6 +891,21 @@ impl Extractor {
                     doc.sentence_of(drafts[j].tok) == si
                 }
             });
+            // A follow-up quotation continues the quotation before it: when
+            // the sentence of the previous record also holds reported speech
+            // of someone else ("“...,” Ann said, after Bo said that ..."),
+            // the speaker of its latest quotation is kept.
+            let prev = prev.map(|j| {
+                if !follow || drafts[j].kind == QuoteKind::Direct {
+                    return j;
+                }
+                let sj = doc.sentence_of(drafts[j].tok);
+                (0..j)
+                    .rev()
+                    .take_while(|&k| doc.sentence_of(drafts[k].tok) == sj)
+                    .find(|&k| drafts[k].kind == QuoteKind::Direct && drafts[k].speaker.is_some())
+                    .unwrap_or(j)
+            });
             if let Some(j) = prev {
                 drafts[i].speaker = drafts[j].speaker;
                 drafts[i].mention_end = drafts[j].mention_end;

@@ -189,6 +189,22 @@ fn follow_ups_keep_the_previous_speaker() {
     ]);
 }
 
+/// A follow-up continues the quotation before it, not reported speech of
+/// someone else in the same sentence.
+#[test]
+fn a_follow_up_keeps_the_speaker_of_the_quotation_it_continues() {
+    run_table(&[(
+        "“Your ferry is a marvel,” Ola Brandt told Ivo Kern, after Kern said that the route was safe.\n\n“I will ride it myself.”",
+        vec![
+            direct("Your ferry is a marvel,").by("Ola Brandt").cue("told"),
+            indirect("the route was safe").by("Ivo Kern"),
+            direct("I will ride it myself.")
+                .by("Ola Brandt")
+                .rule(RULE_FOLLOW_UP),
+        ],
+    )]);
+}
+
 #[test]
 fn a_quote_with_no_earlier_speaker_is_an_orphan() {
     run_table(&[
