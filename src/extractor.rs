@@ -24,6 +24,9 @@ const BUILTIN_CUES: &str = include_str!("rules/cues.toml");
 pub const RULE_FOLLOW_UP: &str = "follow-up";
 /// Rule id of a quote with no cue and no earlier speaker to keep.
 pub const RULE_ORPHAN: &str = "orphan";
+/// Rule id of a quotation signed with a dash and a name, in its sentence
+/// (a rule of `english.toml`) or in the next paragraph.
+const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
 /// Rule id of a quotation that opens its sentence and is followed by a
 /// speaker and a verb outside the cue lexicon (`“No,” he mocks.`,
 /// `“Why?” Ann Lee pressed.`): the speaker is kept and the cue is none.
@@ -480,6 +483,25 @@ impl Extractor {
         out
     }
 
+    /// A quotation that closes its paragraph and is signed in the next one,
+    /// "“...”\n\n— Ann Lee, speaking in Tollby.": the signature's noun phrase.
+    fn byline_after(&self, doc: &Doc<'_>, si: usize) -> Option<(usize, usize)> {
+        let s = &doc.sentences[si];
+        let next = doc.sentences.get(si + 1)?;
+        if next.para != s.para + 1 || doc.tokens[next.tokens.start].base != c::DASH {
+            return None;
+        }
+        let from = next.tokens.start + 1;
+        let m = self
+            .inner
+            .subject
+            .find(&doc.classes[from..next.tokens.end])?;
+        let (a, b) = (from + m.start(), from + m.end());
+        let signed = b == next.tokens.end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
+        let named = (a..b).any(|t| doc.tokens[t].base == c::NAME);
+        (m.start() == 0 && signed && named).then_some((a, b))
+    }
+
     /// After the quotation at token `q`, a speaker's noun phrase and then a
     /// lowercase word that may be a verb of saying outside the lexicon
     /// (`“No,” he mocks.`): the phrase's tokens. The quotation must end
@@ -816,6 +838,25 @@ impl Extractor {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());
+            if let Some(sp) = alone.then(|| self.byline_after(doc, si)).flatten() {
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: piece.content.0,
+                    end: piece.content.1,
+                    tok: i,
+                    speaker: Some(sp),
+                    mention_end: None,
+                    who: None,
+                    inherit: false,
+                    cue: None,
+                    rule: RULE_QUOTE_DASH.into(),
+                    confidence: 0.7,
+                    piece: Some(p),
+                    leadin: false,
+                    anonymous: false,
+                });
+                continue;
+            }
             if let Some(sp) = speaker_verb {
                 drafts.push(Draft {
                     kind: QuoteKind::Direct,

@@ -263,8 +263,13 @@ impl Classes {
         };
         // "Ann Lee, Director of Research, Norland Institute": a role may end
         // with its organisation.
+        // A party label with its stop: "Ann Lee, R-Ky., said".
+        let stop = byte_class(&[c::STOP]);
+        // The name before an appositive may carry its title: "Senate Leader
+        // Ann Lee, a Democrat,".
+        let titled = format!("(?:{d}?{desc}{{0,4}}{h})?{name}");
         let appos = format!(
-            "(?:{name}{comma}(?:{num}(?:{comma}(?:{role}|{d}{phrase}+))?|{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
+            "(?:{titled}{comma}(?:{n}{stop}|{num}(?:{comma}(?:{role}|{d}{phrase}+))?|{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
         );
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);

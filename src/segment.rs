@@ -565,7 +565,9 @@ fn ends_sentence_mark(s: &str) -> bool {
 /// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
 /// quotation that ends with a full stop or question mark still attributes it.
 fn cue_follows(tokens: &[Token], from: usize) -> bool {
-    for t in tokens.iter().skip(from).take(6) {
+    // A short appositive may stand between: "“Why?” Ann Lee, a nurse from
+    // Tollby, asked."
+    for t in tokens.iter().skip(from).take(10) {
         match t.base {
             class::CUE | class::CUE_TELL => return true,
             class::NAME
@@ -574,7 +576,10 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
             | class::PRONOUN
             | class::WORD
             | class::POSS
-            | class::AUX => {}
+            | class::AUX
+            | class::COMMA
+            | class::NUM
+            | class::PREP => {}
             _ => return false,
         }
     }
@@ -656,8 +661,10 @@ fn split_sentences(
         let end_here = match tokens[i].base {
             // "(D-Conn.), who ...": a stop closed by a parenthesis ends the
             // sentence only when a new one starts after it.
+            // A stop before a comma ("Mitch Lee, R-Ky., said") ends nothing.
             class::STOP => {
-                !(i + 1 < n && tokens[i + 1].base == class::RPAREN && !next_starts(i + 2))
+                !(i + 1 < n && tokens[i + 1].base == class::RPAREN && !next_starts(i + 2)
+                    || i + 1 < n && tokens[i + 1].base == class::COMMA)
             }
             class::QUOTE => {
                 let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];

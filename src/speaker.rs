@@ -189,14 +189,20 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
                 r1 = k2;
             }
         }
-        let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1)
-        {
-            ((l0, l1), (r0, r1))
-        } else if name_like(doc, lex, r0, r1) {
-            ((r0, r1), (l0, l1))
-        } else {
-            ((l0, l1), (r0, r1))
-        };
+        // A title and a name before the comma ("Senate Leader Ann Lee, R-Ky.")
+        // are the name, whatever follows.
+        let titled = (l0..l1)
+            .rev()
+            .find(|&i| is_title(lex, doc.tok_text(i)))
+            .is_some_and(|t| t + 1 < l1 && (t + 1..l1).all(|i| doc.tokens[i].base == c::NAME));
+        let (name_part, role_part) =
+            if titled || name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1) {
+                ((l0, l1), (r0, r1))
+            } else if name_like(doc, lex, r0, r1) {
+                ((r0, r1), (l0, l1))
+            } else {
+                ((l0, l1), (r0, r1))
+            };
         let inner = analyze(doc, lex, name_part.0, name_part.1);
         let role = inner
             .role

@@ -261,6 +261,55 @@ fn a_speaker_after_the_quote_with_an_unlisted_verb() {
     ]);
 }
 
+/// A quotation alone in its paragraph, signed with a dash and a name in the
+/// next one, is that person's; a dash line with no name signs nothing.
+#[test]
+fn a_quotation_signed_in_the_next_paragraph() {
+    run_table(&[
+        (
+            "The claims of the evening, checked one by one.\n\n“The ferry has never been late.”\n\n— Ivo Kern, at the harbour debate.\n\nThat is not so.",
+            vec![direct("The ferry has never been late.")
+                .by("Ivo Kern")
+                .no_cue()
+                .rule("quote-dash-speaker")],
+        ),
+        (
+            "The claims of the evening.\n\n“The ferry has never been late.”\n\n— and so on.",
+            vec![direct("The ferry has never been late.").nobody().rule(RULE_ORPHAN)],
+        ),
+    ]);
+}
+
+/// Attributions that the sentence splitter once cut off from their
+/// quotation: a party label with a full stop before a comma, and an
+/// appositive between a question and its cue.
+#[test]
+fn an_attribution_after_a_stop_inside_the_speakers_phrase() {
+    run_table(&[
+        (
+            "“We will hold the vote,” Senate Leader Ivo Kern, R-Ky., said on Friday.",
+            vec![direct("We will hold the vote,")
+                .by("Ivo Kern")
+                .cue("said")
+                .rule("quote-speaker-cue")],
+        ),
+        (
+            "“Is the pier open?” Ola Brandt, a retired welder from Tollby, asked.",
+            vec![direct("Is the pier open?")
+                .by("Ola Brandt")
+                .cue("asked")
+                .rule("quote-speaker-cue")],
+        ),
+        (
+            "“We need a new school,” the mayor said.\n\n“We need it now,” her deputy echoed.",
+            vec![
+                direct("We need a new school,").by("mayor"),
+                direct("We need it now,").by("deputy").cue("echoed"),
+            ],
+        ),
+    ]);
+}
+
 /// "Ann Lee, who has proposed a levy, said": the relative clause inside the
 /// speaker's phrase ends before the main cue, so the quotation is hers.
 #[test]

@@ -252,6 +252,26 @@ fn descriptions_that_hold_a_name_or_an_age() {
     ]);
 }
 
+/// A title and a name before an appositive are the name, even when the
+/// appositive is capitalised ("Democrat of Norland"); a description before a
+/// name after a comma is not.
+#[test]
+fn a_titled_name_before_an_appositive() {
+    run_table(&[
+        (
+            "“The levy stays,” said Senator Ivo Kern, Democrat of Norland. Mr. Kern said the vote was close.",
+            vec![
+                direct("The levy stays,").by("Ivo Kern").role("Senator"),
+                indirect("the vote was close").by("Ivo Kern").mention("Mr. Kern"),
+            ],
+        ),
+        (
+            "“The levy stays,” said the director of the Norland Port Authority, Ivo Kern.",
+            vec![direct("The levy stays,").by("Ivo Kern")],
+        ),
+    ]);
+}
+
 /// An age between commas belongs to the speaker's phrase and is no role; the
 /// role is the appositive after it.
 #[test]
