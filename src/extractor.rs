@@ -1204,15 +1204,33 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
             // "said Ann Lee, who added that ...": that clause is a record's own.
             return start;
         }
+        // A short quotation is a title inside the phrase ("the authors of
+        // the “Growth Report,”"); a longer one is a record's own.
+        let title = b == c::QUOTE
+            && doc.tokens[i].quote.is_some_and(|p| {
+                let (qs, qe) = doc.quotes[p as usize].content;
+                doc.text[qs..qe].split_whitespace().count() <= 6
+            });
         if matches!(
             b,
             c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON | c::DASH
-        ) || stop_at_comma && b == c::COMMA
+        ) && !title
+            || stop_at_comma && b == c::COMMA
         {
             break;
         }
         if b != c::COMMA {
             end = i + 1;
+        }
+        // A title closed by a comma inside its marks closes the phrase.
+        if title
+            && stop_at_comma
+            && doc
+                .tok_text(i)
+                .trim_end_matches(['”', '"', '’', '\''])
+                .ends_with(',')
+        {
+            break;
         }
         i += 1;
     }

@@ -161,6 +161,20 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     // Appositive: split at the first comma that is not part of a coordination.
     let comma = (a..b).find(|&i| doc.tokens[i].base == c::COMMA);
     let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
+    // "Ann Lee, who chairs the board and ...", "Ann Lee, whose book ...": a
+    // relative clause is no role, and an "and" inside it joins no sources.
+    let relative_at =
+        comma.filter(|&k| k > a && k + 1 < b && !(a..k).any(|i| doc.tokens[i].base == c::AND));
+    if let Some(k) = relative_at {
+        let next = &doc.tokens[k + 1];
+        if next.base == c::WHO || key(doc.tok_text(k + 1)) == "whose" {
+            let inner = analyze(doc, lex, a, k);
+            return Mention {
+                span: full,
+                ..inner
+            };
+        }
+    }
     if let (Some(k), false) = (comma, has_and) {
         let (l0, l1) = (strip_article(doc, a, k, true), k);
         let (mut r0, mut r1) = (strip_article(doc, k + 1, b, true), b);

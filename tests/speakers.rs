@@ -337,6 +337,16 @@ fn the_mention_covers_the_speakers_whole_phrase() {
             "“The dam will hold,” said Ivo Strand, whose farm lies below it.",
             vec![direct("The dam will hold,").by("Ivo Strand").no_role()],
         ),
+        (
+            "“The dam will hold,” said Ivo Strand, whose doubts have grown since he all but lost the vote.",
+            vec![direct("The dam will hold,").by("Ivo Strand").no_role()],
+        ),
+        (
+            "“The dam will hold,” wrote the authors of the “Norland Water Plan,” citing the old survey.",
+            vec![direct("The dam will hold,")
+                .by("authors")
+                .mention("the authors of the “Norland Water Plan,”")],
+        ),
     ]);
 }
 
