@@ -24,6 +24,13 @@ const BUILTIN_CUES: &str = include_str!("rules/cues.toml");
 pub const RULE_FOLLOW_UP: &str = "follow-up";
 /// Rule id of a quote with no cue and no earlier speaker to keep.
 pub const RULE_ORPHAN: &str = "orphan";
+/// Rule id of a quotation signed with a dash and a name, in its sentence
+/// (a rule of `english.toml`) or in the next paragraph.
+const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
+/// Rule id of a quotation that opens its sentence and is followed by a
+/// speaker and a verb outside the cue lexicon (`“No,” he mocks.`,
+/// `“Why?” Ann Lee pressed.`): the speaker is kept and the cue is none.
+pub const RULE_SPEAKER_VERB: &str = "quote-speaker-verb";
 
 /// Options for building an [`Extractor`]; made by [`Extractor::builder`].
 ///
@@ -271,7 +278,7 @@ impl Extractor {
 
     /// The pattern of the rule with this id, as written in its rule file;
     /// `None` for an unknown id and for the pipeline's own ids
-    /// ([`RULE_FOLLOW_UP`], [`RULE_ORPHAN`]).
+    /// ([`RULE_FOLLOW_UP`], [`RULE_ORPHAN`], [`RULE_SPEAKER_VERB`]).
     pub fn rule_pattern(&self, id: &str) -> Option<&str> {
         self.inner
             .rules
@@ -416,6 +423,20 @@ impl Extractor {
                             }
                         }
                     }
+                    // "Ann Lee, who has proposed a levy, said ...": a relative
+                    // clause inside the speaker's phrase ends where the main
+                    // clause's cue follows a comma.
+                    if let (Some(_), Some((a, b))) = (names.who, g(names.content)) {
+                        if let Some(cut) = (a + 1..b).find(|&k| {
+                            hay[k] == c::COMMA
+                                && matches!(
+                                    doc.tokens[doc.hay_tok[k + 1] as usize].base,
+                                    c::CUE | c::CUE_TELL
+                                )
+                        }) {
+                            content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                        }
+                    }
                     out.push(Candidate {
                         rule: ri,
                         priority: rule.def.priority,
@@ -460,6 +481,71 @@ impl Extractor {
             )
         });
         out
+    }
+
+    /// A quotation that closes its paragraph and is signed in the next one,
+    /// "“...”\n\n— Ann Lee, speaking in Tollby.": the signature's noun phrase.
+    fn byline_after(&self, doc: &Doc<'_>, si: usize) -> Option<(usize, usize)> {
+        let s = &doc.sentences[si];
+        let next = doc.sentences.get(si + 1)?;
+        if next.para != s.para + 1 || doc.tokens[next.tokens.start].base != c::DASH {
+            return None;
+        }
+        let from = next.tokens.start + 1;
+        let m = self
+            .inner
+            .subject
+            .find(&doc.classes[from..next.tokens.end])?;
+        let (a, b) = (from + m.start(), from + m.end());
+        let signed = b == next.tokens.end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
+        let named = (a..b).any(|t| doc.tokens[t].base == c::NAME);
+        (m.start() == 0 && signed && named).then_some((a, b))
+    }
+
+    /// After the quotation at token `q`, a speaker's noun phrase and then a
+    /// lowercase word that may be a verb of saying outside the lexicon
+    /// (`“No,” he mocks.`): the phrase's tokens. The quotation must end
+    /// with a comma, a question mark or an exclamation mark inside its marks,
+    /// as a quotation with an attribution after it does, and hold two words
+    /// or more; a title (`“Hamlet” fans queued`) does neither.
+    fn speaker_then_verb(&self, doc: &Doc<'_>, q: usize, end: usize) -> Option<(usize, usize)> {
+        let piece = doc.quotes[doc.tokens[q].quote? as usize];
+        let inner = doc.text[piece.content.0..piece.content.1].trim_end();
+        if !inner.ends_with([',', '?', '!']) || inner.split_whitespace().count() < 2 {
+            return None;
+        }
+        let plain_word = |t: usize| {
+            doc.tokens
+                .get(t)
+                .is_some_and(|t| t.base == c::WORD && !t.capital)
+        };
+        // “No,” he mocks. The verb ends the clause or takes a preposition
+        // (“he went on”); a noun after the phrase (“an HBO series that”)
+        // takes more words.
+        let clause_ends = |t: usize| {
+            t >= end
+                || matches!(
+                    doc.tokens[t].base,
+                    c::STOP | c::COMMA | c::PREP | c::CONJ | c::AUX
+                )
+        };
+        if let Some(m) = self.inner.subject.find(&doc.classes[q + 1..end]) {
+            let (a, b) = (q + 1 + m.start(), q + 1 + m.end());
+            if m.start() == 0 && b < end && plain_word(b) && clause_ends(b + 1) && b - a <= 8 {
+                return Some((a, b));
+            }
+        }
+        // “No,” remembered Ann Lee, the firm's spokeswoman.
+        if q + 2 < end && plain_word(q + 1) {
+            let m = self.inner.np.find(&doc.classes[q + 2..end])?;
+            let (a, b) = (q + 2 + m.start(), q + 2 + m.end());
+            let closed = b == end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
+            let named = (a..b).any(|t| matches!(doc.tokens[t].base, c::NAME | c::SOURCE));
+            if m.start() == 0 && closed && named {
+                return Some((a, b));
+            }
+        }
+        None
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
@@ -710,6 +796,16 @@ impl Extractor {
                 {
                     b -= 1;
                 }
+                // "Then she turned to the board: “We are done,” she said.":
+                // a quotation set off by a colon or a dash from the words
+                // before it, with the cue after it, is the record alone.
+                if b >= a + 3
+                    && doc.tokens[b - 1].base == c::QUOTE
+                    && matches!(doc.tokens[b - 2].base, c::COLON | c::DASH)
+                    && cand.cue.is_some_and(|(k, _)| k >= b)
+                {
+                    a = b - 1;
+                }
                 if a < b {
                     let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
                     // Content that is one quotation and nothing else is direct.
@@ -764,10 +860,53 @@ impl Extractor {
             // words and no cue, it is a title or a scare quote.
             let cue_after = (i + 1..s.tokens.end.min(i + 8))
                 .any(|j| matches!(doc.tokens[j].base, c::CUE | c::CUE_TELL));
-            if !(first && (alone || cue_after)) {
+            let speaker_verb = if first && !alone && !cue_after {
+                self.speaker_then_verb(doc, i, s.tokens.end)
+            } else {
+                None
+            };
+            if !(first && (alone || cue_after || speaker_verb.is_some())) {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());
+            if let Some(sp) = alone.then(|| self.byline_after(doc, si)).flatten() {
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: piece.content.0,
+                    end: piece.content.1,
+                    tok: i,
+                    speaker: Some(sp),
+                    mention_end: None,
+                    who: None,
+                    inherit: false,
+                    cue: None,
+                    rule: RULE_QUOTE_DASH.into(),
+                    confidence: 0.7,
+                    piece: Some(p),
+                    leadin: false,
+                    anonymous: false,
+                });
+                continue;
+            }
+            if let Some(sp) = speaker_verb {
+                drafts.push(Draft {
+                    kind: QuoteKind::Direct,
+                    start: piece.content.0,
+                    end: piece.content.1,
+                    tok: i,
+                    speaker: Some(sp),
+                    mention_end: None,
+                    who: None,
+                    inherit: false,
+                    cue: None,
+                    rule: RULE_SPEAKER_VERB.into(),
+                    confidence: 0.5,
+                    piece: Some(p),
+                    leadin: false,
+                    anonymous: false,
+                });
+                continue;
+            }
             drafts.push(Draft {
                 kind: QuoteKind::Direct,
                 start: piece.content.0,
@@ -823,6 +962,21 @@ impl Extractor {
                 } else {
                     doc.sentence_of(drafts[j].tok) == si
                 }
+            });
+            // A follow-up quotation continues the quotation before it: when
+            // the sentence of the previous record also holds reported speech
+            // of someone else ("“...,” Ann said, after Bo said that ..."),
+            // the speaker of its latest quotation is kept.
+            let prev = prev.map(|j| {
+                if !follow || drafts[j].kind == QuoteKind::Direct {
+                    return j;
+                }
+                let sj = doc.sentence_of(drafts[j].tok);
+                (0..j)
+                    .rev()
+                    .take_while(|&k| doc.sentence_of(drafts[k].tok) == sj)
+                    .find(|&k| drafts[k].kind == QuoteKind::Direct && drafts[k].speaker.is_some())
+                    .unwrap_or(j)
             });
             if let Some(j) = prev {
                 drafts[i].speaker = drafts[j].speaker;
@@ -1051,12 +1205,28 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     // after an appositive also through its "of" phrase ("said Ann Lee, Democrat
     // of Ohio and a former mayor").
     let appositive = (start_np..end).any(|i| doc.tokens[i].base == c::COMMA);
-    let runs_on = end < s.tokens.end
-        && (matches!(doc.tokens[end].base, c::COMMA | c::WHO)
-            || appositive && doc.tokens[end].base == c::PREP);
+    if end >= s.tokens.end {
+        return end;
+    }
+    let next = doc.tokens[end].base;
+    // An appositive runs on through its complement ("Ann Lee, an expert on
+    // tides", "Ann Lee, adviser to the mayor"); a description through the
+    // words that tell which one it is, up to a comma ("a source involved in
+    // the talks", "one official close to the mayor", "the authors of the
+    // report").
+    let description = matches!(doc.tokens[start_np].base, c::DET | c::QUANT)
+        || ["the", "a", "an"].contains(&crate::cues::key(doc.tok_text(start_np)).as_str());
+    let complement = matches!(next, c::PREP | c::CONJ | c::WORD | c::SOURCE);
+    let description_on = description
+        && !appositive
+        && (next == c::WORD
+            || ["of", "to", "from", "with"]
+                .contains(&crate::cues::key(doc.tok_text(end)).as_str()));
+    let runs_on = matches!(next, c::COMMA | c::WHO) || appositive && complement || description_on;
     if !runs_on {
         return end;
     }
+    let stop_at_comma = description_on;
     let start = end;
     let mut i = end;
     while i < s.tokens.end {
@@ -1065,14 +1235,33 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
             // "said Ann Lee, who added that ...": that clause is a record's own.
             return start;
         }
+        // A short quotation is a title inside the phrase ("the authors of
+        // the “Growth Report,”"); a longer one is a record's own.
+        let title = b == c::QUOTE
+            && doc.tokens[i].quote.is_some_and(|p| {
+                let (qs, qe) = doc.quotes[p as usize].content;
+                doc.text[qs..qe].split_whitespace().count() <= 6
+            });
         if matches!(
             b,
-            c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON
-        ) {
+            c::STOP | c::SEMI | c::QUOTE | c::CUE_ING | c::CUE_TELLING | c::COLON | c::DASH
+        ) && !title
+            || stop_at_comma && b == c::COMMA
+        {
             break;
         }
         if b != c::COMMA {
             end = i + 1;
+        }
+        // A title closed by a comma inside its marks closes the phrase.
+        if title
+            && stop_at_comma
+            && doc
+                .tok_text(i)
+                .trim_end_matches(['”', '"', '’', '\''])
+                .ends_with(',')
+        {
+            break;
         }
         i += 1;
     }

@@ -15,7 +15,7 @@ mod segment;
 mod speaker;
 
 pub use error::Error;
-pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN};
+pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN, RULE_SPEAKER_VERB};
 pub use record::{
     Analysis, Cue, CueClass, Quote, QuoteKind, Span, Speaker, SpeakerKind, SpeakerRef,
 };

@@ -238,19 +238,19 @@ impl Classes {
         let quant = self.set(&[c::QUANT]);
         let desc = self.set(&[c::WORD, c::NAME, c::SOURCE, c::NUM, c::POSS]);
         let core = format!(
-            "{d}?{desc}{{0,4}}{h}{n}+|{possessor}?{d}{{0,2}}{pre}*(?:{w}{{0,3}}{h}+{n}*|{n})|{quant}|{num}"
+            "{d}?{desc}{{0,4}}{h}{n}+|{possessor}?{d}{{0,2}}{pre}*(?:(?:{w}|{n}){{0,4}}{h}+{n}*|{n})|{quant}|{d}?{num}"
         );
         let core = format!("(?:{core})");
         let alias = self.set(&[c::NAME, c::SOURCE]);
         // A parenthesis after the name: an alias "(the Board)", or a party and
         // state "(D-R.I.)", which may be followed by a stray comma.
-        let inside = not_class(&[c::RPAREN, c::STOP, c::SEMI, c::QUOTE]);
+        let inside = not_class(&[c::RPAREN, c::SEMI, c::QUOTE]);
         let simple = format!(
             "{core}(?:{o}{core})*(?:{lp}{d}?{alias}+{rp}|{lp}{inside}{{1,6}}{rp}{comma}?)?"
         );
         let name = format!("{n}+");
         let role = format!(
-            "{possessor}?{d}{{0,2}}{pre}*{w}{{0,3}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*"
+            "{possessor}?{d}{{0,2}}{pre}*(?:{w}|{n}){{0,4}}{h}+(?:{w}|{h}|{n}|{o}|{d}|{pre}|{and})*"
         );
         let coord = format!("{simple}(?:{comma}{simple})*{comma}?{and}{simple}");
         // After a name, an appositive may also be any phrase that opens with a
@@ -263,8 +263,13 @@ impl Classes {
         };
         // "Ann Lee, Director of Research, Norland Institute": a role may end
         // with its organisation.
+        // A party label with its stop: "Ann Lee, R-Ky., said".
+        let stop = byte_class(&[c::STOP]);
+        // The name before an appositive may carry its title: "Senate Leader
+        // Ann Lee, a Democrat,".
+        let titled = format!("(?:{d}?{desc}{{0,4}}{h})?{name}");
         let appos = format!(
-            "(?:{name}{comma}(?:{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
+            "(?:{titled}{comma}(?:{n}{stop}|{num}(?:{comma}(?:{role}|{d}{phrase}+))?|{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
         );
         // A relative clause: "Ann Lee, who chairs the board,".
         let who = self.set(&[c::WHO]);

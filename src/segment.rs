@@ -578,7 +578,9 @@ fn ends_sentence_mark(s: &str) -> bool {
 /// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
 /// quotation that ends with a full stop or question mark still attributes it.
 fn cue_follows(tokens: &[Token], from: usize) -> bool {
-    for t in tokens.iter().skip(from).take(6) {
+    // A short appositive may stand between: "“Why?” Ann Lee, a nurse from
+    // Tollby, asked."
+    for t in tokens.iter().skip(from).take(10) {
         match t.base {
             class::CUE | class::CUE_TELL => return true,
             class::NAME
@@ -587,11 +589,41 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
             | class::PRONOUN
             | class::WORD
             | class::POSS
-            | class::AUX => {}
+            | class::AUX
+            | class::COMMA
+            | class::NUM
+            | class::PREP => {}
             _ => return false,
         }
     }
     false
+}
+
+/// The quotation ends with a question mark or an exclamation mark.
+fn asks_or_exclaims(s: &str) -> bool {
+    s.trim_end_matches(['"', '”', '’', '\'', '“', '‘', '»', '«', '›', '‹', ')'])
+        .ends_with(['!', '?'])
+}
+
+/// "“Why?” Ann Lee pressed.": a name and a lowercase word that ends the
+/// clause (or takes a preposition) after a question or an exclamation still
+/// attribute it, though the verb is not in the lexicon.
+fn name_then_verb(tokens: &[Token], from: usize) -> bool {
+    let names = tokens
+        .iter()
+        .skip(from)
+        .take_while(|t| t.base == class::NAME && t.capital)
+        .count();
+    let verb = tokens.get(from + names);
+    let after = tokens.get(from + names + 1);
+    (1..=4).contains(&names)
+        && verb.is_some_and(|t| t.base == class::WORD && !t.capital)
+        && after.map_or(true, |t| {
+            matches!(
+                t.base,
+                class::STOP | class::COMMA | class::PREP | class::CONJ
+            )
+        })
 }
 
 /// A sentence runs to at most this many tokens (a quotation is one token);
@@ -640,7 +672,13 @@ fn split_sentences(
                 || tokens[j].base == class::NUM
         };
         let end_here = match tokens[i].base {
-            class::STOP => true,
+            // "(D-Conn.), who ...": a stop closed by a parenthesis ends the
+            // sentence only when a new one starts after it.
+            // A stop before a comma ("Mitch Lee, R-Ky., said") ends nothing.
+            class::STOP => {
+                !(i + 1 < n && tokens[i + 1].base == class::RPAREN && !next_starts(i + 2)
+                    || i + 1 < n && tokens[i + 1].base == class::COMMA)
+            }
             class::QUOTE => {
                 let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];
                 q.closed
@@ -648,6 +686,8 @@ fn split_sentences(
                     && next_starts(i + 1)
                     && (tokens[start..i].iter().any(|t| t.cue.is_some())
                         || !cue_follows(tokens, i + 1))
+                    && !(asks_or_exclaims(&text[q.content.0..q.close])
+                        && name_then_verb(tokens, i + 1))
             }
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a

@@ -161,10 +161,34 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     // Appositive: split at the first comma that is not part of a coordination.
     let comma = (a..b).find(|&i| doc.tokens[i].base == c::COMMA);
     let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
+    // "Ann Lee, who chairs the board and ...", "Ann Lee, whose book ...": a
+    // relative clause is no role, and an "and" inside it joins no sources.
+    let relative_at =
+        comma.filter(|&k| k > a && k + 1 < b && !(a..k).any(|i| doc.tokens[i].base == c::AND));
+    if let Some(k) = relative_at {
+        let next = &doc.tokens[k + 1];
+        if next.base == c::WHO || key(doc.tok_text(k + 1)) == "whose" {
+            let inner = analyze(doc, lex, a, k);
+            return Mention {
+                span: full,
+                ..inner
+            };
+        }
+    }
     if let (Some(k), false) = (comma, has_and) {
         let (l0, l1) = (strip_article(doc, a, k, true), k);
-        let (r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
-        if r0 < r1 && doc.tokens[r0].base == c::WHO {
+        let (mut r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
+        // An age is no role: "Ann Lee, 34, a nurse" has the role "nurse".
+        if r0 < r1
+            && doc.tokens[r0].base == c::NUM
+            && (r0 + 1 == r1 || doc.tokens[r0 + 1].base == c::COMMA)
+        {
+            r0 = strip_article(doc, (r0 + 2).min(r1), r1, true);
+        }
+        // "whose" is a determiner elsewhere, but after the comma it opens a
+        // relative clause as "who" does.
+        let whose = k + 1 < r1 && key(doc.tok_text(k + 1)) == "whose";
+        if r0 < r1 && doc.tokens[r0].base == c::WHO || whose {
             // "Ann Lee, who chairs the board,": a relative clause is no role.
             let inner = analyze(doc, lex, a, k);
             return Mention {
@@ -179,14 +203,20 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
                 r1 = k2;
             }
         }
-        let (name_part, role_part) = if name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1)
-        {
-            ((l0, l1), (r0, r1))
-        } else if name_like(doc, lex, r0, r1) {
-            ((r0, r1), (l0, l1))
-        } else {
-            ((l0, l1), (r0, r1))
-        };
+        // A title and a name before the comma ("Senate Leader Ann Lee, R-Ky.")
+        // are the name, whatever follows.
+        let titled = (l0..l1)
+            .rev()
+            .find(|&i| is_title(lex, doc.tok_text(i)))
+            .is_some_and(|t| t + 1 < l1 && (t + 1..l1).all(|i| doc.tokens[i].base == c::NAME));
+        let (name_part, role_part) =
+            if titled || name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1) {
+                ((l0, l1), (r0, r1))
+            } else if name_like(doc, lex, r0, r1) {
+                ((r0, r1), (l0, l1))
+            } else {
+                ((l0, l1), (r0, r1))
+            };
         let inner = analyze(doc, lex, name_part.0, name_part.1);
         let role = inner
             .role

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{analyze, direct, indirect, mixed, run_table};
-use whosaid::{QuoteKind, RULE_FOLLOW_UP, RULE_ORPHAN};
+use whosaid::{QuoteKind, RULE_FOLLOW_UP, RULE_ORPHAN, RULE_SPEAKER_VERB};
 
 #[test]
 fn speaker_and_cue_before_or_after_a_direct_quote() {
@@ -189,6 +189,22 @@ fn follow_ups_keep_the_previous_speaker() {
     ]);
 }
 
+/// A follow-up continues the quotation before it, not reported speech of
+/// someone else in the same sentence.
+#[test]
+fn a_follow_up_keeps_the_speaker_of_the_quotation_it_continues() {
+    run_table(&[(
+        "“Your ferry is a marvel,” Ola Brandt told Ivo Kern, after Kern said that the route was safe.\n\n“I will ride it myself.”",
+        vec![
+            direct("Your ferry is a marvel,").by("Ola Brandt").cue("told"),
+            indirect("the route was safe").by("Ivo Kern"),
+            direct("I will ride it myself.")
+                .by("Ola Brandt")
+                .rule(RULE_FOLLOW_UP),
+        ],
+    )]);
+}
+
 #[test]
 fn a_quote_with_no_earlier_speaker_is_an_orphan() {
     run_table(&[
@@ -199,6 +215,130 @@ fn a_quote_with_no_earlier_speaker_is_an_orphan() {
         (
             "The village waited all summer.\n\n“We need rain.”",
             vec![direct("We need rain.").nobody().no_cue().rule(RULE_ORPHAN)],
+        ),
+    ]);
+}
+
+/// A quotation that opens its sentence and is followed by a speaker and a
+/// verb the lexicon lacks keeps that speaker, with no cue, and the quotes
+/// after it follow up on that speaker; a title followed by a noun phrase is
+/// no quotation.
+#[test]
+fn a_speaker_after_the_quote_with_an_unlisted_verb() {
+    run_table(&[
+        (
+            "“The budget is a fantasy,” he grumphs. “Nobody will pay for it.”",
+            vec![
+                direct("The budget is a fantasy,")
+                    .by("he")
+                    .no_cue()
+                    .rule(RULE_SPEAKER_VERB),
+                direct("Nobody will pay for it.")
+                    .by("he")
+                    .rule(RULE_FOLLOW_UP),
+            ],
+        ),
+        (
+            "Mayor Ola Brandt opened the hall.
+
+“Is the roof safe?” Ivo Kern riposted on Friday.",
+            vec![direct("Is the roof safe?")
+                .by("Ivo Kern")
+                .no_cue()
+                .rule(RULE_SPEAKER_VERB)],
+        ),
+        (
+            "“We kept the receipts,” ran the statement, which the firm sent late.",
+            vec![direct("We kept the receipts,")
+                .by("statement")
+                .rule(RULE_SPEAKER_VERB)],
+        ),
+        (
+            "“Harbour Lights,” a Norland series that aired in 1989, returns.",
+            vec![],
+        ),
+        ("“Harbour Lights” fans queued for hours.", vec![]),
+    ]);
+}
+
+/// A quotation alone in its paragraph, signed with a dash and a name in the
+/// next one, is that person's; a dash line with no name signs nothing.
+#[test]
+fn a_quotation_signed_in_the_next_paragraph() {
+    run_table(&[
+        (
+            "The claims of the evening, checked one by one.\n\n“The ferry has never been late.”\n\n— Ivo Kern, at the harbour debate.\n\nThat is not so.",
+            vec![direct("The ferry has never been late.")
+                .by("Ivo Kern")
+                .no_cue()
+                .rule("quote-dash-speaker")],
+        ),
+        (
+            "The claims of the evening.\n\n“The ferry has never been late.”\n\n— and so on.",
+            vec![direct("The ferry has never been late.").nobody().rule(RULE_ORPHAN)],
+        ),
+    ]);
+}
+
+/// Attributions that the sentence splitter once cut off from their
+/// quotation: a party label with a full stop before a comma, and an
+/// appositive between a question and its cue.
+#[test]
+fn an_attribution_after_a_stop_inside_the_speakers_phrase() {
+    run_table(&[
+        (
+            "“We will hold the vote,” Senate Leader Ivo Kern, R-Ky., said on Friday.",
+            vec![direct("We will hold the vote,")
+                .by("Ivo Kern")
+                .cue("said")
+                .rule("quote-speaker-cue")],
+        ),
+        (
+            "“Is the pier open?” Ola Brandt, a retired welder from Tollby, asked.",
+            vec![direct("Is the pier open?")
+                .by("Ola Brandt")
+                .cue("asked")
+                .rule("quote-speaker-cue")],
+        ),
+        (
+            "“We need a new school,” the mayor said.\n\n“We need it now,” her deputy echoed.",
+            vec![
+                direct("We need a new school,").by("mayor"),
+                direct("We need it now,").by("deputy").cue("echoed"),
+            ],
+        ),
+    ]);
+}
+
+/// "Ann Lee, who has proposed a levy, said": the relative clause inside the
+/// speaker's phrase ends before the main cue, so the quotation is hers.
+#[test]
+fn a_relative_clause_with_a_cue_inside_the_speaker_phrase() {
+    run_table(&[(
+        "“The levy is fair,” Ola Brandt, who has proposed a port levy, said at the meeting.",
+        vec![direct("The levy is fair,")
+            .by("Ola Brandt")
+            .cue("said")
+            .rule("quote-speaker-cue")],
+    )]);
+}
+
+/// A quotation set off by a colon or a dash from the words before it, with
+/// its cue after it, is a direct record alone, not the end of a mixed one.
+#[test]
+fn a_quotation_after_a_colon_with_the_cue_after_it_is_direct() {
+    run_table(&[
+        (
+            "At the hearing, Brandt turned to the board: “We have done our part,” she said.",
+            vec![direct("We have done our part,").by("she").cue("said")],
+        ),
+        (
+            "Then the chair spoke up — “we need the numbers,” she said.",
+            vec![direct("we need the numbers,").by("she").cue("said")],
+        ),
+        (
+            "Rents in the old town “have simply doubled,” the tenants’ union said.",
+            vec![mixed("Rents in the old town “have simply doubled,”").by("tenants’ union")],
         ),
     ]);
 }

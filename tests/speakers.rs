@@ -211,6 +211,145 @@ fn names_titles_and_appositives() {
     ]);
 }
 
+/// A description holding a name ("a senior Varga adviser") is one speaker,
+/// not its first two words; a number with its article ("the 52-year-old")
+/// is a speaker too.
+#[test]
+fn descriptions_that_hold_a_name_or_an_age() {
+    run_table(&[
+        (
+            "“The count was fair,” said a senior Varga adviser. “We will not appeal.”",
+            vec![
+                direct("The count was fair,")
+                    .by("senior Varga adviser")
+                    .mention("a senior Varga adviser"),
+                direct("We will not appeal.")
+                    .by("senior Varga adviser")
+                    .rule("follow-up"),
+            ],
+        ),
+        (
+            "“The ferry is late again,” said one unaligned Kestrel Bay strategist.",
+            vec![direct("The ferry is late again,").by("one unaligned Kestrel Bay strategist")],
+        ),
+        (
+            "“The fund is empty,” councilmember Ivo Kern said.",
+            vec![direct("The fund is empty,")
+                .by("Ivo Kern")
+                .role("councilmember")],
+        ),
+        (
+            "“We open in May,” the Norland actor says.",
+            vec![direct("We open in May,").by("Norland actor")],
+        ),
+        (
+            "“I will run again,” the 52-year-old said.",
+            vec![direct("I will run again,")
+                .by("52-year-old")
+                .mention("the 52-year-old")
+                .rule("quote-speaker-cue")],
+        ),
+    ]);
+}
+
+/// A title and a name before an appositive are the name, even when the
+/// appositive is capitalised ("Democrat of Norland"); a description before a
+/// name after a comma is not.
+#[test]
+fn a_titled_name_before_an_appositive() {
+    run_table(&[
+        (
+            "“The levy stays,” said Senator Ivo Kern, Democrat of Norland. Mr. Kern said the vote was close.",
+            vec![
+                direct("The levy stays,").by("Ivo Kern").role("Senator"),
+                indirect("the vote was close").by("Ivo Kern").mention("Mr. Kern"),
+            ],
+        ),
+        (
+            "“The levy stays,” said the director of the Norland Port Authority, Ivo Kern.",
+            vec![direct("The levy stays,").by("Ivo Kern")],
+        ),
+    ]);
+}
+
+/// An age between commas belongs to the speaker's phrase and is no role; the
+/// role is the appositive after it.
+#[test]
+fn an_age_between_commas_is_part_of_the_speaker() {
+    run_table(&[
+        (
+            "“The hall is too small,” Tove Marsk, 69, told the Harbour Gazette.",
+            vec![direct("The hall is too small,")
+                .by("Tove Marsk")
+                .mention("Tove Marsk, 69")
+                .no_role()
+                .cue("told")],
+        ),
+        (
+            "“The hall is too small,” Tove Marsk, 69, a retired welder, said on Friday.",
+            vec![direct("The hall is too small,")
+                .by("Tove Marsk")
+                .role("retired welder")],
+        ),
+    ]);
+}
+
+/// After an inverted cue the mention runs on with the whole phrase that
+/// says who the speaker is: an appositive with its complement, a
+/// description with the words that single it out, a party label in
+/// parentheses; it stops at a dash. Name and role stay short.
+#[test]
+fn the_mention_covers_the_speakers_whole_phrase() {
+    run_table(&[
+        (
+            "“The dam will hold,” said Ivo Strand, an expert on rivers at Norland College.",
+            vec![direct("The dam will hold,")
+                .by("Ivo Strand")
+                .mention("Ivo Strand, an expert on rivers at Norland College")],
+        ),
+        (
+            "“The dam will hold,” said Ivo Strand, adviser to the Norland water board.",
+            vec![direct("The dam will hold,")
+                .by("Ivo Strand")
+                .mention("Ivo Strand, adviser to the Norland water board")
+                .role("adviser")],
+        ),
+        (
+            "“The dam will hold,” said one engineer involved in the repairs, who asked not to be named.",
+            vec![direct("The dam will hold,")
+                .by("one engineer")
+                .mention("one engineer involved in the repairs")],
+        ),
+        (
+            "“The dam will hold,” said Sen. Ivo Strand (D-Nor.), who chairs the water board.",
+            vec![direct("The dam will hold,")
+                .by("Ivo Strand")
+                .role("Sen.")
+                .mention("Sen. Ivo Strand (D-Nor.), who chairs the water board")],
+        ),
+        (
+            "“The dam will hold,” said Ivo Strand, who runs the mill — which floods every spring.",
+            vec![direct("The dam will hold,")
+                .by("Ivo Strand")
+                .mention("Ivo Strand, who runs the mill")],
+        ),
+        (
+            "“The dam will hold,” said Ivo Strand, whose farm lies below it.",
+            vec![direct("The dam will hold,").by("Ivo Strand").no_role()],
+        ),
+        (
+            "“The dam will hold,” said Ivo Strand, whose doubts have grown since he all but lost the vote.",
+            vec![direct("The dam will hold,").by("Ivo Strand").no_role()],
+        ),
+        (
+            "“The dam will hold,” wrote the authors of the “Norland Water Plan,” citing the old survey.",
+            vec![direct("The dam will hold,")
+                .by("authors")
+                .mention("the authors of the “Norland Water Plan,”")],
+        ),
+    ]);
+}
+
 #[test]
 fn a_role_given_in_another_sentence_stays_with_the_speaker() {
     run_table(&[(
