@@ -738,6 +738,20 @@ impl Extractor {
                 {
                     Some(speaker_clause_end(doc, sp.0, sp.1))
                 }
+                // An appositive the rule read as an aside between commas
+                // ("Ann Lee, Republican of Ohio, said"): part of the mention.
+                (Some(cue), Some(sp))
+                    if sp.1 + 2 < cue.0
+                        && doc.tokens[sp.1].base == c::COMMA
+                        && doc.tokens[cue.0 - 1].base == c::COMMA
+                        && doc.tokens[sp.1 - 1].base == c::NAME
+                        && matches!(
+                            doc.tokens[sp.1 + 1].base,
+                            c::NAME | c::DET | c::SOURCE | c::NUM
+                        ) =>
+                {
+                    Some(cue.0 - 1)
+                }
                 _ => None,
             };
             // A record of this candidate: its content span, first token and
@@ -999,17 +1013,20 @@ impl Extractor {
                 let hay = &doc.classes[s.tokens.start..tok];
                 // The last noun phrase that opens the sentence or follows a
                 // comma and is not itself followed by one.
-                let subject = self
-                    .inner
-                    .subject
-                    .find_iter(hay)
+                // Failing that, the noun phrase that opens the sentence even
+                // when an appositive follows it ("Ann Lee, the treasurer,
+                // has rejected the label, noting ...").
+                let phrases: Vec<_> = self.inner.subject.find_iter(hay).collect();
+                let subject = phrases
+                    .iter()
                     .filter(|m| {
-                        (m.start() == 0 || hay[m.start() - 1] == c::COMMA)
+                        (m.start() == 0 || matches!(hay[m.start() - 1], c::COMMA | c::DASH))
                             && hay
                                 .get(m.end())
                                 .is_some_and(|&b| b != c::COMMA && b != c::STOP)
                     })
-                    .last();
+                    .last()
+                    .or_else(|| phrases.first().filter(|m| m.start() == 0));
                 if let Some(m) = subject {
                     drafts[i].speaker =
                         Some((s.tokens.start + m.start(), s.tokens.start + m.end()));

@@ -930,6 +930,22 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Families of those hit by the floods")
                 .cue("urged")],
         ),
+        // An appositive read as an aside still belongs to the mention.
+        (
+            "Senator Ola Rubin, Republican of Ohio, said the levy would pass.",
+            vec![indirect("the levy would pass")
+                .by("Ola Rubin")
+                .mention("Senator Ola Rubin, Republican of Ohio")
+                .cue("said")],
+        ),
+        // A participle clause takes the subject that opens the sentence, even
+        // with an appositive after it.
+        (
+            "Dan Backer, the fund's treasurer, has rejected the label, noting that it costs money to raise money.",
+            vec![indirect("it costs money to raise money")
+                .by("Dan Backer")
+                .cue("noting")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
