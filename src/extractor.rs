@@ -1019,13 +1019,13 @@ impl Extractor {
                 let phrases: Vec<_> = self.inner.subject.find_iter(hay).collect();
                 let subject = phrases
                     .iter()
-                    .filter(|m| {
+                    .rev()
+                    .find(|m| {
                         (m.start() == 0 || matches!(hay[m.start() - 1], c::COMMA | c::DASH))
                             && hay
                                 .get(m.end())
                                 .is_some_and(|&b| b != c::COMMA && b != c::STOP)
                     })
-                    .last()
                     .or_else(|| phrases.first().filter(|m| m.start() == 0));
                 if let Some(m) = subject {
                     drafts[i].speaker =
