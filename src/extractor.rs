@@ -740,15 +740,23 @@ impl Extractor {
                 }
                 // An appositive the rule read as an aside between commas
                 // ("Ann Lee, Republican of Ohio, said"): part of the mention.
+                // The phrase may have kept the comma after a party label:
+                // "Sen. Ann Lee (D-Ohio), a Democrat, said".
                 (Some(cue), Some(sp))
-                    if sp.1 + 2 < cue.0
-                        && doc.tokens[sp.1].base == c::COMMA
-                        && doc.tokens[cue.0 - 1].base == c::COMMA
-                        && doc.tokens[sp.1 - 1].base == c::NAME
-                        && matches!(
-                            doc.tokens[sp.1 + 1].base,
-                            c::NAME | c::DET | c::SOURCE | c::NUM
-                        ) =>
+                    if sp.1 + 1 < cue.0 && doc.tokens[cue.0 - 1].base == c::COMMA && {
+                        let (last, first) = if doc.tokens[sp.1].base == c::COMMA {
+                            (sp.1 - 1, sp.1 + 1)
+                        } else {
+                            (sp.1.saturating_sub(2), sp.1)
+                        };
+                        first + 1 < cue.0
+                            && (first == sp.1 + 1 || doc.tokens[sp.1 - 1].base == c::COMMA)
+                            && matches!(doc.tokens[last].base, c::NAME | c::RPAREN)
+                            && matches!(
+                                doc.tokens[first].base,
+                                c::NAME | c::DET | c::QUANT | c::SOURCE | c::NUM
+                            )
+                    } =>
                 {
                     Some(cue.0 - 1)
                 }

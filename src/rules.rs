@@ -283,7 +283,9 @@ impl Classes {
         let quant = self.set(&[c::QUANT]);
         // The head may follow names: "the GOP speechwriter", "the NFL legend".
         let described = format!("{d}(?:{w}|{n}){{0,2}}{w}|{quant}");
-        format!("(?:(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
+        // An age and then a relative clause: "Ann Lee, 58, who lives here,".
+        let aged = format!("{titled}{comma}{num}{comma}{who}{rest}+{comma}");
+        format!("(?:{aged}|(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
     }
 
     /// The subject of a clause, more liberal than a speaker: any noun phrase

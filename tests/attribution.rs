@@ -938,6 +938,20 @@ fn cue_forms_that_are_also_nouns() {
                 .mention("Senator Ola Rubin, Republican of Ohio")
                 .cue("said")],
         ),
+        (
+            "Sen. Rob Portly (R-Ohio), another vulnerable incumbent, said he had not decided.",
+            vec![indirect("he had not decided")
+                .by("Rob Portly")
+                .mention("Sen. Rob Portly (R-Ohio), another vulnerable incumbent")
+                .cue("said")],
+        ),
+        // An age and a relative clause after the name.
+        (
+            "Woodrow Benfeld, 58, who lives outside Ashby, said he liked the plan.",
+            vec![indirect("he liked the plan")
+                .by("Woodrow Benfeld")
+                .cue("said")],
+        ),
         // A participle clause takes the subject that opens the sentence, even
         // with an appositive after it.
         (
