@@ -19,6 +19,11 @@ pub(crate) struct CueDef {
     /// True when the verb reports with an infinitive ("vowed to fight").
     #[serde(default)]
     pub infinitive: bool,
+    /// True when the verb reports only a that-clause, a quotation or (with
+    /// `infinitive`) an infinitive: "maintained that ...", not "maintained
+    /// close ties".
+    #[serde(default)]
+    pub needs_that: bool,
     #[serde(default)]
     pub finite: Vec<String>,
     #[serde(default)]
@@ -53,6 +58,8 @@ pub(crate) struct CueEntry {
     pub class: CueClass,
     pub addressee: bool,
     pub infinitive: bool,
+    /// See [`CueDef::needs_that`].
+    pub needs_that: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -195,6 +202,7 @@ impl Lexicon {
             class,
             addressee: def.addressee,
             infinitive: def.infinitive,
+            needs_that: def.needs_that,
         });
         let forms = def
             .finite

@@ -563,6 +563,7 @@ impl Extractor {
         b: usize,
         cue: Option<(usize, usize)>,
     ) -> bool {
+        let a0 = a;
         while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON) {
             a += 1;
         }
@@ -588,9 +589,23 @@ impl Extractor {
         if b - a < 2 && doc.tokens[a].base != c::QUOTE {
             return false;
         }
-        if first == "to" {
-            let entry = cue.and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue));
-            return entry.is_some_and(|e| self.inner.lexicon.entries[e as usize].infinitive);
+        let entry = cue
+            .and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue))
+            .map(|e| &self.inner.lexicon.entries[e as usize]);
+        // "pledged to stay", "pledged not to use".
+        let infinitive = first == "to"
+            || (first == "not" && a + 1 < b && crate::cues::key(doc.tok_text(a + 1)) == "to");
+        if infinitive {
+            return entry.is_some_and(|e| e.infinitive);
+        }
+        // Some verbs report only a that-clause or a quotation: "maintained
+        // that ...", not "maintained close ties".
+        if let (Some(e), Some((_, k))) = (entry, cue) {
+            if e.needs_that && k <= a0 {
+                let opened = (k..a).any(|t| matches!(doc.tokens[t].base, c::THAT | c::COLON))
+                    || doc.tokens[a].base == c::QUOTE;
+                return opened;
+            }
         }
         true
     }

@@ -960,6 +960,19 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Dan Backer")
                 .cue("noting")],
         ),
+        // Verbs that report only a that-clause or a quotation.
+        (
+            "Ola Brandt maintained close ties with the union. She maintained that the strike was lawful.",
+            vec![indirect("the strike was lawful")
+                .by("Ola Brandt")
+                .cue("maintained")],
+        ),
+        (
+            "Mayor Ola Brandt pledged not to raise the fares.",
+            vec![indirect("not to raise the fares")
+                .by("Ola Brandt")
+                .cue("pledged")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
