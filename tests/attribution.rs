@@ -310,6 +310,25 @@ fn an_attribution_after_a_stop_inside_the_speakers_phrase() {
     ]);
 }
 
+/// A quotation after a colon, with its speaker and cue after it, is that
+/// speaker's, and the words after the cue are no reported clause.
+#[test]
+fn a_quotation_after_a_colon_then_its_attribution() {
+    run_table(&[
+        (
+            "Kern defends his plan in an advert on Norland TV: “The ferry pays for itself,” the mayor says directly to the camera.",
+            vec![direct("The ferry pays for itself,")
+                .by("mayor")
+                .cue("says")
+                .rule("colon-quote-speaker-cue")],
+        ),
+        (
+            "Ola Brandt set out what the town needs most, and why: “A ferry,” she said.",
+            vec![direct("A ferry,").by("Ola Brandt").mention("she")],
+        ),
+    ]);
+}
+
 /// "Ann Lee, who has proposed a levy, said": the relative clause inside the
 /// speaker's phrase ends before the main cue, so the quotation is hers.
 #[test]
