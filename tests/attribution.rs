@@ -258,6 +258,21 @@ fn a_speaker_after_the_quote_with_an_unlisted_verb() {
             vec![],
         ),
         ("“Harbour Lights” fans queued for hours.", vec![]),
+        (
+            "“She will fix the ferry!” a voice-over in the advert proclaims.",
+            vec![direct("She will fix the ferry!")
+                .by("voice-over in the advert")
+                .mention("a voice-over in the advert")
+                .cue("proclaims")
+                .rule(RULE_SPEAKER_VERB)],
+        ),
+        (
+            "“She will fix the ferry!” a voice-over in the advert booms.",
+            vec![direct("She will fix the ferry!")
+                .by("voice-over in the advert")
+                .no_cue()
+                .rule(RULE_SPEAKER_VERB)],
+        ),
     ]);
 }
 
