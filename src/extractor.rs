@@ -484,6 +484,21 @@ impl Extractor {
         out
     }
 
+    /// A short phrase with no pronoun and no verb: a heading or a label,
+    /// not a sentence.
+    fn is_heading(&self, words: &str) -> bool {
+        let words: Vec<&str> = words.split_whitespace().collect();
+        words.len() <= 3
+            && words.iter().all(|w| {
+                let k = crate::cues::key(
+                    w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''),
+                );
+                let class = self.inner.lexicon.words.get(&k).copied();
+                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX))
+                    && !self.inner.lexicon.cues.contains_key(&k)
+            })
+    }
+
     /// A quotation that closes its paragraph and is signed in the next one,
     /// "“...”\n\n— Ann Lee, speaking in Tollby.": the signature's noun phrase.
     fn byline_after(&self, doc: &Doc<'_>, si: usize) -> Option<(usize, usize)> {
@@ -922,6 +937,18 @@ impl Extractor {
                 None
             };
             if !(first && (alone || cue_after || speaker_verb.is_some())) {
+                continue;
+            }
+            // A phrase of three words or fewer in marks, with no pronoun
+            // and no verb, that makes a paragraph of its own is a heading
+            // ("‘A change warrior.’"), not a quotation ("“We need rain.”").
+            let own_paragraph = alone
+                && (si == 0 || doc.sentences[si - 1].para != s.para)
+                && doc.sentences.get(si + 1).map_or(true, |n| n.para != s.para);
+            if own_paragraph
+                && piece.closed
+                && self.is_heading(&doc.text[piece.content.0..piece.content.1])
+            {
                 continue;
             }
             draft_of_piece[p] = Some(drafts.len());
