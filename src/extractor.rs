@@ -28,8 +28,9 @@ pub const RULE_ORPHAN: &str = "orphan";
 /// (a rule of `english.toml`) or in the next paragraph.
 const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
 /// Rule id of a quotation that opens its sentence and is followed by a
-/// speaker and a verb outside the cue lexicon (`“No,” he mocks.`,
-/// `“Why?” Ann Lee pressed.`): the speaker is kept and the cue is none.
+/// speaker and a verb that no rule could parse with it: a verb outside the
+/// cue lexicon (`“No,” he mocks.`, `“Why?” Ann Lee pressed.`), whose cue is
+/// none, or a cue after a longer phrase (`“No,” a voice in the advert says.`).
 pub const RULE_SPEAKER_VERB: &str = "quote-speaker-verb";
 
 /// Options for building an [`Extractor`]; made by [`Extractor::builder`].
@@ -483,6 +484,21 @@ impl Extractor {
         out
     }
 
+    /// A short phrase with no pronoun and no verb: a heading or a label,
+    /// not a sentence.
+    fn is_heading(&self, words: &str) -> bool {
+        let words: Vec<&str> = words.split_whitespace().collect();
+        words.len() <= 3
+            && words.iter().all(|w| {
+                let k = crate::cues::key(
+                    w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''),
+                );
+                let class = self.inner.lexicon.words.get(&k).copied();
+                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX))
+                    && !self.inner.lexicon.cues.contains_key(&k)
+            })
+    }
+
     /// A quotation that closes its paragraph and is signed in the next one,
     /// "“...”\n\n— Ann Lee, speaking in Tollby.": the signature's noun phrase.
     fn byline_after(&self, doc: &Doc<'_>, si: usize) -> Option<(usize, usize)> {
@@ -503,12 +519,19 @@ impl Extractor {
     }
 
     /// After the quotation at token `q`, a speaker's noun phrase and then a
-    /// lowercase word that may be a verb of saying outside the lexicon
-    /// (`“No,” he mocks.`): the phrase's tokens. The quotation must end
-    /// with a comma, a question mark or an exclamation mark inside its marks,
-    /// as a quotation with an attribution after it does, and hold two words
-    /// or more; a title (`“Hamlet” fans queued`) does neither.
-    fn speaker_then_verb(&self, doc: &Doc<'_>, q: usize, end: usize) -> Option<(usize, usize)> {
+    /// verb: a lowercase word that may be a verb of saying outside the
+    /// lexicon (`“No,” he mocks.`), or a cue that the rules could not parse
+    /// with its speaker. Gives the phrase's tokens and the verb's token. The
+    /// quotation must end with a comma, a question mark or an exclamation
+    /// mark inside its marks, as a quotation with an attribution after it
+    /// does, and hold two words or more; a title (`“Hamlet” fans queued`)
+    /// does neither.
+    fn speaker_then_verb(
+        &self,
+        doc: &Doc<'_>,
+        q: usize,
+        end: usize,
+    ) -> Option<((usize, usize), usize)> {
         let piece = doc.quotes[doc.tokens[q].quote? as usize];
         let inner = doc.text[piece.content.0..piece.content.1].trim_end();
         if !inner.ends_with([',', '?', '!']) || inner.split_whitespace().count() < 2 {
@@ -518,6 +541,11 @@ impl Extractor {
             doc.tokens
                 .get(t)
                 .is_some_and(|t| t.base == c::WORD && !t.capital)
+        };
+        let cue_word = |t: usize| {
+            doc.tokens
+                .get(t)
+                .is_some_and(|t| matches!(t.base, c::CUE | c::CUE_TELL) && !t.capital)
         };
         // “No,” he mocks. The verb ends the clause or takes a preposition
         // (“he went on”); a noun after the phrase (“an HBO series that”)
@@ -529,10 +557,31 @@ impl Extractor {
                     c::STOP | c::COMMA | c::PREP | c::CONJ | c::AUX
                 )
         };
+        let phrase_word = |t: usize| {
+            t < end
+                && matches!(
+                    doc.tokens[t].base,
+                    c::DET | c::WORD | c::NAME | c::SOURCE | c::POSS | c::NUM
+                )
+        };
         if let Some(m) = self.inner.subject.find(&doc.classes[q + 1..end]) {
-            let (a, b) = (q + 1 + m.start(), q + 1 + m.end());
-            if m.start() == 0 && b < end && plain_word(b) && clause_ends(b + 1) && b - a <= 8 {
-                return Some((a, b));
+            let (a, mut b) = (q + 1 + m.start(), q + 1 + m.end());
+            // The phrase may end in a short prepositional phrase: "a
+            // voice-over in the advert states", "... says".
+            if b < end && matches!(doc.tokens[b].base, c::PREP | c::CONJ) {
+                let words = (b + 1..end.min(b + 6))
+                    .take_while(|&t| phrase_word(t))
+                    .count();
+                let t = b + 1 + words;
+                if words >= 1 && cue_word(t) && clause_ends(t + 1) {
+                    b = t;
+                } else if words >= 2 && plain_word(t - 1) && clause_ends(t) {
+                    b = t - 1;
+                }
+            }
+            let verb = plain_word(b) || cue_word(b);
+            if m.start() == 0 && b < end && verb && clause_ends(b + 1) && b - a <= 8 {
+                return Some(((a, b), b));
             }
         }
         // “No,” remembered Ann Lee, the firm's spokeswoman.
@@ -542,7 +591,7 @@ impl Extractor {
             let closed = b == end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
             let named = (a..b).any(|t| matches!(doc.tokens[t].base, c::NAME | c::SOURCE));
             if m.start() == 0 && closed && named {
-                return Some((a, b));
+                return Some(((a, b), q + 1));
             }
         }
         None
@@ -897,7 +946,7 @@ impl Extractor {
             // words and no cue, it is a title or a scare quote.
             let cue_after = (i + 1..s.tokens.end.min(i + 8))
                 .any(|j| matches!(doc.tokens[j].base, c::CUE | c::CUE_TELL));
-            let speaker_verb = if first && !alone && !cue_after {
+            let speaker_verb = if first && !alone {
                 self.speaker_then_verb(doc, i, s.tokens.end)
             } else {
                 None
@@ -905,60 +954,49 @@ impl Extractor {
             if !(first && (alone || cue_after || speaker_verb.is_some())) {
                 continue;
             }
+            // A phrase of three words or fewer in marks, with no pronoun
+            // and no verb, that makes a paragraph of its own is a heading
+            // ("‘A change warrior.’"), not a quotation ("“We need rain.”").
+            let own_paragraph = alone
+                && (si == 0 || doc.sentences[si - 1].para != s.para)
+                && doc.sentences.get(si + 1).map_or(true, |n| n.para != s.para);
+            if own_paragraph
+                && piece.closed
+                && self.is_heading(&doc.text[piece.content.0..piece.content.1])
+            {
+                continue;
+            }
             draft_of_piece[p] = Some(drafts.len());
-            if let Some(sp) = alone.then(|| self.byline_after(doc, si)).flatten() {
-                drafts.push(Draft {
-                    kind: QuoteKind::Direct,
-                    start: piece.content.0,
-                    end: piece.content.1,
-                    tok: i,
-                    speaker: Some(sp),
-                    mention_end: None,
-                    who: None,
-                    inherit: false,
-                    cue: None,
-                    rule: RULE_QUOTE_DASH.into(),
-                    confidence: 0.7,
-                    piece: Some(p),
-                    leadin: false,
-                    anonymous: false,
-                });
-                continue;
-            }
-            if let Some(sp) = speaker_verb {
-                drafts.push(Draft {
-                    kind: QuoteKind::Direct,
-                    start: piece.content.0,
-                    end: piece.content.1,
-                    tok: i,
-                    speaker: Some(sp),
-                    mention_end: None,
-                    who: None,
-                    inherit: false,
-                    cue: None,
-                    rule: RULE_SPEAKER_VERB.into(),
-                    confidence: 0.5,
-                    piece: Some(p),
-                    leadin: false,
-                    anonymous: false,
-                });
-                continue;
-            }
+            // Its own speaker, when a signature or a speaker with an unlisted
+            // verb names one; else, alone in its sentence, it follows up the
+            // previous speaker; with words after it, its own attribution is
+            // there but unparsed, and the previous speaker is a weaker guess.
+            let own = alone
+                .then(|| self.byline_after(doc, si))
+                .flatten()
+                .map(|sp| (sp, None, RULE_QUOTE_DASH, 0.7))
+                .or(speaker_verb.map(|(sp, v)| {
+                    // A verb from the lexicon is the cue.
+                    let cue =
+                        matches!(doc.tokens[v].base, c::CUE | c::CUE_TELL).then_some((v, v + 1));
+                    (sp, cue, RULE_SPEAKER_VERB, 0.5)
+                }));
+            let (speaker, cue, rule, confidence) = match own {
+                Some((sp, cue, rule, conf)) => (Some(sp), cue, rule, conf),
+                None => (None, None, RULE_FOLLOW_UP, if alone { 0.6 } else { 0.4 }),
+            };
             drafts.push(Draft {
                 kind: QuoteKind::Direct,
                 start: piece.content.0,
                 end: piece.content.1,
                 tok: i,
-                speaker: None,
+                speaker,
                 mention_end: None,
                 who: None,
-                // Alone in its sentence it follows up the previous speaker;
-                // with words after it, its own attribution is there but
-                // unparsed, and the previous speaker is a weaker guess.
-                inherit: true,
-                cue: None,
-                rule: RULE_FOLLOW_UP.into(),
-                confidence: if alone { 0.6 } else { 0.4 },
+                inherit: speaker.is_none(),
+                cue,
+                rule: rule.into(),
+                confidence,
                 piece: Some(p),
                 leadin: false,
                 anonymous: false,

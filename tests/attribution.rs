@@ -258,6 +258,21 @@ fn a_speaker_after_the_quote_with_an_unlisted_verb() {
             vec![],
         ),
         ("“Harbour Lights” fans queued for hours.", vec![]),
+        (
+            "“She will fix the ferry!” a voice-over in the advert proclaims.",
+            vec![direct("She will fix the ferry!")
+                .by("voice-over in the advert")
+                .mention("a voice-over in the advert")
+                .cue("proclaims")
+                .rule(RULE_SPEAKER_VERB)],
+        ),
+        (
+            "“She will fix the ferry!” a voice-over in the advert booms.",
+            vec![direct("She will fix the ferry!")
+                .by("voice-over in the advert")
+                .no_cue()
+                .rule(RULE_SPEAKER_VERB)],
+        ),
     ]);
 }
 
@@ -306,6 +321,25 @@ fn an_attribution_after_a_stop_inside_the_speakers_phrase() {
                 direct("We need a new school,").by("mayor"),
                 direct("We need it now,").by("deputy").cue("echoed"),
             ],
+        ),
+    ]);
+}
+
+/// A quotation after a colon, with its speaker and cue after it, is that
+/// speaker's, and the words after the cue are no reported clause.
+#[test]
+fn a_quotation_after_a_colon_then_its_attribution() {
+    run_table(&[
+        (
+            "Kern defends his plan in an advert on Norland TV: “The ferry pays for itself,” the mayor says directly to the camera.",
+            vec![direct("The ferry pays for itself,")
+                .by("mayor")
+                .cue("says")
+                .rule("colon-quote-speaker-cue")],
+        ),
+        (
+            "Ola Brandt set out what the town needs most, and why: “A ferry,” she said.",
+            vec![direct("A ferry,").by("Ola Brandt").mention("she")],
         ),
     ]);
 }

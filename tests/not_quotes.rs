@@ -76,3 +76,29 @@ fn said_inside_a_quotation_starts_no_record() {
         ),
     ]);
 }
+
+/// A paragraph that is only a short phrase in marks, with no pronoun and no
+/// verb, is a section heading; a short sentence in marks is still a quote.
+#[test]
+fn a_short_phrase_in_marks_as_its_own_paragraph_is_a_heading() {
+    run_table(&[
+        (
+            "“The ferry runs on time,” said Ivo Kern.\n\n‘A harbour reborn.’\n\nThe works began in May.",
+            vec![direct("The ferry runs on time,").by("Ivo Kern")],
+        ),
+        (
+            "“The ferry runs on time,” said Ivo Kern.\n\n“We need rain.”\n\nThe works began in May.",
+            vec![
+                direct("The ferry runs on time,").by("Ivo Kern"),
+                direct("We need rain.").by("Ivo Kern"),
+            ],
+        ),
+        (
+            "“The ferry runs on time,” said Ivo Kern.\n\n“A harbour reborn at last.”\n\nThe works began in May.",
+            vec![
+                direct("The ferry runs on time,").by("Ivo Kern"),
+                direct("A harbour reborn at last.").by("Ivo Kern"),
+            ],
+        ),
+    ]);
+}

@@ -75,7 +75,7 @@ fn a_hundred_thousand_nested_quotes() {
     // Marks alone: nothing.
     let text = "“‘".repeat(n / 2);
     assert!(extract(&text).is_empty());
-    // “‘“‘ ... Deep. ... ’”’”: a double mark inside a single one inside a
+    // “‘“‘ ... It is deep. ... ’”’”: a double mark inside a single one inside a
     // double one ends the outer quote, so only the innermost pair of levels
     // holds a word; it is alone in its sentence, an orphan.
     let open: String = (0..n).map(|i| if i % 2 == 0 { '“' } else { '‘' }).collect();
@@ -83,11 +83,11 @@ fn a_hundred_thousand_nested_quotes() {
         .rev()
         .map(|i| if i % 2 == 0 { '”' } else { '’' })
         .collect();
-    let text = format!("{open}Deep.{close}");
+    let text = format!("{open}It is deep.{close}");
     let quotes = extract(&text);
     valid(&text, &quotes);
     assert_eq!(quotes.len(), 1);
-    assert_eq!(quotes[0].text, "‘Deep.’");
+    assert_eq!(quotes[0].text, "‘It is deep.’");
     assert_eq!(quotes[0].rule, whosaid::RULE_ORPHAN);
     // Words at every level: a hundred thousand quotes, none alone in its
     // sentence, so no record.
@@ -255,12 +255,12 @@ fn invalid_surrogates_through_json_escapes() {
 #[test]
 fn a_megabyte_of_orphan_quotes() {
     let n = scaled(25_000);
-    let text = "“Orphan quote here.”\n\nNarration line here.\n\n".repeat(n);
+    let text = "“The orphan quote is here.”\n\nNarration line here.\n\n".repeat(n);
     let quotes = extract(&text);
     assert_eq!(quotes.len(), n);
     assert!(quotes
         .iter()
-        .all(|q| q.text == "Orphan quote here." && q.rule == whosaid::RULE_ORPHAN));
+        .all(|q| q.text == "The orphan quote is here." && q.rule == whosaid::RULE_ORPHAN));
 }
 
 /// Participle clauses, one per sentence: each looked for its sentence's
