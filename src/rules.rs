@@ -702,7 +702,22 @@ fn compile_pattern(
                         c::CUE_TELLING,
                         c::ACCORDING,
                     ]);
-                    format!(",{inside}{{1,8}},")
+                    // A participle inside it modifies a noun there: ", in the
+                    // wake of a poll showing a loss,".
+                    let later = not_class(&[
+                        c::AUX,
+                        c::VERB,
+                        c::THAT,
+                        c::WHO,
+                        c::COMMA,
+                        c::STOP,
+                        c::SEMI,
+                        c::QUOTE,
+                        c::CUE,
+                        c::CUE_TELL,
+                        c::ACCORDING,
+                    ]);
+                    format!(",{inside}{later}{{0,11}},")
                 }
             }
         } else if tok == "..." {

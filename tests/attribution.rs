@@ -1007,6 +1007,16 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Ola Brandt")
                 .cue("pledged")],
         ),
+        // Indefinite pronouns are speakers.
+        (
+            "Someone told the mayor that the dyke was weak.",
+            vec![indirect("the dyke was weak").by("Someone").cue("told")],
+        ),
+        // A participle inside an aside belongs to the aside.
+        (
+            "Ann Lorne, in the wake of a poll showing a loss, told the Harbour Gazette that she would stay.",
+            vec![indirect("she would stay").by("Ann Lorne").cue("told")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
