@@ -874,6 +874,26 @@ impl Extractor {
                 {
                     a += 1;
                 }
+                // "said Monday that ...", "said on Monday the ...": a time
+                // right after the cue is the cue's, not the content's.
+                if cand.cue.is_some_and(|(_, k)| k == a) {
+                    let mut t = a;
+                    if t < b && doc.tokens[t].base == c::CONJ && doc.tok_text(t) == "on" {
+                        t += 1;
+                    }
+                    if t < b && doc.tokens[t].base == c::TIME {
+                        t += 1;
+                        if t < b && doc.tokens[t].base == c::WORD && b - t > 3 {
+                            t += 1;
+                        }
+                        while t < b && matches!(doc.tokens[t].base, c::THAT | c::COMMA) {
+                            t += 1;
+                        }
+                        if b - t >= 2 {
+                            a = t;
+                        }
+                    }
+                }
                 while b > a
                     && matches!(
                         doc.tokens[b - 1].base,

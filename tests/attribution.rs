@@ -1017,6 +1017,17 @@ fn cue_forms_that_are_also_nouns() {
             "Ann Lorne, in the wake of a poll showing a loss, told the Harbour Gazette that she would stay.",
             vec![indirect("she would stay").by("Ann Lorne").cue("told")],
         ),
+        // A time right after the cue is no part of the content.
+        (
+            "Ann Lorne said Monday that the ferry would stay.",
+            vec![indirect("the ferry would stay").by("Ann Lorne").cue("said")],
+        ),
+        (
+            "Ola Brandt called upon the council to act.",
+            vec![indirect("the council to act")
+                .by("Ola Brandt")
+                .cue("called upon")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
