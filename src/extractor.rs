@@ -484,17 +484,23 @@ impl Extractor {
         out
     }
 
-    /// A short phrase with no pronoun and no verb: a heading or a label,
-    /// not a sentence.
-    fn is_heading(&self, words: &str) -> bool {
-        let words: Vec<&str> = words.split_whitespace().collect();
+    /// A phrase of three words or fewer with no pronoun, no verb the
+    /// lexicon knows and no negation: a heading or a label, not a sentence.
+    /// An exclamation, a question or a negation ("Absolutely not.") is
+    /// speech, however short.
+    fn is_heading(&self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let speech_end = text
+            .trim_end_matches(|ch: char| !ch.is_alphanumeric() && !matches!(ch, '!' | '?'))
+            .ends_with(['!', '?']);
         words.len() <= 3
+            && !speech_end
             && words.iter().all(|w| {
                 let k = crate::cues::key(
                     w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''),
                 );
                 let class = self.inner.lexicon.words.get(&k).copied();
-                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX))
+                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX | c::CONJ))
                     && !self.inner.lexicon.cues.contains_key(&k)
             })
     }
@@ -974,9 +980,9 @@ impl Extractor {
             if !(first && (alone || cue_after || speaker_verb.is_some())) {
                 continue;
             }
-            // A phrase of three words or fewer in marks, with no pronoun
-            // and no verb, that makes a paragraph of its own is a heading
-            // ("‘A change warrior.’"), not a quotation ("“We need rain.”").
+            // A short phrase in marks that makes a paragraph of its own and
+            // reads as no sentence (`is_heading`) is a heading ("‘A change
+            // warrior.’"), not a quotation ("“We need rain.”").
             let own_paragraph = alone
                 && (si == 0 || doc.sentences[si - 1].para != s.para)
                 && doc.sentences.get(si + 1).map_or(true, |n| n.para != s.para);

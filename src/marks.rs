@@ -141,6 +141,17 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
                         Role::Close
                     }
                 }
+                // `'a flight,' " he said`: a double mark set off by spaces
+                // closes an open double quote (a typed space after a nested
+                // single quote).
+                (false, false)
+                    if !single
+                        && p_space
+                        && n_space
+                        && stack.last().is_some_and(|m| m.family == Family::Double) =>
+                {
+                    Role::Close
+                }
                 (false, false) => Role::None,
             }
         }

@@ -238,7 +238,7 @@ impl Classes {
         let quant = self.set(&[c::QUANT]);
         let desc = self.set(&[c::WORD, c::NAME, c::SOURCE, c::NUM, c::POSS]);
         let core = format!(
-            "{d}?{desc}{{0,4}}{h}{n}+|{possessor}?{d}{{0,2}}{pre}*(?:(?:{w}|{n}){{0,4}}{h}+{n}*|{n})|{quant}|{d}?{num}"
+            "{d}?{desc}{{0,4}}{h}{n}+|{possessor}?{d}{{0,2}}{pre}*(?:(?:{w}|{n}){{0,4}}{h}+{n}*|{n})|{d}?{quant}|{d}?{num}"
         );
         let core = format!("(?:{core})");
         let alias = self.set(&[c::NAME, c::SOURCE]);

@@ -308,3 +308,24 @@ fn quote_spans_sit_just_inside_the_marks() {
     assert_eq!((a.quotes[1].start, a.quotes[1].end), (open, close));
     assert_eq!(a.quotes[1].speaker.as_ref().unwrap().name, "Tamsin Voyle");
 }
+
+/// A double mark typed with spaces on both sides after a nested single quote
+/// closes the open quotation; with no quotation open it is a stray mark.
+#[test]
+fn a_spaced_double_mark_after_a_nested_quote_closes_it() {
+    run_table(&[
+        (
+            "\"We call it 'a safe harbour,' \" he said.\n\n\"The fleet stays in port.\"",
+            vec![
+                direct("We call it 'a safe harbour,'").by("he").cue("said"),
+                direct("The fleet stays in port.")
+                    .by("he")
+                    .rule("follow-up"),
+            ],
+        ),
+        (
+            "The screen measures 12 \" across, Ivo Kern said.",
+            vec![indirect("The screen measures 12 \" across").by("Ivo Kern")],
+        ),
+    ]);
+}

@@ -77,8 +77,9 @@ fn said_inside_a_quotation_starts_no_record() {
     ]);
 }
 
-/// A paragraph that is only a short phrase in marks, with no pronoun and no
-/// verb, is a section heading; a short sentence in marks is still a quote.
+/// A paragraph that is only a short phrase in marks, with no pronoun, no
+/// verb and no negation, and not an exclamation or a question, is a section
+/// heading; a short sentence or answer in marks is still a quote.
 #[test]
 fn a_short_phrase_in_marks_as_its_own_paragraph_is_a_heading() {
     run_table(&[
@@ -91,6 +92,20 @@ fn a_short_phrase_in_marks_as_its_own_paragraph_is_a_heading() {
             vec![
                 direct("The ferry runs on time,").by("Ivo Kern"),
                 direct("We need rain.").by("Ivo Kern"),
+            ],
+        ),
+        (
+            "“Will you run again?” the host asked Ivo Kern.\n\n“Absolutely not.”\n\nThe works began in May.",
+            vec![
+                direct("Will you run again?").by("host"),
+                direct("Absolutely not.").by("host"),
+            ],
+        ),
+        (
+            "“The ferry runs on time,” said Ivo Kern.\n\n“Never again!”\n\nThe works began in May.",
+            vec![
+                direct("The ferry runs on time,").by("Ivo Kern"),
+                direct("Never again!").by("Ivo Kern"),
             ],
         ),
         (

@@ -243,6 +243,18 @@ fn descriptions_that_hold_a_name_or_an_age() {
             vec![direct("We open in May,").by("Norland actor")],
         ),
         (
+            "“It was the best,” his nephew Ivo Kern added.",
+            vec![direct("It was the best,").by("Ivo Kern").role("nephew")],
+        ),
+        (
+            "“They must pay,” the harbour committee chairmen wrote.",
+            vec![direct("They must pay,").by("harbour committee chairmen")],
+        ),
+        (
+            "“The plan is sound,” the two write.",
+            vec![direct("The plan is sound,").by("two").mention("the two")],
+        ),
+        (
             "“I will run again,” the 52-year-old said.",
             vec![direct("I will run again,")
                 .by("52-year-old")
