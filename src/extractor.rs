@@ -697,6 +697,21 @@ impl Extractor {
                     cand.speaker = Some((s0, b));
                 }
             }
+            // "warned about X", "spoke of X": the preposition is the cue's.
+            if let (Some((k0, k1)), Some((a, b))) = (cand.cue, cand.content) {
+                // Not before a number: "said about 300 people came".
+                if a == k1
+                    && b > a + 2
+                    && doc.tokens[a + 1].base != c::NUM
+                    && matches!(
+                        crate::cues::key(doc.tok_text(a)).as_str(),
+                        "about" | "of" | "against"
+                    )
+                {
+                    cand.cue = Some((k0, k1 + 1));
+                    cand.content = Some((a + 1, b));
+                }
+            }
             let mut content_toks: Vec<(usize, usize)> =
                 cand.quotes.iter().map(|&q| (q, q + 1)).collect();
             if let Some(cr) = cand.content {
@@ -879,6 +894,30 @@ impl Extractor {
                 while a < b && matches!(doc.tokens[a].base, c::THAT | c::COMMA | c::COLON | c::DASH)
                 {
                     a += 1;
+                }
+                // "said in a statement that ...", "warned voters that ...":
+                // an adverbial or a hearer between the cue and "that" is no
+                // part of the content.
+                if cand.cue.is_some_and(|(_, k)| k == a) {
+                    let first = crate::cues::key(doc.tok_text(a));
+                    let adverbial = ADVERBIAL_START.contains(&first.as_str());
+                    let that = (a + 1..b.min(a + 9)).find(|&t| doc.tokens[t].base == c::THAT);
+                    if let Some(t) = that {
+                        let plain = (a..t).all(|i| {
+                            !matches!(
+                                doc.tokens[i].base,
+                                c::COMMA | c::QUOTE | c::CUE | c::CUE_TELL | c::VERB | c::AUX
+                            )
+                        });
+                        let hearer = t - a <= 3 && {
+                            let last = crate::cues::key(doc.tok_text(t - 1));
+                            doc.tokens[t - 1].base == c::SOURCE
+                                || matches!(last.as_str(), "him" | "her" | "them" | "us" | "me")
+                        };
+                        if plain && (adverbial || hearer) && b - t > 2 {
+                            a = t + 1;
+                        }
+                    }
                 }
                 // "said Monday that ...", "said on Monday the ...": a time
                 // right after the cue is the cue's, not the content's.

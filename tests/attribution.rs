@@ -1028,6 +1028,24 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Ola Brandt")
                 .cue("called upon")],
         ),
+        // An adverbial or a hearer before "that" is not reported.
+        (
+            "Ola Brandt said in a statement that the ferry would stay.",
+            vec![indirect("the ferry would stay").by("Ola Brandt").cue("said")],
+        ),
+        (
+            "Ola Brandt warned voters that the bridge was unsafe.",
+            vec![indirect("the bridge was unsafe")
+                .by("Ola Brandt")
+                .cue("warned")],
+        ),
+        // The preposition after a cue is the cue's.
+        (
+            "Ola Brandt warned about rising ferry fares.",
+            vec![indirect("rising ferry fares")
+                .by("Ola Brandt")
+                .cue("warned about")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
