@@ -717,6 +717,16 @@ fn process_line(
     if line.trim().is_empty() {
         return ("null".into(), LineResult::Error("empty line".into()));
     }
+    // The common case in one pass, without building a JSON tree: an object
+    // with a string "text" (other fields skipped) and at most one "id".
+    // Anything else (an error to report) takes the full path below, which
+    // gives the same id and text for the lines this accepts.
+    if let Ok(doc) = serde_json::from_str::<LineDoc>(line) {
+        let id = doc
+            .id
+            .map_or_else(|| "null".to_string(), |raw| id_json(Some(raw.get())));
+        return run_text(ex, id, &doc.text, max_bytes, mode);
+    }
     let doc: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {
@@ -752,6 +762,26 @@ fn process_line(
             return (id, LineResult::Error(msg));
         }
     };
+    run_text(ex, id, text, max_bytes, mode)
+}
+
+/// A JSONL document, borrowed from its line where it can be.
+#[derive(serde::Deserialize)]
+struct LineDoc<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+}
+
+/// Extracts from the text of one document, with its output id.
+fn run_text(
+    ex: &Extractor,
+    id: String,
+    text: &str,
+    max_bytes: usize,
+    mode: Mode,
+) -> (String, LineResult) {
     if text.len() > max_bytes {
         let msg = format!(
             "the text is {} bytes, which exceeds the limit of {max_bytes} bytes (--max-bytes)",
@@ -799,9 +829,21 @@ fn tsv_doc(id: &str) -> String {
 fn render_doc(mode: Mode, id: &str, a: &Analysis) -> String {
     match mode {
         Mode::Quotes => {
+            // Serialised in place into the line, not into a string copied
+            // into it: a long document's quotes are held once.
             let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
-            let quotes = serde_json::to_string(&quotes).unwrap_or_else(|_| "[]".into());
-            format!("{{\"id\":{id},\"quotes\":{quotes}}}\n")
+            let mut line = Vec::with_capacity(64 + 256 * quotes.len());
+            line.extend_from_slice(b"{\"id\":");
+            line.extend_from_slice(id.as_bytes());
+            line.extend_from_slice(b",\"quotes\":");
+            let at = line.len();
+            if serde_json::to_writer(&mut line, &quotes).is_err() {
+                line.truncate(at);
+                line.extend_from_slice(b"[]");
+            }
+            line.extend_from_slice(b"}\n");
+            String::from_utf8(line)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
         Mode::Speakers => {
             let stats = report::speaker_stats(a);

@@ -48,12 +48,19 @@ pub(crate) struct Registry {
 /// "Lind-Holt" is one word.
 fn norm(s: &str) -> String {
     let k = key(s);
-    let k = k.strip_prefix("the ").unwrap_or(&k).to_string();
-    k.split(|c: char| !c.is_alphanumeric() && c != '-')
+    let k = k.strip_prefix("the ").unwrap_or(&k);
+    let mut out = String::with_capacity(k.len());
+    for w in k
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
         .map(|w| w.trim_matches('-'))
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn last_word(n: &str) -> &str {
@@ -145,8 +152,10 @@ impl Registry {
             self.by_name.insert(norm(a), i);
         }
         if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
-            let surname = last_word(&self.entities[i].norm).to_string();
-            self.by_surname.insert(surname, i);
+            let surname = last_word(&self.entities[i].norm);
+            if self.by_surname.get(surname) != Some(&i) {
+                self.by_surname.insert(surname.to_string(), i);
+            }
         }
         self.recent.retain(|&x| x != i);
         self.recent.push(i);

@@ -105,11 +105,47 @@ pub(crate) struct Lexicon {
     pub noun_forms: HashSet<String>,
 }
 
+/// `char::is_alphanumeric`, without the Unicode tables for ASCII and for the
+/// quotation marks and dashes news text is full of (none of them is a
+/// letter or a digit).
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '“' | '”' | '‘' | '’' | '„' | '‚' | '‟' | '‹' | '›' | '«' | '»' | '—' | '–' | '…' => {
+            false
+        }
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// Lowercases a word for lexicon look-up, folding `’` to `'`.
 pub(crate) fn key(word: &str) -> String {
     let mut s = String::with_capacity(word.len());
     key_into(&mut s, word);
     s
+}
+
+/// Calls `f` with the [`key`] of `word`; a short ASCII word is lowercased on
+/// the stack, with no allocation.
+pub(crate) fn with_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 32;
+    let b = word.as_bytes();
+    if word.is_ascii() && !b.iter().any(u8::is_ascii_uppercase) {
+        // Already lowercase.
+        return f(word);
+    }
+    if b.len() <= MAX && word.is_ascii() {
+        let mut buf = [0u8; MAX];
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Ok(k) = std::str::from_utf8(&buf[..b.len()]) {
+            return f(k);
+        }
+    }
+    f(&key(word))
 }
 
 /// [`key`] into a buffer that the caller reuses: no allocation per word.

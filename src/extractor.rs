@@ -12,10 +12,13 @@ use crate::coref::Registry;
 use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
-use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerKind, SpeakerRef};
+use crate::matcher::{scratch_for, Matcher, Scratch};
+use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerRef};
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
-use crate::segment::{class as c, tokenize, Classifier, Doc};
+use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
 use crate::speaker::{self, Mention};
+use regex_automata::util::pool::Pool;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
 const BUILTIN_RULES: &str = include_str!("rules/english.toml");
 const BUILTIN_CUES: &str = include_str!("rules/cues.toml");
@@ -167,8 +170,18 @@ impl ExtractorBuilder {
         let np = compile(&rules.np)?;
         let subject = compile(&rules.subject)?;
         let attribution = compile(&rules.attribution)?;
+        let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
+        let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
+        let mut anchor_bytes = [false; 256];
+        for b in rules.rules.iter().flat_map(|r| r.matcher.anchor_bytes()) {
+            anchor_bytes[b as usize] = true;
+        }
+        let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
         Ok(Extractor {
             inner: Arc::new(Inner {
+                scratch,
+                vocab,
+                anchor_bytes,
                 lexicon,
                 rules,
                 classes,
@@ -193,7 +206,16 @@ struct Inner {
     /// Anchored speaker + cue, where reported clauses stop.
     attribution: Regex,
     max_bytes: Option<usize>,
+    /// Per-thread search state of the rules.
+    scratch: ScratchPool,
+    /// The word lists, merged for the tokeniser.
+    vocab: Vocab,
+    /// The bytes that anchor some rule's search.
+    anchor_bytes: [bool; 256],
 }
+
+type ScratchPool =
+    Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
 
 /// The quotation extractor: compiled rules and lexicon, shared behind an
 /// `Arc`, so cloning is cheap and one extractor serves many threads
@@ -232,7 +254,7 @@ struct Candidate {
 
 /// A record before speakers are resolved.
 #[derive(Debug, Clone)]
-struct Draft {
+struct Draft<'r> {
     kind: QuoteKind,
     start: usize,
     end: usize,
@@ -246,7 +268,7 @@ struct Draft {
     /// Inherit the speaker of the record at this index.
     inherit: bool,
     cue: Option<(usize, usize)>,
-    rule: String,
+    rule: &'r str,
     confidence: f32,
     piece: Option<usize>,
     /// A lead-in line: it names the speaker of the quotation that follows
@@ -302,8 +324,9 @@ impl Extractor {
     /// Finds the quotations of `text`, in text order.
     ///
     /// Spans are UTF-8 byte offsets into `text`, end exclusive, on character
-    /// boundaries. Never panics and never fails: text with no quotations, or
-    /// text longer than the builder's `max_bytes`, gives an empty list.
+    /// boundaries. Never panics and never fails: text with no quotations,
+    /// text longer than the builder's `max_bytes`, or text of 4 GiB or more
+    /// (offsets are kept in 32 bits), gives an empty list.
     pub fn extract(&self, text: &str) -> Vec<Quote> {
         self.analyze(text).quotes
     }
@@ -311,7 +334,10 @@ impl Extractor {
     /// Finds the quotations of `text` and the distinct speakers they come
     /// from. Never panics and never fails.
     pub fn analyze(&self, text: &str) -> Analysis {
-        if self.inner.max_bytes.is_some_and(|m| text.len() > m) || text.is_empty() {
+        if self.inner.max_bytes.is_some_and(|m| text.len() > m)
+            || text.is_empty()
+            || text.len() > MAX_TEXT
+        {
             return Analysis {
                 quotes: Vec::new(),
                 speakers: Vec::new(),
@@ -322,7 +348,7 @@ impl Extractor {
         let cl = Classifier {
             lexicon: &inner.lexicon,
             classes: &inner.classes,
-            literals: &inner.rules.literals,
+            vocab: &inner.vocab,
         };
         let doc = tokenize(text, quotes, &cl);
         let drafts = self.drafts(&doc);
@@ -336,8 +362,13 @@ impl Extractor {
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
         let mut present = [false; 256];
-        for &b in hay {
+        // Where the anchors of the rules stand (cues and quotations).
+        let mut anchors: Vec<u32> = Vec::new();
+        for (k, &b) in hay.iter().enumerate() {
             present[b as usize] = true;
+            if self.inner.anchor_bytes[b as usize] {
+                anchors.push(k as u32);
+            }
         }
         // Hay positions to token ranges.
         let toks =
@@ -360,6 +391,7 @@ impl Extractor {
         // adds two separators, and the text opens with one.
         let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
         let mut windows: Vec<(usize, usize)> = Vec::new();
+        let mut scratch = self.inner.scratch.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
             if !rule
                 .needs
@@ -382,73 +414,71 @@ impl Extractor {
                 }
             }
             let names = &rule.groups;
-            let mut loc = rule.regex.capture_locations();
+            let cache = &mut scratch[ri];
             for &(w0, w1) in &windows {
                 let hay = &hay[..w1];
-                let mut at = w0;
-                while at < hay.len() {
-                    let Some(whole) = rule.regex.captures_read_at(&mut loc, hay, at) else {
-                        break;
-                    };
-                    let g = |i: Option<usize>| i.and_then(|i| loc.get(i)).filter(|(a, b)| a < b);
-                    let quotes = names
-                        .quotes
-                        .iter()
-                        .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
-                        .collect();
-                    let mut content = g(names.content).map(toks);
-                    if rule.paragraph {
-                        // A few words after a colon are a label ("Twitter:
-                        // @ann", "Clinton: 547"), not a transcript line.
-                        content = content.filter(|&(a, b)| b - a >= 4);
-                        // Run on to the end of the paragraph.
-                        if let Some((a, _)) = content {
-                            let para = doc.sentences[doc.sentence_of(a)].para;
-                            let last = doc.sentences[doc.sentence_of(a)..]
-                                .iter()
-                                .take_while(|x| x.para == para)
-                                .last();
-                            if let Some(last) = last {
-                                content = Some((a, last.tokens.end));
+                rule.matcher
+                    .for_each_match(cache, hay, &anchors, w0, w1, |at, whole, found| {
+                        let g =
+                            |i: Option<usize>| i.and_then(|i| found.get(i)).filter(|(a, b)| a < b);
+                        let quotes = names
+                            .quotes
+                            .iter()
+                            .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
+                            .collect();
+                        let mut content = g(names.content).map(toks);
+                        if rule.paragraph {
+                            // A few words after a colon are a label ("Twitter:
+                            // @ann", "Clinton: 547"), not a transcript line.
+                            content = content.filter(|&(a, b)| b - a >= 4);
+                            // Run on to the end of the paragraph.
+                            if let Some((a, _)) = content {
+                                let para = doc.sentences[doc.sentence_of(a)].para;
+                                let last = doc.sentences[doc.sentence_of(a)..]
+                                    .iter()
+                                    .take_while(|x| x.para == para)
+                                    .last();
+                                if let Some(last) = last {
+                                    content = Some((a, last.tokens.end));
+                                }
                             }
                         }
-                    }
-                    // A reported clause ends where another attribution begins
-                    // (", Ann Lee said ..."); the search goes on from there.
-                    let mut next = whole.end().max(at + 1);
-                    if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
-                        if let Some(cut) = self.attribution_after_comma(hay, a, b) {
-                            content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
-                            if whole.end() == b {
-                                next = cut.max(at + 1);
+                        // A reported clause ends where another attribution begins
+                        // (", Ann Lee said ..."); the search goes on from there.
+                        let mut next = whole.1.max(at + 1);
+                        if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
+                            if let Some(cut) = self.attribution_after_comma(hay, a, b) {
+                                content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                                if whole.1 == b {
+                                    next = cut.max(at + 1);
+                                }
                             }
                         }
-                    }
-                    // "Ann Lee, who has proposed a levy, said ...": a relative
-                    // clause inside the speaker's phrase ends where the main
-                    // clause's cue follows a comma.
-                    if let (Some(_), Some((a, b))) = (names.who, g(names.content)) {
-                        if let Some(cut) = (a + 1..b).find(|&k| {
-                            hay[k] == c::COMMA
-                                && matches!(
-                                    doc.tokens[doc.hay_tok[k + 1] as usize].base,
-                                    c::CUE | c::CUE_TELL
-                                )
-                        }) {
-                            content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                        // "Ann Lee, who has proposed a levy, said ...": a relative
+                        // clause inside the speaker's phrase ends where the main
+                        // clause's cue follows a comma.
+                        if let (Some(_), Some((a, b))) = (names.who, g(names.content)) {
+                            if let Some(cut) = (a + 1..b).find(|&k| {
+                                hay[k] == c::COMMA
+                                    && matches!(
+                                        doc.tokens[doc.hay_tok[k + 1] as usize].base,
+                                        c::CUE | c::CUE_TELL
+                                    )
+                            }) {
+                                content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
+                            }
                         }
-                    }
-                    out.push(Candidate {
-                        rule: ri,
-                        priority: rule.def.priority,
-                        quotes,
-                        content,
-                        speaker: g(names.speaker).map(toks),
-                        cue: g(names.cue).map(toks),
-                        who: g(names.who).map(|x| toks(x).0),
+                        out.push(Candidate {
+                            rule: ri,
+                            priority: rule.def.priority,
+                            quotes,
+                            content,
+                            speaker: g(names.speaker).map(toks),
+                            cue: g(names.cue).map(toks),
+                            who: g(names.who).map(|x| toks(x).0),
+                        });
+                        next
                     });
-                    at = next;
-                }
             }
         }
         // An attribution whose cue lies inside another's reported clause is
@@ -538,7 +568,7 @@ impl Extractor {
         q: usize,
         end: usize,
     ) -> Option<((usize, usize), usize)> {
-        let piece = doc.quotes[doc.tokens[q].quote? as usize];
+        let piece = doc.quotes[doc.tokens[q].quote()? as usize];
         let inner = doc.text[piece.content.0..piece.content.1].trim_end();
         if !inner.ends_with([',', '?', '!']) || inner.split_whitespace().count() < 2 {
             return None;
@@ -645,7 +675,7 @@ impl Extractor {
             return false;
         }
         let entry = cue
-            .and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue))
+            .and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue()))
             .map(|e| &self.inner.lexicon.entries[e as usize]);
         // "pledged to stay", "pledged not to use".
         let infinitive = first == "to"
@@ -665,16 +695,18 @@ impl Extractor {
         true
     }
 
-    fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft> {
+    fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft<'_>> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
         let mut used = vec![0u8; n];
-        let mut drafts: Vec<Draft> = Vec::new();
+        let mut drafts: Vec<Draft<'_>> = Vec::new();
         // Accepted attributions: cue, speaker, and the side of the content
         // (-1 before the cue, 1 after it and a comma, 0 otherwise).
         type Span = (usize, usize);
-        let mut attributions: Vec<(Span, Option<Span>, i8)> = Vec::new();
+        // A set, so that a long document does not scan all of them for
+        // each candidate.
+        let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
         for mut cand in self.candidates(doc) {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
@@ -781,10 +813,7 @@ impl Extractor {
             };
             let shared = cand.cue.is_some_and(|k| {
                 let mine = side(k, cand.content);
-                mine != 0
-                    && attributions
-                        .iter()
-                        .any(|&(k2, sp2, theirs)| k2 == k && sp2 == cand.speaker && theirs == -mine)
+                mine != 0 && attributions.contains(&(k, cand.speaker, -mine))
             });
             let clash = content_toks
                 .iter()
@@ -798,7 +827,7 @@ impl Extractor {
                 continue;
             }
             if let Some(k) = cand.cue {
-                attributions.push((k, cand.speaker, side(k, cand.content)));
+                attributions.insert((k, cand.speaker, side(k, cand.content)));
             }
             for &(a, b) in &content_toks {
                 used[a..b].iter_mut().for_each(|u| *u = 2);
@@ -859,15 +888,15 @@ impl Extractor {
                 who: cand.who,
                 inherit,
                 cue: cand.cue,
-                rule: rule.def.id.clone(),
+                rule: &rule.def.id,
                 confidence: rule.def.confidence,
                 piece,
                 leadin: false,
                 anonymous,
             };
             for &q in &cand.quotes {
-                let piece = doc.tokens[q].quote.map(|p| p as usize);
-                let (s, e) = piece.map_or((doc.tokens[q].start, doc.tokens[q].end), |p| {
+                let piece = doc.tokens[q].quote().map(|p| p as usize);
+                let (s, e) = piece.map_or((doc.tokens[q].start(), doc.tokens[q].end()), |p| {
                     doc.quotes[p].content
                 });
                 drafts.push(record(QuoteKind::Direct, (s, e), q, piece, false));
@@ -875,15 +904,15 @@ impl Extractor {
             if let (Yields::Speaker, Some(sp)) = (rule.def.yields, cand.speaker) {
                 drafts.push(Draft {
                     kind: QuoteKind::Direct,
-                    start: doc.tokens[sp.0].start,
-                    end: doc.tokens[sp.0].start,
+                    start: doc.tokens[sp.0].start(),
+                    end: doc.tokens[sp.0].start(),
                     tok: sp.0,
                     speaker: cand.speaker,
                     mention_end: None,
                     who: None,
                     inherit: false,
                     cue: cand.cue,
-                    rule: rule.def.id.clone(),
+                    rule: &rule.def.id,
                     confidence: rule.def.confidence,
                     piece: None,
                     leadin: true,
@@ -961,7 +990,7 @@ impl Extractor {
                     let mixed = (a..b).any(|i| doc.tokens[i].base == c::QUOTE);
                     // Content that is one quotation and nothing else is direct.
                     let piece = (b == a + 1)
-                        .then(|| doc.tokens[a].quote)
+                        .then(|| doc.tokens[a].quote())
                         .flatten()
                         .map(|p| p as usize);
                     let (s, e) = piece.map_or_else(|| doc.span(a, b), |p| doc.quotes[p].content);
@@ -988,7 +1017,7 @@ impl Extractor {
             if doc.tokens[i].base != c::QUOTE || u != 0 {
                 continue;
             }
-            let Some(p) = doc.tokens[i].quote.map(|p| p as usize) else {
+            let Some(p) = doc.tokens[i].quote().map(|p| p as usize) else {
                 continue;
             };
             let piece = doc.quotes[p];
@@ -1060,7 +1089,7 @@ impl Extractor {
                 who: None,
                 inherit: speaker.is_none(),
                 cue,
-                rule: rule.into(),
+                rule,
                 confidence,
                 piece: Some(p),
                 leadin: false,
@@ -1071,7 +1100,7 @@ impl Extractor {
         drafts
     }
 
-    fn resolve(&self, doc: &Doc<'_>, mut drafts: Vec<Draft>) -> Analysis {
+    fn resolve(&self, doc: &Doc<'_>, mut drafts: Vec<Draft<'_>>) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
@@ -1123,12 +1152,12 @@ impl Extractor {
                 drafts[i].mention_end = drafts[j].mention_end;
                 drafts[i].who = drafts[j].who;
                 if drafts[j].leadin {
-                    drafts[i].rule = drafts[j].rule.clone();
+                    drafts[i].rule = drafts[j].rule;
                     drafts[i].confidence = drafts[j].confidence;
                     drafts[i].cue = drafts[j].cue;
                 }
                 if follow && drafts[j].speaker.is_none() {
-                    drafts[i].rule = RULE_ORPHAN.into();
+                    drafts[i].rule = RULE_ORPHAN;
                     drafts[i].confidence = 0.3;
                 }
                 continue;
@@ -1158,16 +1187,16 @@ impl Extractor {
                         Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
                 }
             } else {
-                drafts[i].rule = RULE_ORPHAN.into();
+                drafts[i].rule = RULE_ORPHAN;
                 drafts[i].confidence = 0.3;
             }
         }
         // Coreference over every name mention and speaker mention, in text order.
-        enum Ev {
-            Name(Mention),
-            Speaker(usize, Mention),
-        }
-        let mut events: Vec<(usize, Ev)> = Vec::new();
+        // Coreference sees every mention in text order, a speaker's before a
+        // name's at the same offset. Name mentions come in text order from the
+        // search below and are linked as they come, so they are never all
+        // held at once; the speakers' (one per record) are sorted first.
+        let mut events: Vec<(usize, usize, Mention)> = Vec::new();
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
             if let Some((a, b)) = d.speaker {
@@ -1177,17 +1206,58 @@ impl Extractor {
                     continue;
                 }
                 if let Some(w) = d.who {
-                    m.span = (doc.tokens[w].start, doc.tokens[w].end);
+                    m.span = (doc.tokens[w].start(), doc.tokens[w].end());
                 } else if let Some(e) = d.mention_end.filter(|&e| e > b) {
-                    m.span.1 = doc.tokens[e - 1].end;
+                    m.span.1 = doc.tokens[e - 1].end();
                 }
                 speaker_toks[a..b].iter_mut().for_each(|x| *x = true);
-                events.push((doc.tokens[a].start, Ev::Speaker(i, m)));
+                events.push((doc.tokens[a].start(), i, m));
             }
         }
+        events.sort_by_key(|(p, _, _)| *p);
+        let mut reg = Registry::default();
+        let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
+        // The span of each record's speaker mention.
+        let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
+        let mut speakers_left = events.into_iter().peekable();
+        // Links the speaker mentions up to byte `upto`.
+        let mut link_speakers = |reg: &mut Registry, upto: usize| {
+            while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
+                entity_of[i] = Some(reg.observe(&m, pos));
+                mention_of[i] = Some(m.span);
+            }
+        };
         let hay = &doc.hay[..];
+        // Only a phrase with a name in it is a mention, and no phrase crosses
+        // a sentence: the search runs over the runs of sentences that hold a
+        // name, and finds there what a search of the whole text finds.
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for (i, s) in doc.sentences.iter().enumerate() {
+            if !doc.tokens[s.tokens.clone()]
+                .iter()
+                .any(|t| t.base == c::NAME)
+            {
+                continue;
+            }
+            // From the separator before the sentence to the one after it.
+            let w0 = s.tokens.start + 2 * i;
+            let w1 = w0 + s.tokens.len() + 2;
+            match windows.last_mut() {
+                Some(last) if last.1 + 1 >= w0 => last.1 = w1,
+                _ => windows.push((w0, w1)),
+            }
+        }
+        let matches = windows.iter().flat_map(|&(w0, w1)| {
+            let np = &self.inner.np;
+            let mut at = w0;
+            std::iter::from_fn(move || {
+                let m = np.find_at(&hay[..w1], at)?;
+                at = m.end().max(at + 1);
+                Some(m)
+            })
+        });
         {
-            for m in self.inner.np.find_iter(hay) {
+            for m in matches {
                 let (a, b) = (
                     doc.hay_tok[m.start()] as usize,
                     doc.hay_tok[m.end() - 1] as usize + 1,
@@ -1218,25 +1288,13 @@ impl Extractor {
                     }
                     let mut men = speaker::analyze(doc, lex, pa, pb);
                     men.subject = subject;
-                    events.push((doc.tokens[pa].start, Ev::Name(men)));
+                    let pos = doc.tokens[pa].start();
+                    link_speakers(&mut reg, pos);
+                    reg.observe(&men, pos);
                 }
             }
         }
-        events.sort_by_key(|(p, _)| *p);
-        let mut reg = Registry::default();
-        let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
-        let mut mention_of: Vec<Option<Mention>> = vec![None; drafts.len()];
-        for (pos, ev) in events {
-            match ev {
-                Ev::Name(m) => {
-                    reg.observe(&m, pos);
-                }
-                Ev::Speaker(i, m) => {
-                    entity_of[i] = Some(reg.observe(&m, pos));
-                    mention_of[i] = Some(m);
-                }
-            }
-        }
+        link_speakers(&mut reg, usize::MAX);
         // Speakers: entities with quotes, in order of first mention.
         // Distinct entities first, so each entity's mentions are scanned once.
         // Lead-ins name speakers but are no records.
@@ -1285,26 +1343,19 @@ impl Extractor {
             if d.leadin {
                 continue;
             }
-            let speaker = mention_of[i].as_ref().map(|m| {
-                let (name, role, kind, index) = match entity_of[i] {
-                    Some(e) => {
-                        let en = &reg.entities[e];
-                        let idx = index_of[e];
-                        speakers[idx].quotes += 1;
-                        (clean_name(&en.name), en.role.clone(), en.kind, idx)
-                    }
-                    None => (
-                        m.name.clone(),
-                        m.role.clone(),
-                        SpeakerKind::Unknown,
-                        usize::MAX,
-                    ),
+            // A mention is always linked to an entity.
+            let speaker = mention_of[i].zip(entity_of[i]).map(|(span, e)| {
+                let (name, role, kind, index) = {
+                    let en = &reg.entities[e];
+                    let idx = index_of[e];
+                    speakers[idx].quotes += 1;
+                    (clean_name(&en.name), en.role.clone(), en.kind, idx)
                 };
                 SpeakerRef {
                     name,
-                    mention: doc.text[m.span.0..m.span.1].to_string(),
-                    start: m.span.0,
-                    end: m.span.1,
+                    mention: doc.text[span.0..span.1].to_string(),
+                    start: span.0,
+                    end: span.1,
                     role,
                     kind,
                     index,
@@ -1314,7 +1365,7 @@ impl Extractor {
                 let (s, e) = doc.span(a, b);
                 let entry = (a..b)
                     .rev()
-                    .find_map(|t| doc.tokens[t].cue)
+                    .find_map(|t| doc.tokens[t].cue())
                     .map(|x| &lex.entries[x as usize]);
                 Cue {
                     text: doc.text[s..e].to_string(),
@@ -1331,7 +1382,7 @@ impl Extractor {
                 text: doc.text[d.start..d.end].to_string(),
                 speaker,
                 cue,
-                rule: d.rule.clone(),
+                rule: d.rule.to_string(),
                 confidence: d.confidence,
             });
         }
@@ -1381,7 +1432,7 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
         // A short quotation is a title inside the phrase ("the authors of
         // the “Growth Report,”"); a longer one is a record's own.
         let title = b == c::QUOTE
-            && doc.tokens[i].quote.is_some_and(|p| {
+            && doc.tokens[i].quote().is_some_and(|p| {
                 let (qs, qe) = doc.quotes[p as usize].content;
                 doc.text[qs..qe].split_whitespace().count() <= 6
             });
@@ -1468,7 +1519,8 @@ impl Extractor {
     /// other word, `P` pronoun, `D` determiner, `k` quantifier, `x` auxiliary,
     /// `v` form of "be", `t` "that", `o` preposition, `&` coordinator, `w`
     /// relative pronoun, `c` other function word, `s` possessive, `9` number,
-    /// punctuation as itself, `#` a literal word of some rule.
+    /// punctuation as itself, `#` a literal word of some rule. Text of
+    /// 4 GiB or more gives an empty string.
     ///
     /// ```
     /// let ex = whosaid::Extractor::new();
@@ -1476,11 +1528,14 @@ impl Extractor {
     /// assert!(shown.starts_with("NNV:Q\n"));
     /// ```
     pub fn token_classes(&self, text: &str) -> String {
+        if text.len() > MAX_TEXT {
+            return String::new();
+        }
         let inner = &*self.inner;
         let cl = Classifier {
             lexicon: &inner.lexicon,
             classes: &inner.classes,
-            literals: &inner.rules.literals,
+            vocab: &inner.vocab,
         };
         let doc = tokenize(text, marks::find_quotes(text), &cl);
         let mut out = String::new();
@@ -1559,5 +1614,116 @@ mod rule_examples {
         }
         assert!(checked > 10);
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod anchored_search {
+    use super::*;
+
+    /// Every match, with the position its search started from and every
+    /// group, as `m` finds them in `hay[w0..w1]`; the search goes on from
+    /// the match end, or from its middle when `cut` (as after a reported
+    /// clause cut short).
+    fn matches(
+        m: &Matcher,
+        hay: &[u8],
+        w0: usize,
+        w1: usize,
+        cut: bool,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        let groups = m.group_names().len();
+        let anchors: Vec<u32> = (0..hay.len() as u32).collect();
+        let mut cache = m.cache();
+        let mut out = Vec::new();
+        m.for_each_match(&mut cache, hay, &anchors, w0, w1, |at, whole, found| {
+            let mut v = vec![Some((at, at)), Some(whole)];
+            v.extend((0..groups).map(|i| found.get(i)));
+            out.push(v);
+            if cut {
+                ((whole.0 + whole.1) / 2).max(at + 1)
+            } else {
+                whole.1.max(at + 1)
+            }
+        });
+        out
+    }
+
+    /// The search from each rule's anchor finds exactly what the regex
+    /// crate's unanchored search finds, on random sentences of token classes.
+    #[test]
+    fn anchored_search_finds_what_an_unanchored_search_finds() {
+        let ex = Extractor::new();
+        let rules = &ex.inner.rules;
+        // Token classes, the frequent ones several times, literal words, and
+        // runs that attributions are made of.
+        let mut alphabet: Vec<Vec<u8>> = b"QVTGUANNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y"
+            .iter()
+            .map(|&b| vec![b])
+            .collect();
+        alphabet.extend((0..2 * rules.literals.len() as u8).map(|i| vec![c::LITERAL + i]));
+        for run in [
+            &b"NNV"[..],
+            b"Q,V",
+            b"Q,NNV",
+            b"DHV",
+            b"PV",
+            b",PV,",
+            b"NN,DnH,V",
+            b"xV",
+            b"A",
+            b"NN,wV",
+            b"V:Q",
+            b"Tnn",
+            b"Vt",
+            b",G",
+            b"Q-NN",
+            b"NN:",
+        ] {
+            alphabet.extend([run.to_vec(), run.to_vec(), run.to_vec()]);
+        }
+        let plain: Vec<Option<Matcher>> = rules
+            .rules
+            .iter()
+            .map(|r| {
+                (!matches!(*r.matcher, Matcher::Plain(_))).then(|| {
+                    Matcher::new(&r.src, &[], None, &mut Default::default())
+                        .expect("the rule compiles")
+                })
+            })
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut checked = 0;
+        for round in 0..600 {
+            // A few sentences, separated as in `Doc::hay`.
+            let mut hay = vec![c::SEP];
+            for s in 0..1 + next(4) {
+                if s > 0 {
+                    hay.extend([c::SEP, c::SEP]);
+                }
+                for _ in 0..1 + next(12) {
+                    hay.extend_from_slice(&alphabet[next(alphabet.len())]);
+                }
+            }
+            hay.push(c::SEP);
+            for (rule, plain) in rules.rules.iter().zip(&plain) {
+                let Some(plain) = plain else {
+                    continue;
+                };
+                let w0 = if round % 3 == 0 { next(hay.len()) } else { 0 };
+                let cut = round % 2 == 1;
+                let want = matches(plain, &hay, w0, hay.len(), cut);
+                let got = matches(&rule.matcher, &hay, w0, hay.len(), cut);
+                assert_eq!(got, want, "rule {} on {:?} from {w0}", rule.def.id, hay);
+                checked += want.len();
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
     }
 }

@@ -8,6 +8,7 @@ mod cues;
 mod error;
 mod extractor;
 mod marks;
+mod matcher;
 mod record;
 pub mod report;
 mod rules;

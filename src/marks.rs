@@ -7,6 +7,8 @@
 //! reopens with a mark of the same family (the news convention for long
 //! quotes); otherwise it ends at the break. Only outermost quotes are kept.
 
+use crate::cues::is_alphanumeric;
+
 /// One paragraph's piece of an outermost quotation, in byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct QuotePiece {
@@ -71,9 +73,7 @@ fn closing_context(n: Option<char>) -> bool {
     match n {
         None => true,
         Some(c) => {
-            c.is_whitespace()
-                || (!c.is_alphanumeric() && family(c).is_none())
-                || family(c).is_some()
+            c.is_whitespace() || (!is_alphanumeric(c) && family(c).is_none()) || family(c).is_some()
         }
     }
 }
@@ -81,8 +81,8 @@ fn closing_context(n: Option<char>) -> bool {
 /// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
 /// letter of the word after `n` when `n` is a space).
 fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[OpenMark]) -> Role {
-    let p_word = p.is_some_and(|c| c.is_alphanumeric());
-    let n_word = n.is_some_and(|c| c.is_alphanumeric());
+    let p_word = p.is_some_and(is_alphanumeric);
+    let n_word = n.is_some_and(is_alphanumeric);
     let n_space = n.map_or(true, char::is_whitespace);
     let p_space = p.map_or(true, char::is_whitespace);
     match c {
@@ -160,7 +160,7 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
 }
 
 fn has_word(text: &str) -> bool {
-    text.chars().any(char::is_alphanumeric)
+    text.chars().any(is_alphanumeric)
 }
 
 fn trimmed(text: &str, start: usize, end: usize) -> (usize, usize) {
@@ -197,6 +197,19 @@ fn push_unclosed(
     kept
 }
 
+/// The bytes that can open a line break or a mark (`"`, `'`, `` ` ``, and
+/// the first bytes of `“ ” ‘ ’ „ ‚ ‟ ‹ ›` and `« »`).
+const MAY_MATTER: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'`' as usize] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
+
 /// Finds the outermost quotations in `text`, one piece per paragraph.
 ///
 /// Linear in the length of the text: each mark is pushed and popped at most
@@ -207,10 +220,27 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
     // The piece being built continues an earlier one.
     let mut continuing = false;
     let bytes = text.as_bytes();
+    // Only line breaks and marks matter; the scan jumps from one to the
+    // next. `prev` is the character before the one at hand as the scan saw
+    // it (a pair '' is seen as "), valid when it ends at `prev_end`;
+    // otherwise the text says.
     let mut prev: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, c)| c);
+    let mut prev_end = 0usize;
+    let mut from = 0usize;
+    while let Some(k) = bytes[from..].iter().position(|&b| MAY_MATTER[b as usize]) {
+        let i = from + k;
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        from = i + c.len_utf8();
+        if c != '\n' && family(c).is_none() && c != '`' {
+            continue;
+        }
+        if prev_end != i {
+            prev = text[..i].chars().next_back();
+        }
+        prev_end = from;
+        let next = text[from..].chars().next();
         if c == '\n' {
             if let Some(outer) = stack.first().copied() {
                 // Paragraph break inside an open quote.
@@ -243,12 +273,8 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                         low: false,
                     });
                     // Jump past the reopening mark.
-                    while let Some(&(j, _)) = iter.peek() {
-                        if j >= at + len {
-                            break;
-                        }
-                        iter.next();
-                    }
+                    from = at + len;
+                    prev_end = from;
                     prev = Some(m);
                     continue;
                 }
@@ -258,7 +284,8 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
         }
         // Two apostrophes or two backticks stand for a double mark ('' and ``).
         let (c, clen, next) = if (c == '\'' || c == '`') && next == Some(c) {
-            iter.next();
+            from = i + 2;
+            prev_end = from;
             let after = text.get(i + 2..).and_then(|s| s.chars().next());
             (if c == '`' { '“' } else { '"' }, 2, after)
         } else {

@@ -4,14 +4,15 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use regex::bytes::Regex;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::cues::{key, CueDef, Lexicon};
 use crate::error::Error;
+use crate::matcher::{Anchor, Matcher, Parts};
 use crate::segment::class as c;
-use crate::segment::Classifier;
+use crate::segment::{Classifier, Vocab};
 
 /// What a rule yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -110,7 +111,10 @@ enum Hole {
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub def: RuleDef,
-    pub regex: Regex,
+    /// The regex the pattern compiles to (one byte per token class).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub src: String,
+    pub matcher: Arc<Matcher>,
     /// The content runs on to the end of the paragraph.
     pub paragraph: bool,
     /// A document can only match when it holds, for each entry, at least one
@@ -131,10 +135,10 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    fn of(regex: &Regex) -> Groups {
+    fn of(names: &[Option<String>]) -> Groups {
         let mut g = Groups::default();
-        for (i, name) in regex.capture_names().enumerate() {
-            match name {
+        for (i, name) in names.iter().enumerate() {
+            match name.as_deref() {
                 Some("content") => g.content = Some(i),
                 Some("speaker") => g.speaker = Some(i),
                 Some("cue") => g.cue = Some(i),
@@ -365,11 +369,11 @@ impl RuleSet {
             .map(|(i, w)| (w.clone(), i as u8))
             .collect();
         // Which base classes each literal byte belongs to.
-        let empty = HashMap::default();
+        let vocab = Vocab::default();
         let cl = Classifier {
             lexicon,
             classes: cue_classes,
-            literals: &empty,
+            vocab: &vocab,
         };
         let mut extra: HashMap<u8, Vec<u8>> = HashMap::default();
         for (i, w) in lits.iter().enumerate() {
@@ -399,29 +403,29 @@ impl RuleSet {
         let np = classes.np(false);
         let np_closed = classes.np(true);
         let mut rules = Vec::with_capacity(defs.len());
+        let mut parts = Parts::default();
         for (def, file) in defs {
             let Compiled {
                 src,
+                parts: elements,
                 paragraph,
                 needs,
+                anchor,
             } = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
-            let regex = regex::bytes::RegexBuilder::new(&src)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .dfa_size_limit(1 << 25)
-                .build()
-                .map_err(|e| {
+            let matcher =
+                Matcher::new(&src, &elements, anchor.as_ref(), &mut parts).map_err(|e| {
                     Error::rule_file(
                         &file,
                         Some(&def.id),
                         format!("pattern does not compile: {e}"),
                     )
                 })?;
-            let groups = Groups::of(&regex);
+            let groups = Groups::of(&matcher.group_names());
             rules.push(Rule {
                 def,
+                src,
                 groups,
-                regex,
+                matcher: Arc::new(matcher),
                 paragraph,
                 needs,
             });
@@ -454,8 +458,12 @@ impl RuleSet {
 /// A pattern compiled to a regex source, with what the rule needs to know of it.
 struct Compiled {
     src: String,
+    /// The regex of each element, in order: `src` without its flags.
+    parts: Vec<String>,
     paragraph: bool,
     needs: Vec<Vec<u8>>,
+    /// Where the search anchors (see [`crate::matcher`]).
+    anchor: Option<Anchor>,
 }
 
 fn compile_pattern(
@@ -484,6 +492,12 @@ fn compile_pattern(
     let mut speaker = false;
     let mut cue = false;
     let stop_like = [c::STOP, c::SEMI];
+    // The regex of each element, and the anchors: the first required cue
+    // (its bytes and the regex of what its element holds before it), the
+    // first required quote.
+    let mut parts: Vec<String> = Vec::with_capacity(elems.len());
+    let mut cue_anchor: Option<(usize, Vec<u8>, String)> = None;
+    let mut quote_anchor: Option<(usize, Vec<u8>)> = None;
     for (pos, raw) in elems.iter().enumerate() {
         let (tok, optional) = match raw.strip_suffix('?') {
             Some(t) if !t.is_empty() => (t, true),
@@ -519,6 +533,9 @@ fn compile_pattern(
                 Hole::Quote => {
                     if !optional {
                         needs.push(classes.bytes(&[c::QUOTE]));
+                        if quote_anchor.is_none() {
+                            quote_anchor = Some((pos, classes.bytes(&[c::QUOTE])));
+                        }
                     }
                     let g = format!("(?P<q{quotes}>{})", classes.set(&[c::QUOTE]));
                     quotes += 1;
@@ -652,14 +669,6 @@ fn compile_pattern(
                         return Err(err(pos, "a pattern holds at most one cue".into()));
                     }
                     cue = true;
-                    if !optional {
-                        needs.push(classes.bytes(match hole {
-                            Hole::Cue => &[c::CUE, c::CUE_TELL],
-                            Hole::CueAddressee => &[c::CUE_TELL],
-                            Hole::CueParticiple => &[c::CUE_ING, c::CUE_TELLING],
-                            _ => &[c::ACCORDING],
-                        }));
-                    }
                     // A time adverbial may stand before a finite cue: "Lee
                     // on Monday said", "the board Tuesday announced".
                     let when = format!(
@@ -668,6 +677,22 @@ fn compile_pattern(
                         classes.set(&[c::TIME]),
                         classes.set(&[c::WORD])
                     );
+                    if !optional {
+                        let key = classes.bytes(match hole {
+                            Hole::Cue => &[c::CUE, c::CUE_TELL],
+                            Hole::CueAddressee => &[c::CUE_TELL],
+                            Hole::CueParticiple => &[c::CUE_ING, c::CUE_TELLING],
+                            _ => &[c::ACCORDING],
+                        });
+                        let before = match hole {
+                            Hole::Cue | Hole::CueAddressee => format!("{when}{aux}{{0,3}}"),
+                            _ => String::new(),
+                        };
+                        cue_anchor = Some((pos, key.clone(), before));
+                        needs.push(key);
+                    }
+                    // Keep in step with `before` above: the element is
+                    // `before` and then the cue's own token.
                     match hole {
                         Hole::Cue => format!(
                             "{when}(?P<cue>{aux}{{0,3}}{})",
@@ -777,6 +802,7 @@ fn compile_pattern(
                 cue = true;
                 if !optional {
                     needs.push(bytes.clone());
+                    cue_anchor = Some((pos, bytes.clone(), String::new()));
                 }
                 format!("(?P<cue>{})", byte_class(&bytes))
             } else {
@@ -788,12 +814,24 @@ fn compile_pattern(
                 format!("{tok:?} is not a placeholder, a word, or a punctuation mark"),
             ));
         };
-        if optional {
-            out.push_str(&format!("(?:{frag})?"));
+        let part = if optional {
+            format!("(?:{frag})?")
         } else {
-            out.push_str(&frag);
-        }
+            frag
+        };
+        out.push_str(&part);
+        parts.push(part);
     }
+    let anchor = match (cue_anchor, quote_anchor) {
+        (Some(a), _) => Some(a),
+        (None, Some((pos, key))) => Some((pos, key, String::new())),
+        (None, None) => None,
+    }
+    .map(|(pos, key, before)| Anchor {
+        element: pos,
+        key,
+        before,
+    });
     let yields_quote = quotes > 0 && !content;
     match def.yields {
         Yields::Direct if !yields_quote => {
@@ -818,8 +856,10 @@ fn compile_pattern(
     }
     Ok(Compiled {
         src: out,
+        parts,
         paragraph,
         needs,
+        anchor,
     })
 }
 

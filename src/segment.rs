@@ -51,19 +51,75 @@ pub(crate) mod class {
     pub const LITERAL: u8 = 0x80;
 }
 
-/// One token: a word, a punctuation mark, or a whole quotation.
+/// One token: a word, a punctuation mark, or a whole quotation; 16 bytes,
+/// since a long document holds millions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
-    pub start: usize,
-    pub end: usize,
-    /// Index into the lexicon's cue entries, for cue tokens.
-    pub cue: Option<u32>,
-    /// Index into the quote pieces, for quotation tokens.
-    pub quote: Option<u32>,
+    /// Byte offsets into the text (documents are below 4 GiB).
+    start: u32,
+    end: u32,
+    /// Index into the lexicon's cue entries (cue tokens) or into the quote
+    /// pieces (quotation tokens); [`Token::NONE`] for neither.
+    idx: u32,
+    /// `idx` is a quote piece.
+    is_quote: bool,
     /// The word starts with an uppercase letter.
     pub capital: bool,
     /// The class as the lexicon alone gives it (ignoring rule literals).
     pub base: u8,
+}
+
+/// The longest text the tokeniser takes: offsets are 32-bit.
+pub(crate) const MAX_TEXT: usize = u32::MAX as usize;
+
+impl Token {
+    const NONE: u32 = u32::MAX;
+
+    /// A token of `start..end` (byte offsets, below [`MAX_TEXT`]).
+    fn new(
+        start: usize,
+        end: usize,
+        cue: Option<u32>,
+        quote: Option<u32>,
+        capital: bool,
+        base: u8,
+    ) -> Token {
+        Token {
+            start: start as u32,
+            end: end as u32,
+            idx: quote.or(cue).unwrap_or(Token::NONE),
+            is_quote: quote.is_some(),
+            capital,
+            base,
+        }
+    }
+
+    /// Byte offset of the token's first byte.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Byte offset one past the token's last byte.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// Index into the lexicon's cue entries, for cue tokens.
+    pub fn cue(&self) -> Option<u32> {
+        (!self.is_quote && self.idx != Token::NONE).then_some(self.idx)
+    }
+
+    /// Index into the quote pieces, for quotation tokens.
+    pub fn quote(&self) -> Option<u32> {
+        (self.is_quote && self.idx != Token::NONE).then_some(self.idx)
+    }
+
+    /// The token is no cue after all ("was told": a passive).
+    fn clear_cue(&mut self) {
+        if !self.is_quote {
+            self.idx = Token::NONE;
+        }
+    }
 }
 
 /// A sentence: a range of tokens in one paragraph.
@@ -93,12 +149,12 @@ pub(crate) struct Doc<'t> {
 impl<'t> Doc<'t> {
     pub fn tok_text(&self, i: usize) -> &'t str {
         let t = &self.tokens[i];
-        &self.text[t.start..t.end]
+        &self.text[t.start()..t.end()]
     }
 
     /// Byte span of tokens `a..b` (b exclusive, non-empty).
     pub fn span(&self, a: usize, b: usize) -> (usize, usize) {
-        (self.tokens[a].start, self.tokens[b - 1].end)
+        (self.tokens[a].start(), self.tokens[b - 1].end())
     }
 
     pub fn sentence_of(&self, tok: usize) -> usize {
@@ -110,28 +166,111 @@ impl<'t> Doc<'t> {
 pub(crate) struct Classifier<'a> {
     pub lexicon: &'a Lexicon,
     pub classes: &'a HashSet<CueClass>,
-    /// Rule literals (lowercase) to their index.
-    pub literals: &'a HashMap<String, u8>,
+    /// The word lists and rule literals, one entry per word (see [`Vocab`]).
+    pub vocab: &'a Vocab,
+}
+
+/// What the lexicon and the rules say of one word key, so that the
+/// tokeniser classifies a word with one hash look-up.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordInfo {
+    /// A single-word cue of a cue class that makes records: its entry, its
+    /// token class, and whether it is finite.
+    cue: Option<(u32, u8, bool)>,
+    /// A closed-class word's class.
+    word: Option<u8>,
+    calendar: bool,
+    /// A literal word of some rule: its index.
+    literal: Option<u8>,
+    /// Some multi-word cue opens with this word.
+    multi: bool,
+}
+
+impl WordInfo {
+    /// What the lexicon says of the word key `k` (no rule literal).
+    fn of(lexicon: &Lexicon, classes: &HashSet<CueClass>, k: &str) -> WordInfo {
+        let cue = lexicon.cues.get(k).and_then(|&(idx, form)| {
+            let e = &lexicon.entries[idx as usize];
+            classes
+                .contains(&e.class)
+                .then(|| (idx, cue_class(form, e.addressee), form == Form::Finite))
+        });
+        WordInfo {
+            cue,
+            word: lexicon.words.get(k).copied(),
+            calendar: lexicon.calendar.contains(k),
+            literal: None,
+            multi: false,
+        }
+    }
+}
+
+/// The word lists of a [`Classifier`] merged into one map, built once per
+/// extractor.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    map: HashMap<String, WordInfo>,
+}
+
+impl Vocab {
+    pub fn new(
+        lexicon: &Lexicon,
+        classes: &HashSet<CueClass>,
+        literals: &HashMap<String, u8>,
+    ) -> Vocab {
+        // Every word some list holds, with all the lists say of it.
+        let mut map: HashMap<String, WordInfo> = HashMap::default();
+        let words = lexicon
+            .cues
+            .keys()
+            .chain(lexicon.words.keys())
+            .chain(lexicon.calendar.iter())
+            .chain(literals.keys())
+            .chain(lexicon.multi.keys());
+        for k in words {
+            if !map.contains_key(k) {
+                map.insert(k.clone(), WordInfo::of(lexicon, classes, k));
+            }
+        }
+        for (k, &li) in literals {
+            if let Some(i) = map.get_mut(k) {
+                i.literal = Some(li);
+            }
+        }
+        for k in lexicon.multi.keys() {
+            if let Some(i) = map.get_mut(k) {
+                i.multi = true;
+            }
+        }
+        Vocab { map }
+    }
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    crate::cues::is_alphanumeric(c)
 }
 
 impl Classifier<'_> {
-    /// The class a word gets from the lexicon, ignoring rule literals.
-    pub fn base_class(&self, k: &str, capital: bool, first: char) -> (u8, Option<u32>) {
-        if let Some(&(idx, form)) = self.lexicon.cues.get(k) {
-            let e = &self.lexicon.entries[idx as usize];
-            if self.classes.contains(&e.class) && !(capital && form != Form::Finite) {
-                return (cue_class(form, e.addressee), Some(idx));
+    /// [`Classifier::base_class`] from the word's [`WordInfo`].
+    fn base_class_of(
+        &self,
+        info: Option<&WordInfo>,
+        k: &str,
+        capital: bool,
+        first: char,
+    ) -> (u8, Option<u32>) {
+        if let Some(info) = info {
+            if let Some((idx, cls, finite)) = info.cue {
+                if !capital || finite {
+                    return (cls, Some(idx));
+                }
             }
-        }
-        if let Some(&c) = self.lexicon.words.get(k) {
-            return (c, None);
-        }
-        if self.lexicon.calendar.contains(k) {
-            return (class::TIME, None);
+            if let Some(c) = info.word {
+                return (c, None);
+            }
+            if info.calendar {
+                return (class::TIME, None);
+            }
         }
         if first.is_numeric() {
             return (class::NUM, None);
@@ -147,6 +286,12 @@ impl Classifier<'_> {
         } else {
             (class::WORD, None)
         }
+    }
+
+    /// The class a word gets from the lexicon, ignoring rule literals.
+    pub fn base_class(&self, k: &str, capital: bool, first: char) -> (u8, Option<u32>) {
+        let info = WordInfo::of(self.lexicon, self.classes, k);
+        self.base_class_of(Some(&info), k, capital, first)
     }
 }
 
@@ -208,16 +353,16 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 breaks.push(tokens.len());
                 pending_break = false;
             }
-            let t = Token {
-                start: q.open,
-                end: q.close.max(q.open + 1),
-                cue: None,
-                quote: Some(qi as u32),
-                capital: false,
-                base: class::QUOTE,
-            };
+            let t = Token::new(
+                q.open,
+                q.close.max(q.open + 1),
+                None,
+                Some(qi as u32),
+                false,
+                class::QUOTE,
+            );
             push(&mut tokens, &mut classes, t, class::QUOTE);
-            i = t.end.max(i + 1);
+            i = t.end().max(i + 1);
             qi += 1;
             // A piece not closed in its paragraph ends at a line break.
             continue;
@@ -232,8 +377,13 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             i += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            c
         };
         let clen = c.len_utf8();
         if c.is_whitespace() {
@@ -249,7 +399,14 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // letter or digit follows.
             let mut end = i + clen;
             let mut dots = false;
-            while let Some(n) = text[end..].chars().next() {
+            loop {
+                // A run of ASCII letters and digits at once.
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
+                let Some(n) = text[end..].chars().next() else {
+                    break;
+                };
                 if is_word_char(n) {
                     end += n.len_utf8();
                     continue;
@@ -284,19 +441,31 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // Abbreviation or initial: keep its full stop.
             if bytes.get(end) == Some(&b'.') {
                 let w = &text[i..end];
-                let k = key(&format!("{w}."));
                 let initial = w.chars().count() == 1 && c.is_uppercase();
-                if dots || initial || cl.lexicon.abbreviations.contains(&k) {
+                if dots || initial || {
+                    key_into(&mut kbuf, w);
+                    kbuf.push('.');
+                    cl.lexicon.abbreviations.contains(kbuf.as_str())
+                } {
                     end += 1;
                 }
             }
             let w = &text[i..end];
-            key_into(&mut kbuf, w);
-            let k = kbuf.as_str();
+            // A lowercase ASCII word is its own key.
+            let k = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                w
+            } else {
+                key_into(&mut kbuf, w);
+                kbuf.as_str()
+            };
             let capital = c.is_uppercase();
+            let info = cl.vocab.map.get(k);
             // Multi-word cue?
             let mut cue_tok = None;
-            if let Some(list) = cl.lexicon.multi.get(k) {
+            if let Some(list) = info
+                .filter(|i| i.multi)
+                .and_then(|_| cl.lexicon.multi.get(k))
+            {
                 for (rest, idx, form) in list {
                     let e = &cl.lexicon.entries[*idx as usize];
                     if !cl.classes.contains(&e.class) {
@@ -309,14 +478,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             if let Some((e, cls, idx)) = cue_tok {
-                let t = Token {
-                    start: i,
-                    end: e,
-                    cue: Some(idx),
-                    quote: None,
-                    capital,
-                    base: cls,
-                };
+                let t = Token::new(i, e, Some(idx), None, capital, cls);
                 push(&mut tokens, &mut classes, t, cls);
                 i = e;
                 continue;
@@ -325,22 +487,15 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
                 end += 1;
             }
-            let (base, cue) = cl.base_class(k, capital, c);
-            let cls = match cl.literals.get(k) {
-                Some(&li) => class::LITERAL + 2 * li + capital as u8,
+            let (base, cue) = cl.base_class_of(info, k, capital, c);
+            let cls = match info.and_then(|i| i.literal) {
+                Some(li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
             };
             push(
                 &mut tokens,
                 &mut classes,
-                Token {
-                    start: i,
-                    end,
-                    cue,
-                    quote: None,
-                    capital,
-                    base,
-                },
+                Token::new(i, end, cue, None, capital, base),
                 cls,
             );
             i = end;
@@ -395,14 +550,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         push(
             &mut tokens,
             &mut classes,
-            Token {
-                start: i,
-                end,
-                cue: None,
-                quote: None,
-                capital: false,
-                base: cls,
-            },
+            Token::new(i, end, None, None, false, cls),
             cls,
         );
         i = end;
@@ -439,6 +587,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
 /// part of the name.
 fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
     let mut i = 1;
+    let mut k = String::new();
     while i < tokens.len() {
         if tokens[i - 1].base != class::NAME {
             i += 1;
@@ -449,9 +598,10 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
             && j - i < 3
             && !tokens[j].capital
             && same_paragraph(text, &tokens[j - 1], &tokens[j])
-            && lex
-                .particles
-                .contains(&key(&text[tokens[j].start..tokens[j].end]))
+            && {
+                key_into(&mut k, &text[tokens[j].start()..tokens[j].end()]);
+                lex.particles.contains(k.as_str())
+            }
         {
             j += 1;
         }
@@ -473,7 +623,7 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
 /// between two consecutive tokens, so a look-ahead never lets the next
 /// paragraph change this one.
 fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
-    !text.as_bytes()[a.end.min(b.start)..b.start].contains(&b'\n')
+    !text.as_bytes()[a.end().min(b.start())..b.start()].contains(&b'\n')
 }
 
 /// A cue form that is also a noun ("claims", "reports") is a verb only
@@ -488,7 +638,7 @@ fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8
         if !matches!(tokens[i].base, class::CUE | class::CUE_TELL) {
             continue;
         }
-        key_into(&mut k, &text[tokens[i].start..tokens[i].end]);
+        key_into(&mut k, &text[tokens[i].start()..tokens[i].end()]);
         if !lex.noun_forms.contains(&k) {
             continue;
         }
@@ -510,7 +660,7 @@ fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8
         if !verb {
             // The class the word has as a noun: "reports" heads a source.
             let noun = lex.words.get(&k).copied().unwrap_or(class::WORD);
-            tokens[i].cue = None;
+            tokens[i].clear_cue();
             if classes[i] == tokens[i].base {
                 classes[i] = noun;
             }
@@ -534,7 +684,7 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             continue;
         }
         let p = &tokens[i - 1];
-        let w = key(&text[p.start..p.end]);
+        let w = key(&text[p.start()..p.end()]);
         if !BE.contains(&w.as_str()) || !same_paragraph(text, p, &tokens[i]) {
             continue;
         }
@@ -543,7 +693,7 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         if w == "'s"
             && i >= 2
             && tokens[i - 2].base == class::PRONOUN
-            && key(&text[tokens[i - 2].start..tokens[i - 2].end]) != "it"
+            && key(&text[tokens[i - 2].start()..tokens[i - 2].end()]) != "it"
         {
             if classes[i - 1] == tokens[i - 1].base {
                 classes[i - 1] = class::AUX;
@@ -557,7 +707,7 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             _ => (class::WORD, class::WORD),
         };
         if base == class::WORD {
-            tokens[i].cue = None;
+            tokens[i].clear_cue();
         }
         if classes[i] == tokens[i].base {
             classes[i] = cls;
@@ -680,11 +830,11 @@ fn split_sentences(
                     || i + 1 < n && tokens[i + 1].base == class::COMMA)
             }
             class::QUOTE => {
-                let q = &quotes[tokens[i].quote.unwrap_or(0) as usize];
+                let q = &quotes[tokens[i].quote().unwrap_or(0) as usize];
                 q.closed
                     && ends_sentence_mark(&text[q.content.0..q.close])
                     && next_starts(i + 1)
-                    && (tokens[start..i].iter().any(|t| t.cue.is_some())
+                    && (tokens[start..i].iter().any(|t| t.cue().is_some())
                         || !cue_follows(tokens, i + 1))
                     && !(asks_or_exclaims(&text[q.content.0..q.close])
                         && name_then_verb(tokens, i + 1))
@@ -692,7 +842,7 @@ fn split_sentences(
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
                 // capitalised function word ends the sentence.
-                let w = &text[tokens[i].start..tokens[i].end];
+                let w = &text[tokens[i].start()..tokens[i].end()];
                 w.ends_with('.')
                     && w.len() > 2
                     && i + 1 < n
@@ -702,7 +852,7 @@ fn split_sentences(
                             class::PRONOUN | class::DET | class::CONJ
                         )
                         || tokens[i + 1].base == class::QUOTE
-                            && text[tokens[i + 1].start..tokens[i + 1].end]
+                            && text[tokens[i + 1].start()..tokens[i + 1].end()]
                                 .chars()
                                 .find(|c| c.is_alphanumeric())
                                 .is_some_and(char::is_uppercase))

@@ -3,7 +3,7 @@
 //! Quiroga" + "paramedic" from an appositive), and tells people from
 //! organisations.
 
-use crate::cues::{key, Lexicon};
+use crate::cues::{key, with_key, Lexicon};
 use crate::record::SpeakerKind;
 use crate::segment::{class as c, Doc};
 
@@ -34,14 +34,15 @@ pub(crate) struct Mention {
 const ARTICLES: [&str; 3] = ["the", "a", "an"];
 
 fn is_title(lex: &Lexicon, word: &str) -> bool {
-    let k = key(word);
-    if lex.titles.contains(&k) {
-        return true;
-    }
-    // Vice-Chair, Director-General: judge the last part.
-    k.rsplit('-')
-        .next()
-        .is_some_and(|last| last != k && lex.titles.contains(last))
+    with_key(word, |k| {
+        if lex.titles.contains(k) {
+            return true;
+        }
+        // Vice-Chair, Director-General: judge the last part.
+        k.rsplit('-')
+            .next()
+            .is_some_and(|last| last != k && lex.titles.contains(last))
+    })
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
@@ -54,11 +55,11 @@ fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
 }
 
 fn strip_article(doc: &Doc<'_>, a: usize, b: usize, all_determiners: bool) -> usize {
-    if a < b {
-        let k = key(doc.tok_text(a));
-        if ARTICLES.contains(&k.as_str()) || (all_determiners && doc.tokens[a].base == c::DET) {
-            return a + 1;
-        }
+    if a < b
+        && (with_key(doc.tok_text(a), |k| ARTICLES.contains(&k))
+            || (all_determiners && doc.tokens[a].base == c::DET))
+    {
+        return a + 1;
     }
     a
 }
@@ -75,35 +76,41 @@ fn name_like(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> bool {
 
 /// Kind of a name or description.
 fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) -> SpeakerKind {
-    let words: Vec<String> = (a..b).map(|i| key(doc.tok_text(i))).collect();
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
     let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
-    let head = if head_end > a {
-        key(doc.tok_text(head_end - 1))
+    let head_title = if head_end > a {
+        with_key(doc.tok_text(head_end - 1), |k| lex.titles.contains(k))
     } else {
-        String::new()
+        lex.titles.contains("")
     };
-    if has_title || lex.titles.contains(&head) {
+    if has_title || head_title {
         return SpeakerKind::Person;
     }
-    if words.iter().any(|w| lex.org_words.contains(w)) {
+    // What the words are: an organisation word, a title or honorific, and
+    // whether the last is a source noun.
+    let (mut org, mut person, mut last_source) = (false, false, false);
+    for i in a..b {
+        with_key(doc.tok_text(i), |k| {
+            org |= lex.org_words.contains(k);
+            person |= lex.titles.contains(k) || lex.honorifics.contains(k);
+            if i + 1 == b {
+                last_source = lex.sources.contains(k);
+            }
+        });
+    }
+    if org {
         return SpeakerKind::Organization;
     }
-    if words
-        .iter()
-        .any(|w| lex.titles.contains(w) || lex.honorifics.contains(w))
-    {
+    if person {
         return SpeakerKind::Person;
     }
     let caps = (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count();
     if caps >= 2 && caps == b - a {
         return SpeakerKind::Person;
     }
-    if let Some(last) = words.last() {
-        if lex.sources.contains(last) {
-            // official, spokesman, voters: people unless an org word said otherwise.
-            return SpeakerKind::Person;
-        }
+    if last_source {
+        // official, spokesman, voters: people unless an org word said otherwise.
+        return SpeakerKind::Person;
     }
     SpeakerKind::Unknown
 }
@@ -126,8 +133,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         doc.span(a, b)
     } else {
         (
-            doc.tokens[a.min(doc.tokens.len() - 1)].start,
-            doc.tokens[a.min(doc.tokens.len() - 1)].start,
+            doc.tokens[a.min(doc.tokens.len() - 1)].start(),
+            doc.tokens[a.min(doc.tokens.len() - 1)].start(),
         )
     };
     if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
@@ -272,7 +279,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     }
     // Honorifics are neither name nor role.
     let mut name_start = split.unwrap_or(start);
-    while name_start + 1 < b && lex.honorifics.contains(&key(doc.tok_text(name_start))) {
+    while name_start + 1 < b && with_key(doc.tok_text(name_start), |k| lex.honorifics.contains(k)) {
         name_start += 1;
     }
     let role = split.map(|s| {
@@ -283,7 +290,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         }
         text_of(doc, r0, s)
     });
-    let role = role.filter(|r| !r.is_empty() && !lex.honorifics.contains(&key(r)));
+    let role = role.filter(|r| !r.is_empty() && !with_key(r, |k| lex.honorifics.contains(k)));
     // An unnamed source is named by its noun phrase without the article or
     // possessive: "her brother" is "brother".
     let name_start = if split.is_none() {
@@ -302,7 +309,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     let kind = kind_of(doc, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
     let span = full;
-    let definite = key(doc.tok_text(a)) == "the";
+    let definite = with_key(doc.tok_text(a), |k| k == "the");
     Mention {
         span,
         name,

@@ -1,0 +1,475 @@
+//! Rule search: the leftmost-first matches of one rule in a window of
+//! [`crate::segment::Doc::hay`], as an unanchored regex search would find
+//! them, but found from the rule's anchor.
+//!
+//! Most rules hold a required token of a rare class, their *anchor*: a cue
+//! or else a quotation. A match then starts where the part of the pattern
+//! before the anchor token (its *prefix*: the elements before, and what the
+//! cue's element holds before the cue, such as auxiliaries) ends at it. So instead of one unanchored search over
+//! the window (a lazy DFA that follows every possible start at once, whose
+//! many states cost most of a cold run), the search
+//!
+//! 1. finds the anchor tokens in the window (a byte table),
+//! 2. runs the prefix reversed and anchored from each anchor, collecting
+//!    every position where the prefix can start (a small lazy DFA),
+//! 3. tries those starts in order with the whole pattern, anchored (a
+//!    forward lazy DFA gives the end of the leftmost-first match there), and
+//! 4. takes the capture groups of the first match with a bounded
+//!    backtracker over the match alone.
+//!
+//! The first start with a match is the leftmost match start, and an anchored
+//! leftmost-first search from it gives the match an unanchored search would
+//! give; the output is the same, the cost is per anchor, not per byte. Rules
+//! with no anchor keep the regex crate's unanchored search.
+
+use std::sync::Arc;
+
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+use rustc_hash::FxHashMap as HashMap;
+
+/// Where a rule pattern can be anchored: the element that is its anchor,
+/// and the anchor's bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Anchor {
+    /// The index of the anchor element: the elements before it are the
+    /// prefix.
+    pub element: usize,
+    /// The bytes of the anchor token.
+    pub key: Vec<u8>,
+    /// The regex of what the anchor element holds before its token
+    /// (auxiliaries before a cue), or empty.
+    pub before: String,
+}
+
+/// A compiled rule pattern that finds its matches.
+#[derive(Debug)]
+pub(crate) enum Matcher {
+    /// No anchor: the regex crate's unanchored search.
+    Plain(regex::bytes::Regex),
+    /// Searched from its anchor tokens.
+    Anchored(Box<AnchoredMatcher>),
+}
+
+#[derive(Debug)]
+pub(crate) struct AnchoredMatcher {
+    /// The whole pattern, forward, leftmost-first (used anchored).
+    fwd: DFA,
+    /// The whole pattern with its groups, for the captures of a match.
+    bt: BoundedBacktracker,
+    /// For a match too long for the backtracker.
+    pike: PikeVM,
+    /// The prefix, reversed, every match (`None`: empty prefix).
+    rev: Option<DFA>,
+    key: [bool; 256],
+    /// Capture-group names, by index.
+    names: Vec<Option<String>>,
+}
+
+/// Per-thread search state of one [`Matcher`].
+#[derive(Debug)]
+pub(crate) enum MatchCache {
+    Plain(regex::bytes::CaptureLocations),
+    Anchored(Box<AnchoredCache>),
+}
+
+#[derive(Debug)]
+pub(crate) struct AnchoredCache {
+    fwd: DfaCache,
+    rev: Option<DfaCache>,
+    bt: backtrack::Cache,
+    pike: pikevm::Cache,
+    caps: Captures,
+    starts: Vec<usize>,
+}
+
+/// The capture groups of one match.
+pub(crate) enum Found<'a> {
+    Plain(&'a regex::bytes::CaptureLocations),
+    Anchored(&'a Captures),
+}
+
+impl Found<'_> {
+    /// The span of group `i` in the haystack, if it took part.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        match self {
+            Found::Plain(l) => l.get(i),
+            Found::Anchored(c) => c.get_group(i).map(|s| (s.start, s.end)),
+        }
+    }
+}
+
+/// Size limits, as for the regex crate's builder in [`crate::rules`].
+const NFA_LIMIT: usize = 1 << 24;
+const CACHE_CAPACITY: usize = 1 << 24;
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new().unicode(false).utf8(false)
+}
+
+fn nfa(hir: &Hir, reverse: bool, captures: bool) -> Result<NFA, String> {
+    NFA::compiler()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .reverse(reverse)
+                .nfa_size_limit(Some(NFA_LIMIT))
+                .which_captures(if captures {
+                    WhichCaptures::All
+                } else {
+                    WhichCaptures::None
+                }),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())
+}
+
+/// Parses and compiles the parts that rules share once: the speaker noun
+/// phrase stands in most patterns, and parsing it is most of the cost of
+/// building the rules.
+#[derive(Default)]
+pub(crate) struct Parts {
+    hirs: HashMap<String, Hir>,
+    prefixes: HashMap<String, DFA>,
+}
+
+impl Parts {
+    /// The syntax tree of one element's regex.
+    fn hir(&mut self, part: &str) -> Result<Hir, String> {
+        if let Some(h) = self.hirs.get(part) {
+            return Ok(h.clone());
+        }
+        let h = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
+            .map_err(|e| e.to_string())?;
+        self.hirs.insert(part.to_string(), h.clone());
+        Ok(h)
+    }
+
+    /// The elements in sequence, capture groups numbered from 1 in order, as
+    /// the parser numbers them in the whole pattern.
+    fn concat(&mut self, parts: &[String]) -> Result<Hir, String> {
+        let hirs = parts
+            .iter()
+            .map(|p| self.hir(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut next = 1;
+        Ok(renumber(Hir::concat(hirs), &mut next))
+    }
+
+    /// The prefix `parts`, reversed, reporting every match.
+    fn prefix(&mut self, parts: &[String]) -> Result<DFA, String> {
+        let key = parts.concat();
+        if let Some(d) = self.prefixes.get(&key) {
+            return Ok(d.clone());
+        }
+        let hir = self.concat(parts)?;
+        let d = dfa(nfa(&hir, true, false)?, MatchKind::All)?;
+        self.prefixes.insert(key, d.clone());
+        Ok(d)
+    }
+}
+
+/// `h` with its capture groups numbered from `next` on, in pre-order.
+fn renumber(h: Hir, next: &mut u32) -> Hir {
+    if h.properties().explicit_captures_len() == 0 {
+        return h;
+    }
+    match h.into_kind() {
+        HirKind::Capture(c) => {
+            let index = *next;
+            *next += 1;
+            Hir::capture(Capture {
+                index,
+                name: c.name,
+                sub: Box::new(renumber(*c.sub, next)),
+            })
+        }
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(|h| renumber(h, next)).collect()),
+        HirKind::Alternation(v) => {
+            Hir::alternation(v.into_iter().map(|h| renumber(h, next)).collect())
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(renumber(*r.sub, next)),
+            ..r
+        }),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+    }
+}
+
+fn dfa(nfa: NFA, kind: MatchKind) -> Result<DFA, String> {
+    DFA::builder()
+        .configure(
+            DFA::config()
+                .match_kind(kind)
+                .cache_capacity(CACHE_CAPACITY)
+                .skip_cache_capacity_check(true),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())
+}
+
+fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    for &b in bytes {
+        t[b as usize] = true;
+    }
+    t
+}
+
+impl Matcher {
+    /// Compiles the pattern `src`, made of the element regexes `parts`; with
+    /// an anchor, the anchored search.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not compile.
+    pub fn new(
+        src: &str,
+        parts_src: &[String],
+        anchor: Option<&Anchor>,
+        parts: &mut Parts,
+    ) -> Result<Matcher, String> {
+        let Some(anchor) = anchor else {
+            let re = regex::bytes::RegexBuilder::new(src)
+                .unicode(false)
+                .size_limit(NFA_LIMIT)
+                .dfa_size_limit(1 << 25)
+                .build()
+                .map_err(|e| e.to_string())?;
+            return Ok(Matcher::Plain(re));
+        };
+        let full = nfa(&parts.concat(parts_src)?, false, true)?;
+        let names = full
+            .group_info()
+            .pattern_names(PatternID::ZERO)
+            .map(|n| n.map(str::to_string))
+            .collect();
+        let bt = BoundedBacktracker::builder()
+            .build_from_nfa(full.clone())
+            .map_err(|e| e.to_string())?;
+        let pike = PikeVM::builder()
+            .build_from_nfa(full.clone())
+            .map_err(|e| e.to_string())?;
+        let fwd = dfa(full, MatchKind::LeftmostFirst)?;
+        // The prefix: the elements before the anchor element, and what the
+        // anchor element holds before its token.
+        let mut prefix = parts_src[..anchor.element].to_vec();
+        if !anchor.before.is_empty() {
+            prefix.push(anchor.before.clone());
+        }
+        let rev = match &prefix[..] {
+            [] => None,
+            prefix => Some(parts.prefix(prefix)?),
+        };
+        Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
+            fwd,
+            bt,
+            pike,
+            rev,
+            key: table(&anchor.key),
+            names,
+        })))
+    }
+
+    /// The capture-group names, by index.
+    pub fn group_names(&self) -> Vec<Option<String>> {
+        match self {
+            Matcher::Plain(re) => re.capture_names().map(|n| n.map(str::to_string)).collect(),
+            Matcher::Anchored(m) => m.names.clone(),
+        }
+    }
+
+    /// The bytes of this matcher's anchor (none for a plain matcher).
+    pub fn anchor_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let key: &[bool] = match self {
+            Matcher::Plain(_) => &[],
+            Matcher::Anchored(m) => &m.key,
+        };
+        key.iter()
+            .enumerate()
+            .filter(|(_, &k)| k)
+            .map(|(b, _)| b as u8)
+    }
+
+    /// Fresh search state for this matcher.
+    pub fn cache(&self) -> MatchCache {
+        match self {
+            Matcher::Plain(re) => MatchCache::Plain(re.capture_locations()),
+            Matcher::Anchored(m) => MatchCache::Anchored(Box::new(AnchoredCache {
+                fwd: m.fwd.create_cache(),
+                rev: m.rev.as_ref().map(DFA::create_cache),
+                bt: m.bt.create_cache(),
+                pike: m.pike.create_cache(),
+                caps: m.bt.create_captures(),
+                starts: Vec::new(),
+            })),
+        }
+    }
+
+    /// Calls `f` with each leftmost-first match in `hay[w0..w1]`, in order,
+    /// `anchors` being the sorted positions in `hay` of every byte that is
+    /// an anchor of some matcher (at least those of this one),
+    /// as `regex::bytes::Regex::captures_read_at` finds them from `w0` on
+    /// in `&hay[..w1]`: `f` gets the position the search started from, the
+    /// match span and its groups, and returns the position where the search
+    /// goes on (after the match start).
+    pub fn for_each_match(
+        &self,
+        cache: &mut MatchCache,
+        hay: &[u8],
+        anchors: &[u32],
+        w0: usize,
+        w1: usize,
+        mut f: impl FnMut(usize, (usize, usize), &Found<'_>) -> usize,
+    ) {
+        let hay = &hay[..w1];
+        match (self, cache) {
+            (Matcher::Plain(re), MatchCache::Plain(loc)) => {
+                let mut at = w0;
+                while at < hay.len() {
+                    let Some(m) = re.captures_read_at(loc, hay, at) else {
+                        break;
+                    };
+                    at = f(at, (m.start(), m.end()), &Found::Plain(loc));
+                }
+            }
+            (Matcher::Anchored(m), MatchCache::Anchored(c)) => m.for_each(c, hay, anchors, w0, f),
+            // A cache made by another matcher: never happens, since caches
+            // are made per matcher, in the same order.
+            _ => {}
+        }
+    }
+}
+
+impl AnchoredMatcher {
+    fn for_each(
+        &self,
+        c: &mut AnchoredCache,
+        hay: &[u8],
+        anchors: &[u32],
+        w0: usize,
+        mut f: impl FnMut(usize, (usize, usize), &Found<'_>) -> usize,
+    ) {
+        let w1 = hay.len();
+        let mut starts = std::mem::take(&mut c.starts);
+        starts.clear();
+        let first = anchors.partition_point(|&k| (k as usize) < w0);
+        for &k in &anchors[first..] {
+            let k = k as usize;
+            if k >= w1 {
+                break;
+            }
+            if !self.key[hay[k] as usize] {
+                continue;
+            }
+            self.prefix_starts(c, hay, w0, k, &mut starts);
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let mut at = w0;
+        for &s in &starts {
+            if s < at {
+                continue;
+            }
+            let Some(end) = self.match_end(c, hay, s) else {
+                continue;
+            };
+            if !self.captures(c, hay, s, end) {
+                continue;
+            }
+            at = f(at, (s, end), &Found::Anchored(&c.caps));
+        }
+        c.starts = starts;
+    }
+
+    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
+    fn prefix_starts(
+        &self,
+        c: &mut AnchoredCache,
+        hay: &[u8],
+        w0: usize,
+        p: usize,
+        out: &mut Vec<usize>,
+    ) {
+        let (Some(rev), Some(cache)) = (&self.rev, c.rev.as_mut()) else {
+            out.push(p);
+            return;
+        };
+        let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
+        let scan = |cache: &mut DfaCache, out: &mut Vec<usize>| -> Result<(), ()> {
+            let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
+            let mut at = p;
+            while at > w0 {
+                at -= 1;
+                sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
+                if sid.is_tagged() {
+                    if sid.is_match() {
+                        // Matches show one byte late: the prefix starts at at + 1.
+                        out.push(at + 1);
+                    } else if sid.is_dead() {
+                        return Ok(());
+                    } else if sid.is_quit() {
+                        return Err(());
+                    }
+                }
+            }
+            // The byte before the window, or the end of input, shows a
+            // match that ends there (as the regex crate's reverse search).
+            sid = match w0.checked_sub(1) {
+                Some(b) => rev.next_state(cache, sid, hay[b]),
+                None => rev.next_eoi_state(cache, sid),
+            }
+            .map_err(|_| ())?;
+            if sid.is_match() {
+                out.push(w0);
+            }
+            Ok(())
+        };
+        if scan(cache, out).is_err() {
+            // The lazy DFA gave up: every position is a possible start, and
+            // the anchored search below decides.
+            out.extend(w0..=p);
+        }
+    }
+
+    /// The end of the leftmost-first match that starts at `s`, if any.
+    fn match_end(&self, c: &mut AnchoredCache, hay: &[u8], s: usize) -> Option<usize> {
+        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+        match self.fwd.try_search_fwd(&mut c.fwd, &input) {
+            Ok(m) => m.map(|m| m.offset()),
+            Err(_) => {
+                self.pike.captures(&mut c.pike, input, &mut c.caps);
+                c.caps.get_match().map(|m| m.end())
+            }
+        }
+    }
+
+    /// The groups of the match `s..end` into `c.caps`.
+    fn captures(&self, c: &mut AnchoredCache, hay: &[u8], s: usize, end: usize) -> bool {
+        let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
+        if self
+            .bt
+            .try_captures(&mut c.bt, input.clone(), &mut c.caps)
+            .is_err()
+        {
+            self.pike.captures(&mut c.pike, input, &mut c.caps);
+        }
+        c.caps.is_match()
+    }
+}
+
+/// Search state for every rule, one entry per matcher.
+pub(crate) type Scratch = Vec<MatchCache>;
+
+/// Makes [`Scratch`] for a list of matchers.
+pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
+    matchers.iter().map(|m| m.cache()).collect()
+}
