@@ -216,9 +216,9 @@ impl Lexicon {
     /// Adds one cue entry; later entries override earlier forms.
     pub fn add_cue(&mut self, def: &CueDef, file: &str) -> Result<(), Error> {
         let class = CueClass::parse(&def.class).ok_or_else(|| {
-            Error::rule_file(
+            Error::cue_entry(
                 file,
-                Some(&def.lemma),
+                &def.lemma,
                 format!(
                     "unknown cue class {:?} (expected speech, report, belief, evidence or stance)",
                     def.class
@@ -256,17 +256,17 @@ impl Lexicon {
             let parts: Vec<String> = form_text.split_whitespace().map(key).collect();
             match parts.as_slice() {
                 [] => {
-                    return Err(Error::rule_file(
+                    return Err(Error::cue_entry(
                         file,
-                        Some(&def.lemma),
+                        &def.lemma,
                         "a cue form is empty".into(),
                     ));
                 }
                 [one] => {
                     if form == Form::According {
-                        return Err(Error::rule_file(
+                        return Err(Error::cue_entry(
                             file,
-                            Some(&def.lemma),
+                            &def.lemma,
                             format!("phrase {form_text:?} needs at least two words"),
                         ));
                     }

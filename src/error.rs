@@ -19,6 +19,12 @@ enum ErrorKind {
         rule: String,
         message: String,
     },
+    #[error("{file}: cue {lemma:?}: {message}")]
+    Cue {
+        file: String,
+        lemma: String,
+        message: String,
+    },
     #[error("{file}: {message}")]
     File { file: String, message: String },
 }
@@ -38,10 +44,20 @@ impl Error {
         }))
     }
 
+    /// An error in the cue entry with this lemma.
+    pub(crate) fn cue_entry(file: &str, lemma: &str, message: String) -> Error {
+        Error(Box::new(ErrorKind::Cue {
+            file: file.to_string(),
+            lemma: lemma.to_string(),
+            message,
+        }))
+    }
+
     /// The id of the rule (or lemma of the cue) the error is about, if any.
     pub fn rule_id(&self) -> Option<&str> {
         match &*self.0 {
             ErrorKind::Rule { rule, .. } => Some(rule),
+            ErrorKind::Cue { lemma, .. } => Some(lemma),
             ErrorKind::File { .. } => None,
         }
     }

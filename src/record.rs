@@ -223,8 +223,15 @@ pub struct Quote {
     pub cue: Option<Cue>,
     /// The id of the rule that made the attribution (see `src/rules/english.toml`).
     pub rule: String,
-    /// How sure the rule is, in `[0, 1]`.
+    /// How sure the rule is, in `[0, 1]`. Serialised with at most three
+    /// decimals (`0.85`, not `0.8500000238418579`).
+    #[serde(serialize_with = "short_float")]
     pub confidence: f32,
+}
+
+/// Writes an `f32` as the shortest decimal of at most three places.
+fn short_float<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((f64::from(*x) * 1000.0).round() / 1000.0)
 }
 
 impl Quote {

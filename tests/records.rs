@@ -157,6 +157,13 @@ fn quote_round_trips_through_json() {
     assert_eq!(v["cue"]["text"], "told");
     assert_eq!(v["cue"]["class"], "speech");
     assert_eq!(v["start"], q.start);
+    // Confidence is written with at most three decimals, not as f32 noise.
+    for q in &a.quotes {
+        let v: serde_json::Value = serde_json::to_value(q).unwrap();
+        let c = v["confidence"].as_f64().unwrap();
+        assert_eq!((c * 1000.0).round() / 1000.0, c, "{c}");
+        assert!((c - f64::from(q.confidence)).abs() < 1e-6);
+    }
 }
 
 #[test]

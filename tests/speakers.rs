@@ -49,6 +49,17 @@ fn names_titles_and_appositives() {
                 .by("Ivo Kern")
                 .role("Deputy Mayor")],
         ),
+        // Titles from Westminster and from sport.
+        (
+            "Local MP Hattie Quist said the clinic would close.",
+            vec![indirect("the clinic would close")
+                .by("Hattie Quist")
+                .role("Local MP")],
+        ),
+        (
+            "\"We lost,\" said striker Leon Haasby.",
+            vec![direct("We lost,").by("Leon Haasby").role("striker")],
+        ),
         (
             "Harbour Master Ivo Kern said, \"The tide is high.\"",
             vec![direct("The tide is high.")
