@@ -24,6 +24,11 @@ pub(crate) struct CueDef {
     /// close ties".
     #[serde(default)]
     pub needs_that: bool,
+    /// True for a verb that names as often as it reports ("a group called
+    /// Sandy Hook Promise"): a content of capitalised words only, or a
+    /// speaker that opens with "a" or "an", makes no record.
+    #[serde(default)]
+    pub naming: bool,
     #[serde(default)]
     pub finite: Vec<String>,
     #[serde(default)]
@@ -60,6 +65,8 @@ pub(crate) struct CueEntry {
     pub infinitive: bool,
     /// See [`CueDef::needs_that`].
     pub needs_that: bool,
+    /// See [`CueDef::naming`].
+    pub naming: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +246,7 @@ impl Lexicon {
             addressee: def.addressee,
             infinitive: def.infinitive,
             needs_that: def.needs_that,
+            naming: def.naming,
         });
         let forms = def
             .finite

@@ -777,6 +777,30 @@ impl Extractor {
                 if !self.content_ok(doc, a, b, cand.cue) {
                     continue;
                 }
+                // "a program called Sandy Hook Promise": naming, not saying.
+                let naming = cand
+                    .cue
+                    .and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue()))
+                    .is_some_and(|e| self.inner.lexicon.entries[e as usize].naming);
+                if naming {
+                    let name_only = (a..b).enumerate().all(|(i, t)| {
+                        matches!(doc.tokens[t].base, c::NAME | c::STOP)
+                            || doc.tokens[t].capital
+                            || (i == 0 && doc.tokens[t].base == c::DET)
+                    });
+                    // An indefinite noun right before the cue: "a choir called".
+                    let indefinite = cand.cue.is_some_and(|(k, _)| {
+                        (k.saturating_sub(3)..k).any(|t| {
+                            matches!(crate::cues::key(doc.tok_text(t)).as_str(), "a" | "an")
+                                && (t + 1..k).all(|u| {
+                                    matches!(doc.tokens[u].base, c::WORD | c::SOURCE | c::NAME)
+                                })
+                        })
+                    });
+                    if name_only || indefinite {
+                        continue;
+                    }
+                }
                 // "pledged not to use the arms that ...": after an infinitive,
                 // "that" opens a relative clause, not this cue's content.
                 if let Some((_, e)) = cand

@@ -1046,6 +1046,13 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Ola Brandt")
                 .cue("warned about")],
         ),
+        // "called" with an object and a description still reports.
+        (
+            "Ola Brandt called the ferry plan a disaster.",
+            vec![indirect("the ferry plan a disaster")
+                .by("Ola Brandt")
+                .cue("called")],
+        ),
         // A subject and a name around the cue: "Ivo Stam, after ..., said".
         (
             "Ivo Stam, after the storm broke the dykes, said the pumps had failed.",
