@@ -238,7 +238,13 @@ fn print_text(
             q.rule
         )?;
         let content = text.get(q.start..q.end).unwrap_or(&q.text);
-        writeln!(out, "     \u{201c}{content}\u{201d}")?;
+        // Marks only around the words quoted as spoken; reported speech is
+        // shown as it stands in the text.
+        if q.kind == whosaid::QuoteKind::Direct {
+            writeln!(out, "     \u{201c}{content}\u{201d}")?;
+        } else {
+            writeln!(out, "     {content}")?;
+        }
         if explain {
             writeln!(
                 out,

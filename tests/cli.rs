@@ -821,3 +821,27 @@ fn a_file_and_jsonl_together_are_a_usage_error() {
         .code(2)
         .stdout("");
 }
+
+/// The text listing puts marks only around direct quotes; reported speech is
+/// shown as it stands.
+#[test]
+fn the_text_listing_marks_only_direct_quotes() {
+    let r = run({
+        let mut c = extract();
+        c.arg("-").write_stdin(
+            "Ann Lorne said the pier was closed. \u{201c}It is unsafe,\u{201d} she added.",
+        );
+        c
+    });
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stdout.contains("\n     the pier was closed\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\n     \u{201c}It is unsafe,\u{201d}\n"),
+        "{}",
+        r.stdout
+    );
+}
