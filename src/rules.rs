@@ -711,25 +711,10 @@ fn compile_pattern(
                 Hole::Who => format!("(?P<who>{})", classes.set(&[c::WHO])),
                 Hole::Aside => {
                     // No verb inside: ", the race will be tight," is a
-                    // clause of its own, not an aside.
-                    let inside = not_class(&[
-                        c::AUX,
-                        c::VERB,
-                        c::THAT,
-                        c::WHO,
-                        c::COMMA,
-                        c::STOP,
-                        c::SEMI,
-                        c::QUOTE,
-                        c::CUE,
-                        c::CUE_TELL,
-                        c::CUE_ING,
-                        c::CUE_TELLING,
-                        c::ACCORDING,
-                    ]);
-                    // A participle inside it modifies a noun there: ", in the
+                    // clause of its own, not an aside. A participle inside
+                    // it, though not first, modifies a noun there: ", in the
                     // wake of a poll showing a loss,".
-                    let later = not_class(&[
+                    const LATER: [u8; 11] = [
                         c::AUX,
                         c::VERB,
                         c::THAT,
@@ -741,7 +726,11 @@ fn compile_pattern(
                         c::CUE,
                         c::CUE_TELL,
                         c::ACCORDING,
-                    ]);
+                    ];
+                    let later = not_class(&LATER);
+                    let mut first = LATER.to_vec();
+                    first.extend([c::CUE_ING, c::CUE_TELLING]);
+                    let inside = not_class(&first);
                     format!(",{inside}{later}{{0,11}},")
                 }
             }
