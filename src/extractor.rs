@@ -12,7 +12,7 @@ use crate::coref::Registry;
 use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
-use crate::matcher::{scratch_for, Matcher, Scratch};
+use crate::matcher::{scratch_for, Matcher, Scratch, StartSearch};
 use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerRef};
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
@@ -168,6 +168,11 @@ impl ExtractorBuilder {
                 .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
         };
         let np = compile(&rules.np)?;
+        let np_starts = Arc::new(
+            StartSearch::new(&rules.np).map_err(|e| Error::rule_file("<builtin>", None, e))?,
+        );
+        let for_cache = np_starts.clone();
+        let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let subject = compile(&rules.subject)?;
         let attribution = compile(&rules.attribution)?;
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
@@ -186,6 +191,8 @@ impl ExtractorBuilder {
                 rules,
                 classes,
                 np,
+                np_starts,
+                np_caches,
                 subject,
                 attribution,
                 max_bytes: self.max_bytes,
@@ -201,6 +208,10 @@ struct Inner {
     classes: HashSet<CueClass>,
     /// A speaker noun phrase, for mention detection.
     np: Regex,
+    /// The same, searched from the bytes it can start with.
+    np_starts: Arc<StartSearch>,
+    /// Per-thread search state of `np_starts`.
+    np_caches: DfaPool,
     /// A clause subject, for participle clauses.
     subject: Regex,
     /// Anchored speaker + cue, where reported clauses stop.
@@ -213,6 +224,11 @@ struct Inner {
     /// The bytes that anchor some rule's search.
     anchor_bytes: [bool; 256],
 }
+
+type DfaPool = Pool<
+    regex_automata::hybrid::dfa::Cache,
+    Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>,
+>;
 
 type ScratchPool =
     Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
@@ -1253,45 +1269,45 @@ impl Extractor {
         };
         let hay = &doc.hay[..];
         // Only a phrase with a name in it is a mention, and no phrase crosses
-        // a sentence: the search runs over the runs of sentences that hold a
-        // name, and finds there what a search of the whole text finds.
-        let mut windows: Vec<(usize, usize)> = Vec::new();
+        // a sentence (the pattern never takes the separator, nor looks
+        // around): each sentence that holds a name is searched on its own,
+        // from its start (where a search from before it finds its first
+        // phrase too) and only until the phrases can no longer hold its
+        // last name. A phrase that starts after the last name holds none,
+        // nor does any after it, so what is left out is never a mention;
+        // the phrases found are the ones a search of the whole text finds.
+        let mut np_cache = self.inner.np_caches.get();
+        let np = &self.inner.np;
+        let starts = &self.inner.np_starts;
         for (i, s) in doc.sentences.iter().enumerate() {
-            if !doc.tokens[s.tokens.clone()]
+            // The sentence's bytes in `hay`: after its separator(s).
+            let h0 = s.tokens.start + 2 * i + 1;
+            let h1 = h0 + s.tokens.len();
+            let Some(last) = doc.tokens[s.tokens.clone()]
                 .iter()
-                .any(|t| t.base == c::NAME)
-            {
+                .rposition(|t| t.base == c::NAME)
+                .map(|k| h0 + k)
+            else {
                 continue;
-            }
-            // From the separator before the sentence to the one after it.
-            let w0 = s.tokens.start + 2 * i;
-            let w1 = w0 + s.tokens.len() + 2;
-            match windows.last_mut() {
-                Some(last) if last.1 + 1 >= w0 => last.1 = w1,
-                _ => windows.push((w0, w1)),
-            }
-        }
-        let matches = windows.iter().flat_map(|&(w0, w1)| {
-            let np = &self.inner.np;
-            let mut at = w0;
-            std::iter::from_fn(move || {
-                let m = np.find_at(&hay[..w1], at)?;
-                at = m.end().max(at + 1);
-                Some(m)
-            })
-        });
-        {
-            for m in matches {
-                let (a, b) = (
-                    doc.hay_tok[m.start()] as usize,
-                    doc.hay_tok[m.end() - 1] as usize + 1,
-                );
+            };
+            let mut at = h0;
+            while at <= last {
+                // The regex crate's search if the lazy DFA gives up.
+                let found = match starts.find_at(&mut np_cache, &hay[..h1], at) {
+                    Ok(m) => m,
+                    Err(()) => np.find_at(&hay[..h1], at).map(|m| (m.start(), m.end())),
+                };
+                let Some((ma, mb)) = found.filter(|m| m.0 <= last) else {
+                    break;
+                };
+                at = mb.max(at + 1);
+                let (a, b) = (doc.hay_tok[ma] as usize, doc.hay_tok[mb - 1] as usize + 1);
                 if speaker_toks[a..b].iter().any(|&x| x)
                     || !(a..b).any(|i| doc.tokens[i].base == c::NAME)
                 {
                     continue;
                 }
-                let subject = m.start() == 0 || matches!(hay[m.start() - 1], c::COMMA | c::SEP);
+                let subject = ma == 0 || matches!(hay[ma - 1], c::COMMA | c::SEP);
                 // "Ann Lee and Bo Dahl": each name is a mention of its own.
                 let mut parts = vec![(a, b)];
                 if (a..b).any(|i| doc.tokens[i].base == c::AND) {
@@ -1746,6 +1762,44 @@ mod anchored_search {
                 let got = matches(&rule.matcher, &hay, w0, hay.len(), cut);
                 assert_eq!(got, want, "rule {} on {:?} from {w0}", rule.def.id, hay);
                 checked += want.len();
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    /// The noun-phrase search from the bytes a phrase can start with finds
+    /// what the regex crate's unanchored `find_at` finds, from any position,
+    /// on random sentences of token classes.
+    #[test]
+    fn start_search_finds_what_find_at_finds() {
+        let ex = Extractor::new();
+        let (np, starts) = (&ex.inner.np, &ex.inner.np_starts);
+        let mut cache = starts.cache();
+        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..yW|"
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let hay: Vec<u8> = (0..1 + next(30))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mut at = next(hay.len() + 1);
+            loop {
+                let want = np.find_at(&hay, at).map(|m| (m.start(), m.end()));
+                let got = starts.find_at(&mut cache, &hay, at).expect("no give-up");
+                assert_eq!(got, want, "on {hay:?} from {at}");
+                let Some((_, b)) = want else { break };
+                checked += 1;
+                at = b.max(at + 1);
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");

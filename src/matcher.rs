@@ -473,3 +473,74 @@ pub(crate) type Scratch = Vec<MatchCache>;
 pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
     matchers.iter().map(|m| m.cache()).collect()
 }
+
+/// The leftmost-first matches of a pattern with no anchor token (the noun
+/// phrase of mentions), as `regex::bytes::Regex::find_at` finds them, by an
+/// anchored search at each byte the pattern can start with. An unanchored
+/// search follows every possible start at once and its lazy DFA builds many
+/// states; anchored, it follows one start, and the byte table skips the
+/// positions no match starts at. The first position with a match is the
+/// leftmost match start, and the anchored leftmost-first match there is the
+/// one the unanchored search gives.
+#[derive(Debug)]
+pub(crate) struct StartSearch {
+    /// The pattern, forward, leftmost-first (used anchored).
+    fwd: DFA,
+    /// The bytes a match can start with (all, for a pattern that matches
+    /// the empty string).
+    first: [bool; 256],
+}
+
+impl StartSearch {
+    /// Compiles the pattern `src` (as the regex crate does with `unicode`
+    /// off).
+    ///
+    /// # Errors
+    /// The message of a pattern that does not compile.
+    pub fn new(src: &str) -> Result<StartSearch, String> {
+        let hir = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+        let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
+        let mut cache = fwd.create_cache();
+        let mut first = [true; 256];
+        let empty = Input::new(&[][..]).anchored(Anchored::Yes);
+        if !matches!(fwd.try_search_fwd(&mut cache, &empty), Ok(None)) {
+            return Ok(StartSearch { fwd, first });
+        }
+        for (b, f) in first.iter_mut().enumerate() {
+            let byte = [b as u8];
+            let input = Input::new(&byte[..]).anchored(Anchored::Yes);
+            let dead = fwd
+                .start_state_forward(&mut cache, &input)
+                .ok()
+                .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
+                .is_some_and(|s| s.is_dead());
+            *f = !dead;
+        }
+        Ok(StartSearch { fwd, first })
+    }
+
+    /// Fresh search state.
+    pub fn cache(&self) -> DfaCache {
+        self.fwd.create_cache()
+    }
+
+    /// The leftmost-first match in `hay` that starts at `at` or later, as
+    /// `find_at(hay, at)` of the regex crate; `Err` if the lazy DFA gave up.
+    pub fn find_at(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        at: usize,
+    ) -> Result<Option<(usize, usize)>, ()> {
+        for s in at..=hay.len() {
+            if s < hay.len() && !self.first[hay[s] as usize] {
+                continue;
+            }
+            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+            if let Some(m) = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())? {
+                return Ok(Some((s, m.offset())));
+            }
+        }
+        Ok(None)
+    }
+}
