@@ -498,6 +498,7 @@ fn compile_pattern(
     let mut parts: Vec<String> = Vec::with_capacity(elems.len());
     let mut cue_anchor: Option<(usize, Vec<u8>, String)> = None;
     let mut quote_anchor: Option<(usize, Vec<u8>)> = None;
+    let mut other_anchor: Option<(usize, Vec<u8>)> = None;
     for (pos, raw) in elems.iter().enumerate() {
         let (tok, optional) = match raw.strip_suffix('?') {
             Some(t) if !t.is_empty() => (t, true),
@@ -795,6 +796,11 @@ fn compile_pattern(
                 }
                 format!("(?P<cue>{})", byte_class(&bytes))
             } else {
+                // A required word or mark can anchor a rule that has no cue
+                // and no quotation ("^ {speaker:name} : {content:paragraph}").
+                if !optional && other_anchor.is_none() {
+                    other_anchor = Some((pos, bytes.clone()));
+                }
                 byte_class(&bytes)
             }
         } else {
@@ -811,7 +817,7 @@ fn compile_pattern(
         out.push_str(&part);
         parts.push(part);
     }
-    let anchor = match (cue_anchor, quote_anchor) {
+    let anchor = match (cue_anchor, quote_anchor.or(other_anchor)) {
         (Some(a), _) => Some(a),
         (None, Some((pos, key))) => Some((pos, key, String::new())),
         (None, None) => None,
