@@ -141,6 +141,21 @@ fn repeat_to(unit: &str, bytes: usize) -> String {
 
 const MB: usize = 1_000_000;
 
+/// Benchmarks `extract` on each named text, with its throughput in bytes,
+/// in `group`.
+fn extract_each(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    ex: &Extractor,
+    texts: &[(&str, String)],
+) {
+    for (name, text) in texts {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
+            b.iter(|| ex.extract(black_box(text)).len())
+        });
+    }
+}
+
 fn scaling(c: &mut Criterion) {
     let ex = Extractor::new();
     let mut group = c.benchmark_group("scaling");
@@ -155,12 +170,7 @@ fn scaling(c: &mut Criterion) {
         ("1MB", news(MB)),
         ("10MB", news(10 * MB)),
     ];
-    for (name, text) in &docs {
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
-            b.iter(|| ex.extract(black_box(text)).len())
-        });
-    }
+    extract_each(&mut group, &ex, &docs);
     group.finish();
 }
 
@@ -202,12 +212,7 @@ fn worst_case(c: &mut Criterion) {
             ),
         ),
     ];
-    for (name, text) in &cases {
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
-            b.iter(|| ex.extract(black_box(text)).len())
-        });
-    }
+    extract_each(&mut group, &ex, &cases);
     group.finish();
 }
 

@@ -1661,6 +1661,16 @@ mod rule_examples {
 mod anchored_search {
     use super::*;
 
+    /// A seeded xorshift generator: each call gives a number below `n`.
+    fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
     /// Every match, with the position its search started from and every
     /// group, as `m` finds them in `hay[w0..w1]`; the search goes on from
     /// the match end, or from its middle when `cut` (as after a reported
@@ -1732,13 +1742,7 @@ mod anchored_search {
                 })
             })
             .collect();
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let mut checked = 0;
         for round in 0..600 {
             // A few sentences, separated as in `Doc::hay`.
@@ -1780,13 +1784,7 @@ mod anchored_search {
             .copied()
             .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
             .collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let mut checked = 0;
         for _ in 0..3000 {
             let hay: Vec<u8> = (0..1 + next(30))
