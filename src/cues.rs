@@ -29,6 +29,11 @@ pub(crate) struct CueDef {
     /// speaker that opens with "a" or "an", makes no record.
     #[serde(default)]
     pub naming: bool,
+    /// For a verb with an `addressee`: true when its speaker may still follow
+    /// it after the content ("“Why?” asked Lee"). Without it, a noun phrase
+    /// after such a cue is its hearer ("..., told Radio North").
+    #[serde(default)]
+    pub inverts: bool,
     #[serde(default)]
     pub finite: Vec<String>,
     #[serde(default)]
@@ -67,6 +72,8 @@ pub(crate) struct CueEntry {
     pub needs_that: bool,
     /// See [`CueDef::naming`].
     pub naming: bool,
+    /// See [`CueDef::inverts`].
+    pub inverts: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +95,7 @@ struct WordsFile {
     calendar: Vec<String>,
     abbreviations: Vec<String>,
     particles: Vec<String>,
+    ly_nouns: Vec<String>,
 }
 
 /// The compiled lexicon: every word list the tokeniser and the speaker
@@ -108,6 +116,8 @@ pub(crate) struct Lexicon {
     pub calendar: HashSet<String>,
     pub abbreviations: HashSet<String>,
     pub particles: HashSet<String>,
+    /// Lowercase words in -ly that are nouns, not adverbs ("the family said").
+    pub ly_nouns: HashSet<String>,
     /// Cue forms that are also nouns (the `noun` forms of the cue entries).
     pub noun_forms: HashSet<String>,
 }
@@ -216,6 +226,7 @@ impl Lexicon {
             calendar: set(&w.calendar),
             abbreviations: set(&w.abbreviations),
             particles: set(&w.particles),
+            ly_nouns: set(&w.ly_nouns),
             noun_forms: HashSet::default(),
         })
     }
@@ -247,6 +258,7 @@ impl Lexicon {
             infinitive: def.infinitive,
             needs_that: def.needs_that,
             naming: def.naming,
+            inverts: def.inverts,
         });
         let forms = def
             .finite

@@ -793,6 +793,29 @@ impl Extractor {
                 if !self.content_ok(doc, a, b, cand.cue) {
                     continue;
                 }
+                if let (Some((k, e)), Some((s, _))) = (cand.cue, cand.speaker) {
+                    // After "told" and its kin a noun phrase is the hearer:
+                    // in "..., told Radio North" the station said nothing.
+                    let entry = (k..e)
+                        .rev()
+                        .find_map(|t| doc.tokens[t].cue())
+                        .map(|x| &self.inner.lexicon.entries[x as usize]);
+                    if s >= e && b <= k && entry.is_some_and(|x| x.addressee && !x.inverts) {
+                        continue;
+                    }
+                    // "..., she said in a video message.": after a speaker set
+                    // off by a comma, a phrase opening with a preposition is
+                    // the cue's adverbial; the clause before is the content.
+                    let first = crate::cues::key(doc.tok_text(a));
+                    if a == e
+                        && s > 0
+                        && doc.tokens[s - 1].base == c::COMMA
+                        && ADVERBIAL_START.contains(&first.as_str())
+                        && (a..b).all(|t| doc.tokens[t].base != c::THAT)
+                    {
+                        continue;
+                    }
+                }
                 // "a program called Sandy Hook Promise": naming, not saying.
                 let naming = cand
                     .cue

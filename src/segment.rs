@@ -556,6 +556,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         i = end;
     }
     mark_nouns(text, cl.lexicon, &mut tokens, &mut classes);
+    mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes);
     mark_voice(text, &mut tokens, &mut classes);
     mark_particles(text, cl.lexicon, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
@@ -674,6 +675,41 @@ const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
 /// A form of "be" before a cue: with a participle it is the progressive, part
 /// of the cue ("is saying"); with a past participle it is the passive, and the
 /// subject is not the speaker ("was told"), so the word is no cue.
+/// "quietly said", "are privately saying": up to two lowercase words in -ly
+/// right before a cue are adverbs and join it as auxiliaries, unless the
+/// lexicon lists them as nouns (`ly_nouns`: "the family said").
+fn mark_adverbs(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
+    for i in 1..tokens.len() {
+        if !matches!(
+            tokens[i].base,
+            class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
+        ) {
+            continue;
+        }
+        for j in (i.saturating_sub(2)..i).rev() {
+            let t = &tokens[j];
+            let w = &text[t.start()..t.end()];
+            let adverb = t.base == class::WORD
+                && w.len() >= 5
+                && w.ends_with("ly")
+                && w.bytes().all(|b| b.is_ascii_lowercase())
+                && !lex.ly_nouns.contains(w);
+            if !adverb || !same_paragraph(text, t, &tokens[i]) {
+                break;
+            }
+            if classes[j] == tokens[j].base {
+                classes[j] = class::AUX;
+            }
+            tokens[j].base = class::AUX;
+        }
+    }
+}
+
+/// Whether `t` is an adverb that [`mark_adverbs`] made an auxiliary.
+fn is_adverb(text: &str, t: &Token) -> bool {
+    t.base == class::AUX && text[t.start()..t.end()].ends_with("ly")
+}
+
 fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
     for i in 1..tokens.len() {
         let is_cue = matches!(
@@ -683,7 +719,12 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         if !is_cue {
             continue;
         }
-        let p = &tokens[i - 1];
+        // "are quietly saying": the adverbs stand between "be" and the cue.
+        let mut b = i - 1;
+        while b > 0 && is_adverb(text, &tokens[b]) {
+            b -= 1;
+        }
+        let p = &tokens[b];
         let w = key(&text[p.start()..p.end()]);
         if !BE.contains(&w.as_str()) || !same_paragraph(text, p, &tokens[i]) {
             continue;
@@ -691,14 +732,14 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         // "he's said" is "he has said": after a personal pronoun, "'s"
         // before a cue is an auxiliary.
         if w == "'s"
-            && i >= 2
-            && tokens[i - 2].base == class::PRONOUN
-            && key(&text[tokens[i - 2].start()..tokens[i - 2].end()]) != "it"
+            && b >= 1
+            && tokens[b - 1].base == class::PRONOUN
+            && key(&text[tokens[b - 1].start()..tokens[b - 1].end()]) != "it"
         {
-            if classes[i - 1] == tokens[i - 1].base {
-                classes[i - 1] = class::AUX;
+            if classes[b] == tokens[b].base {
+                classes[b] = class::AUX;
             }
-            tokens[i - 1].base = class::AUX;
+            tokens[b].base = class::AUX;
             continue;
         }
         let (base, cls) = match tokens[i].base {
@@ -713,9 +754,9 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             classes[i] = cls;
         }
         tokens[i].base = base;
-        if base != class::WORD && classes[i - 1] == tokens[i - 1].base {
-            classes[i - 1] = class::AUX;
-            tokens[i - 1].base = class::AUX;
+        if base != class::WORD && classes[b] == tokens[b].base {
+            classes[b] = class::AUX;
+            tokens[b].base = class::AUX;
         }
     }
 }

@@ -1060,3 +1060,44 @@ fn cue_forms_that_are_also_nouns() {
         ),
     ]);
 }
+
+#[test]
+fn adverbs_hearers_and_adverbials_around_the_cue() {
+    run_table(&[
+        // An adverb in -ly joins the cue, even after "be".
+        (
+            "The harbour board quietly said it would sell the pier.",
+            vec![indirect("it would sell the pier")
+                .by("harbour board")
+                .cue("quietly said")],
+        ),
+        (
+            "Some fishermen are privately saying the season is lost.",
+            vec![indirect("the season is lost")
+                .by("Some fishermen")
+                .cue("are privately saying")],
+        ),
+        // A noun in -ly is no adverb.
+        (
+            "The Ostrow family said the boy was safe.",
+            vec![indirect("the boy was safe").by("Ostrow family").cue("said")],
+        ),
+        // "of" and a bare plural inside the speaker.
+        (
+            "Owners of small farms said the tariff would ruin them.",
+            vec![indirect("the tariff would ruin them")
+                .by("Owners of small farms")
+                .cue("said")],
+        ),
+        // After "told", a noun phrase is the hearer, never the speaker.
+        ("Taxes will rise, told Radio Brinmouth on Sunday.", vec![]),
+        // A phrase opening with a preposition after ", she said" is the
+        // cue's adverbial; the clause before the comma is the content.
+        (
+            "The ferry will run all winter, she said in a letter to the council.",
+            vec![indirect("The ferry will run all winter")
+                .by("she")
+                .cue("said")],
+        ),
+    ]);
+}
