@@ -12,6 +12,7 @@ mod matcher;
 mod record;
 pub mod report;
 mod rules;
+mod sections;
 mod segment;
 mod speaker;
 
@@ -20,6 +21,7 @@ pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN, RU
 pub use record::{
     Analysis, Cue, CueClass, Quote, QuoteKind, Span, Speaker, SpeakerKind, SpeakerRef,
 };
+pub use sections::DEFAULT_SECTION_BYTES;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

@@ -274,3 +274,71 @@ pub struct Analysis {
     /// points into this list.
     pub speakers: Vec<Speaker>,
 }
+
+impl Analysis {
+    /// Moves every span by `by` bytes: the analysis of a section that starts
+    /// `by` bytes into a longer text, made to point into that text.
+    pub(crate) fn shift(&mut self, by: usize) {
+        for q in &mut self.quotes {
+            q.start += by;
+            q.end += by;
+            if let Some(s) = &mut q.speaker {
+                s.start += by;
+                s.end += by;
+            }
+            if let Some(c) = &mut q.cue {
+                c.start += by;
+                c.end += by;
+            }
+        }
+        for m in self.speakers.iter_mut().flat_map(|s| &mut s.mentions) {
+            m.start += by;
+            m.end += by;
+        }
+    }
+
+    /// The part of this analysis that belongs to the section `start..end`:
+    /// the quotes whose content starts there, the speakers of those quotes
+    /// (renumbered, with their quote counts recounted) and, of each
+    /// speaker's mentions, those inside the section or under a kept quote.
+    pub(crate) fn keep(self, start: usize, end: usize) -> Analysis {
+        let quotes: Vec<Quote> = self
+            .quotes
+            .into_iter()
+            .filter(|q| (start..end).contains(&q.start))
+            .collect();
+        let mut new_index = vec![None; self.speakers.len()];
+        let mut speakers: Vec<Speaker> = Vec::new();
+        let mut quotes = quotes;
+        for q in &mut quotes {
+            let Some(s) = &mut q.speaker else { continue };
+            let Some(old) = self.speakers.get(s.index) else {
+                continue;
+            };
+            let i = *new_index[s.index].get_or_insert_with(|| {
+                speakers.push(Speaker {
+                    mentions: Vec::new(),
+                    quotes: 0,
+                    ..old.clone()
+                });
+                speakers.len() - 1
+            });
+            speakers[i].quotes += 1;
+            s.index = i;
+        }
+        let rests_on: std::collections::HashSet<(usize, usize)> = quotes
+            .iter()
+            .filter_map(|q| q.speaker.as_ref().map(|s| (s.index, s.start)))
+            .collect();
+        for (old, new) in self.speakers.iter().zip(&new_index) {
+            let Some(i) = *new else { continue };
+            speakers[i].mentions = old
+                .mentions
+                .iter()
+                .filter(|m| (m.start >= start && m.end <= end) || rests_on.contains(&(i, m.start)))
+                .copied()
+                .collect();
+        }
+        Analysis { quotes, speakers }
+    }
+}
