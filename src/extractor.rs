@@ -911,7 +911,10 @@ impl Extractor {
                 .unwrap_or(0);
             let mention_end = match (cand.cue, cand.speaker) {
                 (Some(cue), Some(sp))
-                    if sp.0 >= cue.1 && sp.0 >= last_content && cand.who.is_none() =>
+                    if sp.0 >= cue.1
+                        && sp.0 >= last_content
+                        && last_content <= cue.0
+                        && cand.who.is_none() =>
                 {
                     Some(speaker_clause_end(doc, sp.0, sp.1))
                 }
@@ -1239,7 +1242,13 @@ impl Extractor {
                     .iter()
                     .rev()
                     .find(|m| {
-                        (m.start() == 0 || matches!(hay[m.start() - 1], c::COMMA | c::DASH))
+                        // After a comma, a dash, a semicolon, or ", and" / ",
+                        // but" that opens a clause of its own.
+                        let k = m.start();
+                        let opens = k == 0
+                            || matches!(hay[k - 1], c::COMMA | c::DASH | c::SEMI)
+                            || (k >= 2 && hay[k - 1] == c::AND && hay[k - 2] == c::COMMA);
+                        opens
                             && hay
                                 .get(m.end())
                                 .is_some_and(|&b| b != c::COMMA && b != c::STOP)
