@@ -686,6 +686,11 @@ impl Extractor {
         if adverbial && (b - a <= 6 || early_comma) {
             return false;
         }
+        // "the plan described by the mayor": a cue right before "by" is a
+        // passive participle, and what follows names its agent.
+        if after_cue && first == "by" {
+            return false;
+        }
         // One word is no reported clause ("said the", "more").
         if b - a < 2 && doc.tokens[a].base != c::QUOTE {
             return false;

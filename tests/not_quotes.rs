@@ -20,6 +20,8 @@ fn titles_scare_quotes_and_terms_give_no_record() {
         // "called" names here; it reports nothing.
         "The town founded a choir called the Harbour Singers.",
         "Ola Brandt leads a group called Save Our Pier.",
+        // A cue before "by" is a passive participle.
+        "The harbour described by the mayor in her last speech is now closed to ferries.",
     ];
     for text in texts {
         let a = analyze(text);
