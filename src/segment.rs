@@ -296,7 +296,8 @@ impl Classifier<'_> {
 }
 
 /// Endings of lowercase agent nouns, which can head a source like the
-/// nouns of the source list ("hacking specialists say").
+/// nouns of the source list ("hacking specialists say", "participants
+/// said").
 const AGENT_SUFFIXES: [&str; 5] = ["ists", "ians", "ers", "ist", "ian"];
 
 fn cue_class(form: Form, addressee: bool) -> u8 {
@@ -731,7 +732,9 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
         }
         // "he's said" is "he has said": after a personal pronoun, "'s"
         // before a cue is an auxiliary.
+        let ing = matches!(tokens[i].base, class::CUE_ING | class::CUE_TELLING);
         if w == "'s"
+            && !ing
             && b >= 1
             && tokens[b - 1].base == class::PRONOUN
             && key(&text[tokens[b - 1].start()..tokens[b - 1].end()]) != "it"

@@ -1082,6 +1082,20 @@ fn adverbs_hearers_and_adverbials_around_the_cue() {
             "The Ostrow family said the boy was safe.",
             vec![indirect("the boy was safe").by("Ostrow family").cue("said")],
         ),
+        // "'s" before a participle is "is": the progressive.
+        (
+            "She's suggesting the vote be held again.",
+            vec![indirect("the vote be held again")
+                .by("She")
+                .cue("'s suggesting")],
+        ),
+        // Up to four words between the article and the head.
+        (
+            "The billionaire shipping fleet magnate says the dock will flood.",
+            vec![indirect("the dock will flood")
+                .by("billionaire shipping fleet magnate")
+                .cue("says")],
+        ),
         // "of" and a bare plural inside the speaker.
         (
             "Owners of small farms said the tariff would ruin them.",
