@@ -672,9 +672,11 @@ fn compile_pattern(
                     cue = true;
                     // A time adverbial may stand before a finite cue: "Lee
                     // on Monday said", "the board Tuesday announced".
+                    // An adverb may come first: "Lee later Thursday told".
                     let when = format!(
-                        "(?:{}?{}{}?)?",
+                        "(?:{}?{}?{}{}?)?",
                         classes.set(&[c::CONJ]),
+                        classes.set(&[c::AUX]),
                         classes.set(&[c::TIME]),
                         classes.set(&[c::WORD])
                     );

@@ -1082,6 +1082,11 @@ fn adverbs_hearers_and_adverbials_around_the_cue() {
             "The Ostrow family said the boy was safe.",
             vec![indirect("the boy was safe").by("Ostrow family").cue("said")],
         ),
+        // An adverb and a time between the speaker and the cue.
+        (
+            "Ivo Lund later Thursday told Radio North: \"The talks are over.\"",
+            vec![direct("The talks are over.").by("Ivo Lund").cue("told")],
+        ),
         // "'s" before a participle is "is": the progressive.
         (
             "She's suggesting the vote be held again.",
