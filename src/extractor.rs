@@ -168,9 +168,7 @@ impl ExtractorBuilder {
                 .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
         };
         let np = compile(&rules.np)?;
-        let np_starts = Arc::new(
-            StartSearch::new(&rules.np).map_err(|e| Error::rule_file("<builtin>", None, e))?,
-        );
+        let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let subject = compile(&rules.subject)?;
@@ -221,7 +219,7 @@ struct Inner {
     scratch: ScratchPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
-    /// The bytes that anchor some rule's search.
+    /// The bytes that anchor some rule's search, renumbered.
     anchor_bytes: [bool; 256],
 }
 
@@ -367,11 +365,16 @@ impl Extractor {
             vocab: &inner.vocab,
         };
         let doc = tokenize(text, quotes, &cl);
-        let drafts = self.drafts(&doc);
-        self.resolve(&doc, drafts)
+        // The hay as the searches read it (see `matcher::Alphabet`).
+        let mut hay = Vec::with_capacity(doc.hay.len());
+        inner.rules.alphabet.translate(&doc.hay, &mut hay);
+        let drafts = self.drafts(&doc, &hay);
+        self.resolve(&doc, &hay, drafts)
     }
 
-    fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
+    /// The matches of every rule; `renumbered` is `doc.hay` in the
+    /// rules' alphabet.
+    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Candidate> {
         let rules = &self.inner.rules;
         let mut out = Vec::new();
         // Each rule runs once over the whole document: sentences are joined in
@@ -380,9 +383,9 @@ impl Extractor {
         let mut present = [false; 256];
         // Where the anchors of the rules stand (cues and quotations).
         let mut anchors: Vec<u32> = Vec::new();
-        for (k, &b) in hay.iter().enumerate() {
+        for (k, (&b, &r)) in hay.iter().zip(renumbered).enumerate() {
             present[b as usize] = true;
-            if self.inner.anchor_bytes[b as usize] {
+            if self.inner.anchor_bytes[r as usize] {
                 anchors.push(k as u32);
             }
         }
@@ -433,8 +436,13 @@ impl Extractor {
             let cache = &mut scratch[ri];
             for &(w0, w1) in &windows {
                 let hay = &hay[..w1];
-                rule.matcher
-                    .for_each_match(cache, hay, &anchors, w0, w1, |at, whole, found| {
+                rule.matcher.for_each_match(
+                    cache,
+                    renumbered,
+                    &anchors,
+                    w0,
+                    w1,
+                    |at, whole, found| {
                         let g =
                             |i: Option<usize>| i.and_then(|i| found.get(i)).filter(|(a, b)| a < b);
                         let quotes = names
@@ -494,7 +502,8 @@ impl Extractor {
                             who: g(names.who).map(|x| toks(x).0),
                         });
                         next
-                    });
+                    },
+                );
             }
         }
         // An attribution whose cue lies inside another's reported clause is
@@ -711,7 +720,7 @@ impl Extractor {
         true
     }
 
-    fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft<'_>> {
+    fn drafts(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Draft<'_>> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
@@ -723,7 +732,7 @@ impl Extractor {
         // A set, so that a long document does not scan all of them for
         // each candidate.
         let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
-        for mut cand in self.candidates(doc) {
+        for mut cand in self.candidates(doc, renumbered) {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
             // from the sentence start, words of a noun phrase and nothing
@@ -1140,7 +1149,7 @@ impl Extractor {
         drafts
     }
 
-    fn resolve(&self, doc: &Doc<'_>, mut drafts: Vec<Draft<'_>>) -> Analysis {
+    fn resolve(&self, doc: &Doc<'_>, renumbered: &[u8], mut drafts: Vec<Draft<'_>>) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
@@ -1293,7 +1302,7 @@ impl Extractor {
             let mut at = h0;
             while at <= last {
                 // The regex crate's search if the lazy DFA gives up.
-                let found = match starts.find_at(&mut np_cache, &hay[..h1], at) {
+                let found = match starts.find_at(&mut np_cache, &renumbered[..h1], at) {
                     Ok(m) => m,
                     Err(()) => np.find_at(&hay[..h1], at).map(|m| (m.start(), m.end())),
                 };
@@ -1699,6 +1708,35 @@ mod anchored_search {
         out
     }
 
+    /// What [`matches`] gives, from the regex crate's search.
+    fn regex_matches(
+        re: &regex::bytes::Regex,
+        hay: &[u8],
+        w0: usize,
+        w1: usize,
+        cut: bool,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        let hay = &hay[..w1];
+        let mut loc = re.capture_locations();
+        let mut out = Vec::new();
+        let mut at = w0;
+        while at < hay.len() {
+            let Some(m) = re.captures_read_at(&mut loc, hay, at) else {
+                break;
+            };
+            let whole = (m.start(), m.end());
+            let mut v = vec![Some((at, at)), Some(whole)];
+            v.extend((0..loc.len()).map(|i| loc.get(i)));
+            out.push(v);
+            at = if cut {
+                ((whole.0 + whole.1) / 2).max(at + 1)
+            } else {
+                whole.1.max(at + 1)
+            };
+        }
+        out
+    }
+
     /// The search from each rule's anchor finds exactly what the regex
     /// crate's unanchored search finds, on random sentences of token classes.
     #[test]
@@ -1732,12 +1770,16 @@ mod anchored_search {
         ] {
             alphabet.extend([run.to_vec(), run.to_vec(), run.to_vec()]);
         }
-        let plain: Vec<Option<Matcher>> = rules
+        // The regex crate's search of each rule's whole pattern, over the
+        // bytes before renumbering.
+        let plain: Vec<Option<regex::bytes::Regex>> = rules
             .rules
             .iter()
             .map(|r| {
                 (!matches!(*r.matcher, Matcher::Plain(_))).then(|| {
-                    Matcher::new(&r.src, &[], None, &mut Default::default())
+                    regex::bytes::RegexBuilder::new(&r.src)
+                        .unicode(false)
+                        .build()
                         .expect("the rule compiles")
                 })
             })
@@ -1756,14 +1798,16 @@ mod anchored_search {
                 }
             }
             hay.push(c::SEP);
+            let mut renumbered = Vec::new();
+            rules.alphabet.translate(&hay, &mut renumbered);
             for (rule, plain) in rules.rules.iter().zip(&plain) {
                 let Some(plain) = plain else {
                     continue;
                 };
                 let w0 = if round % 3 == 0 { next(hay.len()) } else { 0 };
                 let cut = round % 2 == 1;
-                let want = matches(plain, &hay, w0, hay.len(), cut);
-                let got = matches(&rule.matcher, &hay, w0, hay.len(), cut);
+                let want = regex_matches(plain, &hay, w0, hay.len(), cut);
+                let got = matches(&rule.matcher, &renumbered, w0, hay.len(), cut);
                 assert_eq!(got, want, "rule {} on {:?} from {w0}", rule.def.id, hay);
                 checked += want.len();
             }
@@ -1790,10 +1834,14 @@ mod anchored_search {
             let hay: Vec<u8> = (0..1 + next(30))
                 .map(|_| alphabet[next(alphabet.len())])
                 .collect();
+            let mut renumbered = Vec::new();
+            ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
             let mut at = next(hay.len() + 1);
             loop {
                 let want = np.find_at(&hay, at).map(|m| (m.start(), m.end()));
-                let got = starts.find_at(&mut cache, &hay, at).expect("no give-up");
+                let got = starts
+                    .find_at(&mut cache, &renumbered, at)
+                    .expect("no give-up");
                 assert_eq!(got, want, "on {hay:?} from {at}");
                 let Some((_, b)) = want else { break };
                 checked += 1;
