@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::cues::key;
+use crate::cues::with_key;
 use crate::record::SpeakerKind;
 use crate::speaker::Mention;
 
@@ -47,20 +47,21 @@ pub(crate) struct Registry {
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
 /// "Lind-Holt" is one word.
 fn norm(s: &str) -> String {
-    let k = key(s);
-    let k = k.strip_prefix("the ").unwrap_or(&k);
-    let mut out = String::with_capacity(k.len());
-    for w in k
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+    with_key(s, |k| {
+        let k = k.strip_prefix("the ").unwrap_or(k);
+        let mut out = String::with_capacity(k.len());
+        for w in k
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .map(|w| w.trim_matches('-'))
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
         }
-        out.push_str(w);
-    }
-    out
+        out
+    })
 }
 
 fn last_word(n: &str) -> &str {

@@ -6,6 +6,7 @@ use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
+use once_cell::sync::OnceCell;
 use regex::bytes::Regex;
 
 use crate::coref::Registry;
@@ -167,7 +168,6 @@ impl ExtractorBuilder {
                 .build()
                 .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
         };
-        let np = compile(&rules.np)?;
         let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
@@ -188,7 +188,7 @@ impl ExtractorBuilder {
                 lexicon,
                 rules,
                 classes,
-                np,
+                np: OnceCell::new(),
                 np_starts,
                 np_caches,
                 subject,
@@ -204,8 +204,9 @@ struct Inner {
     lexicon: Lexicon,
     rules: RuleSet,
     classes: HashSet<CueClass>,
-    /// A speaker noun phrase, for mention detection.
-    np: Regex,
+    /// A speaker noun phrase, for mention detection: the regex crate's
+    /// search, built on first use, where `np_starts` gives up.
+    np: OnceCell<Regex>,
     /// The same, searched from the bytes it can start with.
     np_starts: Arc<StartSearch>,
     /// Per-thread search state of `np_starts`.
@@ -647,15 +648,43 @@ impl Extractor {
         }
         // “No,” remembered Ann Lee, the firm's spokeswoman.
         if q + 2 < end && plain_word(q + 1) {
-            let m = self.inner.np.find(&doc.classes[q + 2..end])?;
-            let (a, b) = (q + 2 + m.start(), q + 2 + m.end());
+            let (a, b) = (q + 2, q + 2 + self.np_at_start(&doc.classes[q + 2..end])?);
             let closed = b == end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
             let named = (a..b).any(|t| matches!(doc.tokens[t].base, c::NAME | c::SOURCE));
-            if m.start() == 0 && closed && named {
+            if closed && named {
                 return Some(((a, b), q + 1));
             }
         }
         None
+    }
+
+    /// The speaker noun-phrase regex, compiled by the regex crate.
+    fn np(&self) -> &Regex {
+        self.inner.np.get_or_init(|| {
+            regex::bytes::RegexBuilder::new(&self.inner.rules.np)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
+                .build()
+                .expect("the noun phrase compiled for `np_starts` compiles")
+        })
+    }
+
+    /// The end of the noun phrase that `classes` (token classes) opens
+    /// with, if the leftmost noun phrase in `classes` starts at 0 (the
+    /// leftmost-first match of an anchored search at 0).
+    fn np_at_start(&self, classes: &[u8]) -> Option<usize> {
+        let mut hay = Vec::with_capacity(classes.len());
+        self.inner.rules.alphabet.translate(classes, &mut hay);
+        let mut cache = self.inner.np_caches.get();
+        match self.inner.np_starts.anchored_end(&mut cache, &hay, 0) {
+            Ok(end) => end,
+            Err(()) => self
+                .np()
+                .find(classes)
+                .filter(|m| m.start() == 0)
+                .map(|m| m.end()),
+        }
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
@@ -1246,10 +1275,11 @@ impl Extractor {
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
         let mut events: Vec<(usize, usize, Mention)> = Vec::new();
+        let mut words = speaker::Words::new(doc);
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
             if let Some((a, b)) = d.speaker {
-                let mut m = speaker::analyze(doc, lex, a, b);
+                let mut m = speaker::analyze(doc, lex, &mut words, a, b);
                 if m.name.trim().is_empty() || m.span.0 >= m.span.1 {
                     // Nothing to name: no speaker rather than an empty one.
                     continue;
@@ -1286,7 +1316,6 @@ impl Extractor {
         // nor does any after it, so what is left out is never a mention;
         // the phrases found are the ones a search of the whole text finds.
         let mut np_cache = self.inner.np_caches.get();
-        let np = &self.inner.np;
         let starts = &self.inner.np_starts;
         for (i, s) in doc.sentences.iter().enumerate() {
             // The sentence's bytes in `hay`: after its separator(s).
@@ -1304,7 +1333,10 @@ impl Extractor {
                 // The regex crate's search if the lazy DFA gives up.
                 let found = match starts.find_at(&mut np_cache, &renumbered[..h1], at) {
                     Ok(m) => m,
-                    Err(()) => np.find_at(&hay[..h1], at).map(|m| (m.start(), m.end())),
+                    Err(()) => self
+                        .np()
+                        .find_at(&hay[..h1], at)
+                        .map(|m| (m.start(), m.end())),
                 };
                 let Some((ma, mb)) = found.filter(|m| m.0 <= last) else {
                     break;
@@ -1335,7 +1367,7 @@ impl Extractor {
                     if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
                         continue;
                     }
-                    let mut men = speaker::analyze(doc, lex, pa, pb);
+                    let mut men = speaker::analyze(doc, lex, &mut words, pa, pb);
                     men.subject = subject;
                     let pos = doc.tokens[pa].start();
                     link_speakers(&mut reg, pos);
@@ -1821,7 +1853,7 @@ mod anchored_search {
     #[test]
     fn start_search_finds_what_find_at_finds() {
         let ex = Extractor::new();
-        let (np, starts) = (&ex.inner.np, &ex.inner.np_starts);
+        let (np, starts) = (ex.np(), &ex.inner.np_starts);
         let mut cache = starts.cache();
         let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..yW|"
             .iter()

@@ -755,6 +755,19 @@ impl StartSearch {
         self.fwd.create_cache()
     }
 
+    /// The end of the leftmost-first match in `hay` (renumbered by the
+    /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
+    pub fn anchored_end(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        s: usize,
+    ) -> Result<Option<usize>, ()> {
+        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+        Ok(m.map(|m| m.offset()))
+    }
+
     /// The leftmost-first match in `hay` (renumbered by the alphabet) that
     /// starts at `at` or later, as `find_at(hay, at)` of the regex crate
     /// finds it in the bytes before renumbering; `Err` if the lazy DFA gave
@@ -769,9 +782,8 @@ impl StartSearch {
             if s < hay.len() && !self.first[hay[s] as usize] {
                 continue;
             }
-            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-            if let Some(m) = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())? {
-                return Ok(Some((s, m.offset())));
+            if let Some(end) = self.anchored_end(cache, hay, s)? {
+                return Ok(Some((s, end)));
             }
         }
         Ok(None)
