@@ -47,6 +47,27 @@ pub(crate) struct Registry {
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
 /// "Lind-Holt" is one word.
 fn norm(s: &str) -> String {
+    if s.is_ascii() {
+        // The same, byte by byte: the key of ASCII text is its lowercase.
+        let b = s.as_bytes();
+        let b = match b.get(..4) {
+            Some(the) if the.eq_ignore_ascii_case(b"the ") => &b[4..],
+            _ => b,
+        };
+        let mut out = String::with_capacity(b.len());
+        for w in b.split(|c| !c.is_ascii_alphanumeric() && *c != b'-') {
+            let start = w.iter().position(|&c| c != b'-').unwrap_or(w.len());
+            let end = w.iter().rposition(|&c| c != b'-').map_or(start, |e| e + 1);
+            if start >= end {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w[start..end].iter().map(|c| c.to_ascii_lowercase() as char));
+        }
+        return out;
+    }
     with_key(s, |k| {
         let k = k.strip_prefix("the ").unwrap_or(k);
         let mut out = String::with_capacity(k.len());

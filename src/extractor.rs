@@ -175,6 +175,7 @@ impl ExtractorBuilder {
         let attribution = compile(&rules.attribution)?;
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
+        let word_kinds = speaker::WordKinds::new(&lexicon);
         let mut anchor_bytes = [false; 256];
         for b in rules.rules.iter().flat_map(|r| r.matcher.anchor_bytes()) {
             anchor_bytes[b as usize] = true;
@@ -184,6 +185,7 @@ impl ExtractorBuilder {
             inner: Arc::new(Inner {
                 scratch,
                 vocab,
+                word_kinds,
                 anchor_bytes,
                 lexicon,
                 rules,
@@ -220,6 +222,8 @@ struct Inner {
     scratch: ScratchPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
+    /// The word lists that speakers' phrases are read with, merged.
+    word_kinds: speaker::WordKinds,
     /// The bytes that anchor some rule's search, renumbered.
     anchor_bytes: [bool; 256],
 }
@@ -1275,7 +1279,7 @@ impl Extractor {
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
         let mut events: Vec<(usize, usize, Mention)> = Vec::new();
-        let mut words = speaker::Words::new(doc);
+        let mut words = speaker::Words::new(doc, &self.inner.word_kinds);
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
             if let Some((a, b)) = d.speaker {

@@ -3,6 +3,8 @@
 //! Quiroga" + "paramedic" from an appositive), and tells people from
 //! organisations.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::cues::{key, with_key, Lexicon};
 use crate::record::SpeakerKind;
 use crate::segment::{class as c, Doc};
@@ -37,13 +39,14 @@ const ARTICLES: [&str; 3] = ["the", "a", "an"];
 /// once per token: a speaker's phrase is read several times over (names,
 /// titles, the kind of speaker), and a document names the same people
 /// again and again.
-pub(crate) struct Words {
+pub(crate) struct Words<'k> {
     /// Per token: [`Words::KNOWN`] and the other flags, or 0 before the
     /// first look-up.
     flags: Vec<u8>,
+    kinds: &'k WordKinds,
 }
 
-impl Words {
+impl<'k> Words<'k> {
     const KNOWN: u8 = 1;
     /// A title, or a hyphenated word whose last part is one
     /// ("Vice-Chair").
@@ -58,45 +61,68 @@ impl Words {
     /// "the".
     const THE: u8 = 128;
 
-    /// Look-ups for the tokens of `doc`.
-    pub fn new(doc: &Doc<'_>) -> Words {
+    /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`.
+    pub fn new(doc: &Doc<'_>, kinds: &'k WordKinds) -> Words<'k> {
         Words {
             flags: vec![0; doc.tokens.len()],
+            kinds,
         }
     }
 
     /// Whether token `i` has any of `flag`.
-    fn is(&mut self, doc: &Doc<'_>, lex: &Lexicon, i: usize, flag: u8) -> bool {
+    fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u8) -> bool {
         let mut f = self.flags[i];
         if f == 0 {
+            let kinds = self.kinds;
             f = with_key(doc.tok_text(i), |k| {
-                let title = lex.titles.contains(k);
-                let mut f = Words::KNOWN;
+                let mut f = Words::KNOWN | kinds.get(k);
                 // Vice-Chair, Director-General: judge the last part.
-                if title
+                if f & Words::TITLE_KEY != 0
                     || k.rsplit('-')
                         .next()
-                        .is_some_and(|last| last != k && lex.titles.contains(last))
+                        .is_some_and(|last| last != k && kinds.get(last) & Words::TITLE_KEY != 0)
                 {
                     f |= Words::TITLE;
                 }
-                for (yes, bit) in [
-                    (title, Words::TITLE_KEY),
-                    (lex.org_words.contains(k), Words::ORG),
-                    (lex.honorifics.contains(k), Words::HONORIFIC),
-                    (lex.sources.contains(k), Words::SOURCE),
-                    (ARTICLES.contains(&k), Words::ARTICLE),
-                    (k == "the", Words::THE),
-                ] {
-                    if yes {
-                        f |= bit;
-                    }
+                if ARTICLES.contains(&k) {
+                    f |= Words::ARTICLE;
+                }
+                if k == "the" {
+                    f |= Words::THE;
                 }
                 f
             });
             self.flags[i] = f;
         }
         f & flag != 0
+    }
+}
+
+/// The lexicon's titles, organisation words, honorifics and source nouns
+/// in one map: which of them a word is, in one look-up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordKinds(HashMap<String, u8>);
+
+impl WordKinds {
+    /// The word lists of `lex`.
+    pub fn new(lex: &Lexicon) -> WordKinds {
+        let mut m: HashMap<String, u8> = HashMap::default();
+        for (set, bit) in [
+            (&lex.titles, Words::TITLE_KEY),
+            (&lex.org_words, Words::ORG),
+            (&lex.honorifics, Words::HONORIFIC),
+            (&lex.sources, Words::SOURCE),
+        ] {
+            for w in set {
+                *m.entry(w.clone()).or_insert(0) |= bit;
+            }
+        }
+        WordKinds(m)
+    }
+
+    /// The lists that hold the key `k`, as [`Words`] flags.
+    fn get(&self, k: &str) -> u8 {
+        self.0.get(k).copied().unwrap_or(0)
     }
 }
 
@@ -109,28 +135,20 @@ fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
     doc.text[s..e].to_string()
 }
 
-fn strip_article(
-    doc: &Doc<'_>,
-    w: &mut Words,
-    lex: &Lexicon,
-    a: usize,
-    b: usize,
-    all_determiners: bool,
-) -> usize {
-    if a < b
-        && (w.is(doc, lex, a, Words::ARTICLE) || (all_determiners && doc.tokens[a].base == c::DET))
+fn strip_article(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize, all_determiners: bool) -> usize {
+    if a < b && (w.is(doc, a, Words::ARTICLE) || (all_determiners && doc.tokens[a].base == c::DET))
     {
         return a + 1;
     }
     a
 }
 
-fn name_like(doc: &Doc<'_>, w: &mut Words, lex: &Lexicon, a: usize, b: usize) -> bool {
+fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
     a < b
         && (a..b).all(|i| {
             let t = &doc.tokens[i];
             (t.capital && matches!(t.base, c::NAME | c::SOURCE | c::WORD))
-                && !w.is(doc, lex, i, Words::TITLE)
+                && !w.is(doc, i, Words::TITLE)
                 || t.base == c::POSS
         })
 }
@@ -147,7 +165,7 @@ fn kind_of(
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
     let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
     let head_title = if head_end > a {
-        w.is(doc, lex, head_end - 1, Words::TITLE_KEY)
+        w.is(doc, head_end - 1, Words::TITLE_KEY)
     } else {
         lex.titles.contains("")
     };
@@ -158,10 +176,10 @@ fn kind_of(
     // whether the last is a source noun.
     let (mut org, mut person, mut last_source) = (false, false, false);
     for i in a..b {
-        org |= w.is(doc, lex, i, Words::ORG);
-        person |= w.is(doc, lex, i, Words::TITLE_KEY | Words::HONORIFIC);
+        org |= w.is(doc, i, Words::ORG);
+        person |= w.is(doc, i, Words::TITLE_KEY | Words::HONORIFIC);
         if i + 1 == b {
-            last_source = w.is(doc, lex, i, Words::SOURCE);
+            last_source = w.is(doc, i, Words::SOURCE);
         }
     }
     if org {
@@ -256,14 +274,14 @@ pub(crate) fn analyze(
         }
     }
     if let (Some(k), false) = (comma, has_and) {
-        let (l0, l1) = (strip_article(doc, w, lex, a, k, true), k);
-        let (mut r0, mut r1) = (strip_article(doc, w, lex, k + 1, b, true), b);
+        let (l0, l1) = (strip_article(doc, w, a, k, true), k);
+        let (mut r0, mut r1) = (strip_article(doc, w, k + 1, b, true), b);
         // An age is no role: "Ann Lee, 34, a nurse" has the role "nurse".
         if r0 < r1
             && doc.tokens[r0].base == c::NUM
             && (r0 + 1 == r1 || doc.tokens[r0 + 1].base == c::COMMA)
         {
-            r0 = strip_article(doc, w, lex, (r0 + 2).min(r1), r1, true);
+            r0 = strip_article(doc, w, (r0 + 2).min(r1), r1, true);
         }
         // "whose" is a determiner elsewhere, but after the comma it opens a
         // relative clause as "who" does.
@@ -287,12 +305,12 @@ pub(crate) fn analyze(
         // are the name, whatever follows.
         let titled = (l0..l1)
             .rev()
-            .find(|&i| w.is(doc, lex, i, Words::TITLE))
+            .find(|&i| w.is(doc, i, Words::TITLE))
             .is_some_and(|t| t + 1 < l1 && (t + 1..l1).all(|i| doc.tokens[i].base == c::NAME));
         let (name_part, role_part) =
-            if titled || name_like(doc, w, lex, l0, l1) && !name_like(doc, w, lex, r0, r1) {
+            if titled || name_like(doc, w, l0, l1) && !name_like(doc, w, r0, r1) {
                 ((l0, l1), (r0, r1))
-            } else if name_like(doc, w, lex, r0, r1) {
+            } else if name_like(doc, w, r0, r1) {
                 ((r0, r1), (l0, l1))
             } else {
                 ((l0, l1), (r0, r1))
@@ -315,11 +333,11 @@ pub(crate) fn analyze(
             ..inner
         };
     }
-    let start = strip_article(doc, w, lex, a, b, false);
+    let start = strip_article(doc, w, a, b, false);
     // "Nell Ardagh of the Port Authority": a person's name, then where she is from.
     if let Some(k) = (start..b).find(|&i| doc.tokens[i].base == c::PREP) {
         if k >= start + 2
-            && name_like(doc, w, lex, start, k)
+            && name_like(doc, w, start, k)
             && kind_of(doc, w, lex, start, k, false) == SpeakerKind::Person
         {
             let inner = analyze(doc, lex, w, start, k);
@@ -336,7 +354,7 @@ pub(crate) fn analyze(
     for i in (start..b).rev() {
         let t = &doc.tokens[i];
         let lower_noun = !t.capital && matches!(t.base, c::SOURCE | c::WORD);
-        if w.is(doc, lex, i, Words::TITLE) || lower_noun {
+        if w.is(doc, i, Words::TITLE) || lower_noun {
             if i + 1 < b
                 && (i + 1..b)
                     .all(|j| doc.tokens[j].base == c::NAME || doc.tokens[j].base == c::POSS)
@@ -351,7 +369,7 @@ pub(crate) fn analyze(
     }
     // Honorifics are neither name nor role.
     let mut name_start = split.unwrap_or(start);
-    while name_start + 1 < b && w.is(doc, lex, name_start, Words::HONORIFIC) {
+    while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
         name_start += 1;
     }
     let role = split.map(|s| {
@@ -367,7 +385,7 @@ pub(crate) fn analyze(
     // possessive: "her brother" is "brother".
     let name_start = if split.is_none() {
         let lowercase_head = b > name_start && !doc.tokens[b - 1].capital;
-        strip_article(doc, w, lex, name_start, b, lowercase_head)
+        strip_article(doc, w, name_start, b, lowercase_head)
     } else {
         name_start
     };
@@ -381,7 +399,7 @@ pub(crate) fn analyze(
     let kind = kind_of(doc, w, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
     let span = full;
-    let definite = w.is(doc, lex, a, Words::THE);
+    let definite = w.is(doc, a, Words::THE);
     Mention {
         span,
         name,
