@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::cues::key;
+use crate::cues::with_key;
 use crate::record::SpeakerKind;
 use crate::speaker::Mention;
 
@@ -47,20 +47,42 @@ pub(crate) struct Registry {
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
 /// "Lind-Holt" is one word.
 fn norm(s: &str) -> String {
-    let k = key(s);
-    let k = k.strip_prefix("the ").unwrap_or(&k);
-    let mut out = String::with_capacity(k.len());
-    for w in k
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+    if s.is_ascii() {
+        // The same, byte by byte: the key of ASCII text is its lowercase.
+        let b = s.as_bytes();
+        let b = match b.get(..4) {
+            Some(the) if the.eq_ignore_ascii_case(b"the ") => &b[4..],
+            _ => b,
+        };
+        let mut out = String::with_capacity(b.len());
+        for w in b.split(|c| !c.is_ascii_alphanumeric() && *c != b'-') {
+            let start = w.iter().position(|&c| c != b'-').unwrap_or(w.len());
+            let end = w.iter().rposition(|&c| c != b'-').map_or(start, |e| e + 1);
+            if start >= end {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w[start..end].iter().map(|c| c.to_ascii_lowercase() as char));
         }
-        out.push_str(w);
+        return out;
     }
-    out
+    with_key(s, |k| {
+        let k = k.strip_prefix("the ").unwrap_or(k);
+        let mut out = String::with_capacity(k.len());
+        for w in k
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .map(|w| w.trim_matches('-'))
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
+    })
 }
 
 fn last_word(n: &str) -> &str {

@@ -6,6 +6,7 @@ use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
+use once_cell::sync::OnceCell;
 use regex::bytes::Regex;
 
 use crate::coref::Registry;
@@ -167,16 +168,14 @@ impl ExtractorBuilder {
                 .build()
                 .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
         };
-        let np = compile(&rules.np)?;
-        let np_starts = Arc::new(
-            StartSearch::new(&rules.np).map_err(|e| Error::rule_file("<builtin>", None, e))?,
-        );
+        let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let subject = compile(&rules.subject)?;
         let attribution = compile(&rules.attribution)?;
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
+        let word_kinds = speaker::WordKinds::new(&lexicon);
         let mut anchor_bytes = [false; 256];
         for b in rules.rules.iter().flat_map(|r| r.matcher.anchor_bytes()) {
             anchor_bytes[b as usize] = true;
@@ -186,11 +185,12 @@ impl ExtractorBuilder {
             inner: Arc::new(Inner {
                 scratch,
                 vocab,
+                word_kinds,
                 anchor_bytes,
                 lexicon,
                 rules,
                 classes,
-                np,
+                np: OnceCell::new(),
                 np_starts,
                 np_caches,
                 subject,
@@ -206,8 +206,9 @@ struct Inner {
     lexicon: Lexicon,
     rules: RuleSet,
     classes: HashSet<CueClass>,
-    /// A speaker noun phrase, for mention detection.
-    np: Regex,
+    /// A speaker noun phrase, for mention detection: the regex crate's
+    /// search, built on first use, where `np_starts` gives up.
+    np: OnceCell<Regex>,
     /// The same, searched from the bytes it can start with.
     np_starts: Arc<StartSearch>,
     /// Per-thread search state of `np_starts`.
@@ -221,7 +222,9 @@ struct Inner {
     scratch: ScratchPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
-    /// The bytes that anchor some rule's search.
+    /// The word lists that speakers' phrases are read with, merged.
+    word_kinds: speaker::WordKinds,
+    /// The bytes that anchor some rule's search, renumbered.
     anchor_bytes: [bool; 256],
 }
 
@@ -367,11 +370,16 @@ impl Extractor {
             vocab: &inner.vocab,
         };
         let doc = tokenize(text, quotes, &cl);
-        let drafts = self.drafts(&doc);
-        self.resolve(&doc, drafts)
+        // The hay as the searches read it (see `matcher::Alphabet`).
+        let mut hay = Vec::with_capacity(doc.hay.len());
+        inner.rules.alphabet.translate(&doc.hay, &mut hay);
+        let drafts = self.drafts(&doc, &hay);
+        self.resolve(&doc, &hay, drafts)
     }
 
-    fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
+    /// The matches of every rule; `renumbered` is `doc.hay` in the
+    /// rules' alphabet.
+    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Candidate> {
         let rules = &self.inner.rules;
         let mut out = Vec::new();
         // Each rule runs once over the whole document: sentences are joined in
@@ -380,9 +388,9 @@ impl Extractor {
         let mut present = [false; 256];
         // Where the anchors of the rules stand (cues and quotations).
         let mut anchors: Vec<u32> = Vec::new();
-        for (k, &b) in hay.iter().enumerate() {
+        for (k, (&b, &r)) in hay.iter().zip(renumbered).enumerate() {
             present[b as usize] = true;
-            if self.inner.anchor_bytes[b as usize] {
+            if self.inner.anchor_bytes[r as usize] {
                 anchors.push(k as u32);
             }
         }
@@ -433,8 +441,13 @@ impl Extractor {
             let cache = &mut scratch[ri];
             for &(w0, w1) in &windows {
                 let hay = &hay[..w1];
-                rule.matcher
-                    .for_each_match(cache, hay, &anchors, w0, w1, |at, whole, found| {
+                rule.matcher.for_each_match(
+                    cache,
+                    renumbered,
+                    &anchors,
+                    w0,
+                    w1,
+                    |at, whole, found| {
                         let g =
                             |i: Option<usize>| i.and_then(|i| found.get(i)).filter(|(a, b)| a < b);
                         let quotes = names
@@ -494,7 +507,8 @@ impl Extractor {
                             who: g(names.who).map(|x| toks(x).0),
                         });
                         next
-                    });
+                    },
+                );
             }
         }
         // An attribution whose cue lies inside another's reported clause is
@@ -638,15 +652,43 @@ impl Extractor {
         }
         // “No,” remembered Ann Lee, the firm's spokeswoman.
         if q + 2 < end && plain_word(q + 1) {
-            let m = self.inner.np.find(&doc.classes[q + 2..end])?;
-            let (a, b) = (q + 2 + m.start(), q + 2 + m.end());
+            let (a, b) = (q + 2, q + 2 + self.np_at_start(&doc.classes[q + 2..end])?);
             let closed = b == end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
             let named = (a..b).any(|t| matches!(doc.tokens[t].base, c::NAME | c::SOURCE));
-            if m.start() == 0 && closed && named {
+            if closed && named {
                 return Some(((a, b), q + 1));
             }
         }
         None
+    }
+
+    /// The speaker noun-phrase regex, compiled by the regex crate.
+    fn np(&self) -> &Regex {
+        self.inner.np.get_or_init(|| {
+            regex::bytes::RegexBuilder::new(&self.inner.rules.np)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
+                .build()
+                .expect("the noun phrase compiled for `np_starts` compiles")
+        })
+    }
+
+    /// The end of the noun phrase that `classes` (token classes) opens
+    /// with, if the leftmost noun phrase in `classes` starts at 0 (the
+    /// leftmost-first match of an anchored search at 0).
+    fn np_at_start(&self, classes: &[u8]) -> Option<usize> {
+        let mut hay = Vec::with_capacity(classes.len());
+        self.inner.rules.alphabet.translate(classes, &mut hay);
+        let mut cache = self.inner.np_caches.get();
+        match self.inner.np_starts.anchored_end(&mut cache, &hay, 0) {
+            Ok(end) => end,
+            Err(()) => self
+                .np()
+                .find(classes)
+                .filter(|m| m.start() == 0)
+                .map(|m| m.end()),
+        }
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
@@ -716,7 +758,7 @@ impl Extractor {
         true
     }
 
-    fn drafts(&self, doc: &Doc<'_>) -> Vec<Draft<'_>> {
+    fn drafts(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Draft<'_>> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
@@ -728,7 +770,7 @@ impl Extractor {
         // A set, so that a long document does not scan all of them for
         // each candidate.
         let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
-        for mut cand in self.candidates(doc) {
+        for mut cand in self.candidates(doc, renumbered) {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
             // from the sentence start, words of a noun phrase and nothing
@@ -1171,7 +1213,7 @@ impl Extractor {
         drafts
     }
 
-    fn resolve(&self, doc: &Doc<'_>, mut drafts: Vec<Draft<'_>>) -> Analysis {
+    fn resolve(&self, doc: &Doc<'_>, renumbered: &[u8], mut drafts: Vec<Draft<'_>>) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
@@ -1274,10 +1316,11 @@ impl Extractor {
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
         let mut events: Vec<(usize, usize, Mention)> = Vec::new();
+        let mut words = speaker::Words::new(doc, &self.inner.word_kinds);
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
             if let Some((a, b)) = d.speaker {
-                let mut m = speaker::analyze(doc, lex, a, b);
+                let mut m = speaker::analyze(doc, lex, &mut words, a, b);
                 if m.name.trim().is_empty() || m.span.0 >= m.span.1 {
                     // Nothing to name: no speaker rather than an empty one.
                     continue;
@@ -1314,7 +1357,6 @@ impl Extractor {
         // nor does any after it, so what is left out is never a mention;
         // the phrases found are the ones a search of the whole text finds.
         let mut np_cache = self.inner.np_caches.get();
-        let np = &self.inner.np;
         let starts = &self.inner.np_starts;
         for (i, s) in doc.sentences.iter().enumerate() {
             // The sentence's bytes in `hay`: after its separator(s).
@@ -1330,9 +1372,12 @@ impl Extractor {
             let mut at = h0;
             while at <= last {
                 // The regex crate's search if the lazy DFA gives up.
-                let found = match starts.find_at(&mut np_cache, &hay[..h1], at) {
+                let found = match starts.find_at(&mut np_cache, &renumbered[..h1], at) {
                     Ok(m) => m,
-                    Err(()) => np.find_at(&hay[..h1], at).map(|m| (m.start(), m.end())),
+                    Err(()) => self
+                        .np()
+                        .find_at(&hay[..h1], at)
+                        .map(|m| (m.start(), m.end())),
                 };
                 let Some((ma, mb)) = found.filter(|m| m.0 <= last) else {
                     break;
@@ -1363,7 +1408,7 @@ impl Extractor {
                     if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
                         continue;
                     }
-                    let mut men = speaker::analyze(doc, lex, pa, pb);
+                    let mut men = speaker::analyze(doc, lex, &mut words, pa, pb);
                     men.subject = subject;
                     let pos = doc.tokens[pa].start();
                     link_speakers(&mut reg, pos);
@@ -1736,6 +1781,35 @@ mod anchored_search {
         out
     }
 
+    /// What [`matches`] gives, from the regex crate's search.
+    fn regex_matches(
+        re: &regex::bytes::Regex,
+        hay: &[u8],
+        w0: usize,
+        w1: usize,
+        cut: bool,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        let hay = &hay[..w1];
+        let mut loc = re.capture_locations();
+        let mut out = Vec::new();
+        let mut at = w0;
+        while at < hay.len() {
+            let Some(m) = re.captures_read_at(&mut loc, hay, at) else {
+                break;
+            };
+            let whole = (m.start(), m.end());
+            let mut v = vec![Some((at, at)), Some(whole)];
+            v.extend((0..loc.len()).map(|i| loc.get(i)));
+            out.push(v);
+            at = if cut {
+                ((whole.0 + whole.1) / 2).max(at + 1)
+            } else {
+                whole.1.max(at + 1)
+            };
+        }
+        out
+    }
+
     /// The search from each rule's anchor finds exactly what the regex
     /// crate's unanchored search finds, on random sentences of token classes.
     #[test]
@@ -1769,12 +1843,16 @@ mod anchored_search {
         ] {
             alphabet.extend([run.to_vec(), run.to_vec(), run.to_vec()]);
         }
-        let plain: Vec<Option<Matcher>> = rules
+        // The regex crate's search of each rule's whole pattern, over the
+        // bytes before renumbering.
+        let plain: Vec<Option<regex::bytes::Regex>> = rules
             .rules
             .iter()
             .map(|r| {
                 (!matches!(*r.matcher, Matcher::Plain(_))).then(|| {
-                    Matcher::new(&r.src, &[], None, &mut Default::default())
+                    regex::bytes::RegexBuilder::new(&r.src)
+                        .unicode(false)
+                        .build()
                         .expect("the rule compiles")
                 })
             })
@@ -1793,14 +1871,16 @@ mod anchored_search {
                 }
             }
             hay.push(c::SEP);
+            let mut renumbered = Vec::new();
+            rules.alphabet.translate(&hay, &mut renumbered);
             for (rule, plain) in rules.rules.iter().zip(&plain) {
                 let Some(plain) = plain else {
                     continue;
                 };
                 let w0 = if round % 3 == 0 { next(hay.len()) } else { 0 };
                 let cut = round % 2 == 1;
-                let want = matches(plain, &hay, w0, hay.len(), cut);
-                let got = matches(&rule.matcher, &hay, w0, hay.len(), cut);
+                let want = regex_matches(plain, &hay, w0, hay.len(), cut);
+                let got = matches(&rule.matcher, &renumbered, w0, hay.len(), cut);
                 assert_eq!(got, want, "rule {} on {:?} from {w0}", rule.def.id, hay);
                 checked += want.len();
             }
@@ -1814,7 +1894,7 @@ mod anchored_search {
     #[test]
     fn start_search_finds_what_find_at_finds() {
         let ex = Extractor::new();
-        let (np, starts) = (&ex.inner.np, &ex.inner.np_starts);
+        let (np, starts) = (ex.np(), &ex.inner.np_starts);
         let mut cache = starts.cache();
         let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..yW|"
             .iter()
@@ -1827,10 +1907,14 @@ mod anchored_search {
             let hay: Vec<u8> = (0..1 + next(30))
                 .map(|_| alphabet[next(alphabet.len())])
                 .collect();
+            let mut renumbered = Vec::new();
+            ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
             let mut at = next(hay.len() + 1);
             loop {
                 let want = np.find_at(&hay, at).map(|m| (m.start(), m.end()));
-                let got = starts.find_at(&mut cache, &hay, at).expect("no give-up");
+                let got = starts
+                    .find_at(&mut cache, &renumbered, at)
+                    .expect("no give-up");
                 assert_eq!(got, want, "on {hay:?} from {at}");
                 let Some((_, b)) = want else { break };
                 checked += 1;

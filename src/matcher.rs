@@ -25,13 +25,16 @@
 use std::sync::Arc;
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::meta;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
-use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
+};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Where a rule pattern can be anchored: the element that is its anchor,
@@ -51,8 +54,9 @@ pub(crate) struct Anchor {
 /// A compiled rule pattern that finds its matches.
 #[derive(Debug)]
 pub(crate) enum Matcher {
-    /// No anchor: the regex crate's unanchored search.
-    Plain(regex::bytes::Regex),
+    /// No anchor: the regex crate's unanchored search (its engine, built
+    /// from the pattern in the renumbered bytes).
+    Plain(meta::Regex),
     /// Searched from its anchor tokens.
     Anchored(Box<AnchoredMatcher>),
 }
@@ -75,7 +79,7 @@ pub(crate) struct AnchoredMatcher {
 /// Per-thread search state of one [`Matcher`].
 #[derive(Debug)]
 pub(crate) enum MatchCache {
-    Plain(regex::bytes::CaptureLocations),
+    Plain(Box<(meta::Cache, Captures)>),
     Anchored(Box<AnchoredCache>),
 }
 
@@ -90,18 +94,12 @@ pub(crate) struct AnchoredCache {
 }
 
 /// The capture groups of one match.
-pub(crate) enum Found<'a> {
-    Plain(&'a regex::bytes::CaptureLocations),
-    Anchored(&'a Captures),
-}
+pub(crate) struct Found<'a>(&'a Captures);
 
 impl Found<'_> {
     /// The span of group `i` in the haystack, if it took part.
     pub fn get(&self, i: usize) -> Option<(usize, usize)> {
-        match self {
-            Found::Plain(l) => l.get(i),
-            Found::Anchored(c) => c.get_group(i).map(|s| (s.start, s.end)),
-        }
+        self.0.get_group(i).map(|s| (s.start, s.end))
     }
 }
 
@@ -130,23 +128,216 @@ fn nfa(hir: &Hir, reverse: bool, captures: bool) -> Result<NFA, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A renumbering of the 256 bytes that the searches below use instead of
+/// the token-class bytes of [`crate::segment::Doc::hay`]: bytes that every
+/// pattern treats alike get neighbouring numbers.
+///
+/// A lazy DFA splits the bytes into classes at every boundary of a byte
+/// range in its pattern, and the token classes are scattered letters: a set
+/// such as "a name, a title, or one of the literal words of that kind" is
+/// many ranges, and the bytes between them become classes of their own.
+/// Each class that a state meets costs a step of determinisation, and each
+/// range a test in the NFA. Renumbered so that each byte set of the
+/// patterns is (nearly) one run, the classes are the byte sets the patterns
+/// tell apart and no more. Matches are the same: a haystack is searched
+/// through [`Alphabet::translate`], which keeps every position.
+#[derive(Debug, Clone)]
+pub(crate) struct Alphabet {
+    map: [u8; 256],
+}
+
+impl Alphabet {
+    /// The numbering that keeps each byte.
+    fn identity() -> Alphabet {
+        let mut map = [0u8; 256];
+        for (b, m) in map.iter_mut().enumerate() {
+            *m = b as u8;
+        }
+        Alphabet { map }
+    }
+
+    /// A numbering for the patterns `hirs`: bytes sorted by which of the
+    /// patterns' byte sets hold them, the sets that occur most often
+    /// first, so that those sets are runs. Patterns that look at byte
+    /// values (word boundaries, line anchors) or at Unicode classes keep
+    /// the identity.
+    fn of<'a>(hirs: impl IntoIterator<Item = &'a Hir>) -> Alphabet {
+        // Each distinct set: (bits, occurrences, first seen).
+        let mut sets: HashMap<[u64; 4], (usize, usize)> = HashMap::default();
+        let mut ok = true;
+        for h in hirs {
+            collect_sets(h, &mut sets, &mut ok);
+        }
+        if !ok {
+            return Alphabet::identity();
+        }
+        let mut order: Vec<([u64; 4], (usize, usize))> = sets.into_iter().collect();
+        order.sort_by_key(|&(_, (n, first))| (std::cmp::Reverse(n), first));
+        let has = |set: &[u64; 4], b: usize| set[b >> 6] & (1 << (b & 63)) != 0;
+        let mut bytes: Vec<usize> = (0..256).collect();
+        // Members first, set by set; ties keep the byte order.
+        bytes.sort_by(|&x, &y| {
+            order
+                .iter()
+                .map(|(set, _)| has(set, y).cmp(&has(set, x)))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut map = [0u8; 256];
+        for (rank, &b) in bytes.iter().enumerate() {
+            map[b] = rank as u8;
+        }
+        Alphabet { map }
+    }
+
+    /// The new number of byte `b`.
+    pub fn byte(&self, b: u8) -> u8 {
+        self.map[b as usize]
+    }
+
+    /// `hay` renumbered into `out` (cleared first).
+    pub fn translate(&self, hay: &[u8], out: &mut Vec<u8>) {
+        out.clear();
+        out.extend(hay.iter().map(|&b| self.map[b as usize]));
+    }
+
+    /// `h` over the renumbered bytes.
+    fn hir(&self, h: &Hir) -> Hir {
+        match h.kind() {
+            HirKind::Empty => Hir::empty(),
+            HirKind::Literal(l) => {
+                Hir::literal(l.0.iter().map(|&b| self.byte(b)).collect::<Vec<u8>>())
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                let mut bits = [false; 256];
+                for r in c.ranges() {
+                    for b in r.start()..=r.end() {
+                        bits[self.byte(b) as usize] = true;
+                    }
+                }
+                let mut ranges = Vec::new();
+                let mut b = 0;
+                while b < 256 {
+                    if !bits[b] {
+                        b += 1;
+                        continue;
+                    }
+                    let start = b;
+                    while b < 256 && bits[b] {
+                        b += 1;
+                    }
+                    ranges.push(ClassBytesRange::new(start as u8, (b - 1) as u8));
+                }
+                Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+            }
+            // Never renumbered (see `collect_sets`).
+            HirKind::Class(Class::Unicode(_)) | HirKind::Look(_) => h.clone(),
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(self.hir(&r.sub)),
+                ..r.clone()
+            }),
+            HirKind::Capture(c) => Hir::capture(Capture {
+                index: c.index,
+                name: c.name.clone(),
+                sub: Box::new(self.hir(&c.sub)),
+            }),
+            HirKind::Concat(v) => Hir::concat(v.iter().map(|h| self.hir(h)).collect()),
+            HirKind::Alternation(v) => Hir::alternation(v.iter().map(|h| self.hir(h)).collect()),
+        }
+    }
+}
+
+/// Counts the byte sets of `h` (classes, and each literal byte) in `sets`;
+/// clears `ok` for what a renumbering would change the meaning of.
+fn collect_sets(h: &Hir, sets: &mut HashMap<[u64; 4], (usize, usize)>, ok: &mut bool) {
+    let mut add = |bits: [u64; 4]| {
+        let first = sets.len();
+        sets.entry(bits).or_insert((0, first)).0 += 1;
+    };
+    match h.kind() {
+        HirKind::Empty => {}
+        HirKind::Literal(l) => {
+            for &b in l.0.iter() {
+                let mut bits = [0u64; 4];
+                bits[(b >> 6) as usize] |= 1 << (b & 63);
+                add(bits);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut bits = [0u64; 4];
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    bits[(b >> 6) as usize] |= 1 << (b & 63);
+                }
+            }
+            add(bits);
+        }
+        HirKind::Class(Class::Unicode(_)) => *ok = false,
+        HirKind::Look(l) => *ok &= matches!(l, Look::Start | Look::End),
+        HirKind::Repetition(r) => collect_sets(&r.sub, sets, ok),
+        HirKind::Capture(c) => collect_sets(&c.sub, sets, ok),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            for h in v {
+                collect_sets(h, sets, ok);
+            }
+        }
+    }
+}
+
 /// Parses and compiles the parts that rules share once: the speaker noun
 /// phrase stands in most patterns, and parsing it is most of the cost of
-/// building the rules.
-#[derive(Default)]
+/// building the rules. Every pattern is compiled over the bytes of one
+/// [`Alphabet`], made for all the parts.
 pub(crate) struct Parts {
+    /// Each part, parsed and renumbered.
     hirs: HashMap<String, Hir>,
     prefixes: HashMap<String, DFA>,
+    alphabet: Alphabet,
 }
 
 impl Parts {
-    /// The syntax tree of one element's regex.
+    /// Parses every element regex that patterns will be made of (and any
+    /// other pattern searched over the same bytes), and chooses the
+    /// alphabet for them. A part that does not parse is left out, for its
+    /// rule to report.
+    pub fn new<'a>(all: impl IntoIterator<Item = &'a str>) -> Parts {
+        let mut hirs: HashMap<String, Hir> = HashMap::default();
+        let mut order = Vec::new();
+        for part in all {
+            if hirs.contains_key(part) {
+                continue;
+            }
+            let Ok(h) = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
+            else {
+                continue;
+            };
+            order.push(part.to_string());
+            hirs.insert(part.to_string(), h);
+        }
+        let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]));
+        for h in hirs.values_mut() {
+            *h = alphabet.hir(h);
+        }
+        Parts {
+            hirs,
+            prefixes: HashMap::default(),
+            alphabet,
+        }
+    }
+
+    /// The alphabet of the parts.
+    pub fn alphabet(&self) -> &Alphabet {
+        &self.alphabet
+    }
+
+    /// The syntax tree of one element's regex, renumbered.
     fn hir(&mut self, part: &str) -> Result<Hir, String> {
         if let Some(h) = self.hirs.get(part) {
             return Ok(h.clone());
         }
         let h = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
             .map_err(|e| e.to_string())?;
+        let h = self.alphabet.hir(&h);
         self.hirs.insert(part.to_string(), h.clone());
         Ok(h)
     }
@@ -172,6 +363,16 @@ impl Parts {
         let d = dfa(nfa(&hir, true, false)?, MatchKind::All)?;
         self.prefixes.insert(key, d.clone());
         Ok(d)
+    }
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts {
+            hirs: HashMap::default(),
+            prefixes: HashMap::default(),
+            alphabet: Alphabet::identity(),
+        }
     }
 }
 
@@ -238,11 +439,18 @@ impl Matcher {
         parts: &mut Parts,
     ) -> Result<Matcher, String> {
         let Some(anchor) = anchor else {
-            let re = regex::bytes::RegexBuilder::new(src)
-                .unicode(false)
-                .size_limit(NFA_LIMIT)
-                .dfa_size_limit(1 << 25)
-                .build()
+            // As the regex crate builds `regex::bytes::Regex`.
+            let hir = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+            let re = meta::Regex::builder()
+                .configure(
+                    meta::Config::new()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .utf8_empty(false)
+                        .nfa_size_limit(Some(NFA_LIMIT))
+                        .hybrid_cache_capacity(1 << 25)
+                        .dfa_size_limit(Some(1 << 25)),
+                )
+                .build_from_hir(&parts.alphabet.hir(&hir))
                 .map_err(|e| e.to_string())?;
             return Ok(Matcher::Plain(re));
         };
@@ -274,7 +482,13 @@ impl Matcher {
             bt,
             pike,
             rev,
-            key: table(&anchor.key),
+            key: table(
+                &anchor
+                    .key
+                    .iter()
+                    .map(|&b| parts.alphabet.byte(b))
+                    .collect::<Vec<_>>(),
+            ),
             names,
         })))
     }
@@ -282,12 +496,17 @@ impl Matcher {
     /// The capture-group names, by index.
     pub fn group_names(&self) -> Vec<Option<String>> {
         match self {
-            Matcher::Plain(re) => re.capture_names().map(|n| n.map(str::to_string)).collect(),
+            Matcher::Plain(re) => re
+                .group_info()
+                .pattern_names(PatternID::ZERO)
+                .map(|n| n.map(str::to_string))
+                .collect(),
             Matcher::Anchored(m) => m.names.clone(),
         }
     }
 
-    /// The bytes of this matcher's anchor (none for a plain matcher).
+    /// The bytes of this matcher's anchor, renumbered (none for a plain
+    /// matcher).
     pub fn anchor_bytes(&self) -> impl Iterator<Item = u8> + '_ {
         let key: &[bool] = match self {
             Matcher::Plain(_) => &[],
@@ -302,7 +521,9 @@ impl Matcher {
     /// Fresh search state for this matcher.
     pub fn cache(&self) -> MatchCache {
         match self {
-            Matcher::Plain(re) => MatchCache::Plain(re.capture_locations()),
+            Matcher::Plain(re) => {
+                MatchCache::Plain(Box::new((re.create_cache(), re.create_captures())))
+            }
             Matcher::Anchored(m) => MatchCache::Anchored(Box::new(AnchoredCache {
                 fwd: m.fwd.create_cache(),
                 rev: m.rev.as_ref().map(DFA::create_cache),
@@ -315,7 +536,8 @@ impl Matcher {
     }
 
     /// Calls `f` with each leftmost-first match in `hay[w0..w1]`, in order,
-    /// `anchors` being the sorted positions in `hay` of every byte that is
+    /// `hay` being renumbered by the alphabet of the matcher's [`Parts`] and
+    /// `anchors` the sorted positions in `hay` of every byte that is
     /// an anchor of some matcher (at least those of this one),
     /// as `regex::bytes::Regex::captures_read_at` finds them from `w0` on
     /// in `&hay[..w1]`: `f` gets the position the search started from, the
@@ -332,13 +554,16 @@ impl Matcher {
     ) {
         let hay = &hay[..w1];
         match (self, cache) {
-            (Matcher::Plain(re), MatchCache::Plain(loc)) => {
+            (Matcher::Plain(re), MatchCache::Plain(c)) => {
+                let (cache, caps) = &mut **c;
                 let mut at = w0;
                 while at < hay.len() {
-                    let Some(m) = re.captures_read_at(loc, hay, at) else {
+                    let input = Input::new(hay).span(at..hay.len());
+                    re.search_captures_with(cache, &input, caps);
+                    let Some(m) = caps.get_match() else {
                         break;
                     };
-                    at = f(at, (m.start(), m.end()), &Found::Plain(loc));
+                    at = f(at, (m.start(), m.end()), &Found(caps));
                 }
             }
             (Matcher::Anchored(m), MatchCache::Anchored(c)) => m.for_each(c, hay, anchors, w0, f),
@@ -385,7 +610,7 @@ impl AnchoredMatcher {
             if !self.captures(c, hay, s, end) {
                 continue;
             }
-            at = f(at, (s, end), &Found::Anchored(&c.caps));
+            at = f(at, (s, end), &Found(&c.caps));
         }
         c.starts = starts;
     }
@@ -482,7 +707,7 @@ pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
 /// positions no match starts at. The first position with a match is the
 /// leftmost match start, and the anchored leftmost-first match there is the
 /// one the unanchored search gives.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct StartSearch {
     /// The pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
@@ -493,12 +718,18 @@ pub(crate) struct StartSearch {
 
 impl StartSearch {
     /// Compiles the pattern `src` (as the regex crate does with `unicode`
-    /// off).
+    /// off), over the alphabet of `parts`.
     ///
     /// # Errors
     /// The message of a pattern that does not compile.
-    pub fn new(src: &str) -> Result<StartSearch, String> {
-        let hir = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+    pub fn new(src: &str, parts: &mut Parts) -> Result<StartSearch, String> {
+        // No dot in `src`, or `(?s)` would change it.
+        let hir = if src.contains('.') {
+            let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+            parts.alphabet.hir(&h)
+        } else {
+            parts.hir(src)?
+        };
         let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
         let mut cache = fwd.create_cache();
         let mut first = [true; 256];
@@ -524,8 +755,23 @@ impl StartSearch {
         self.fwd.create_cache()
     }
 
-    /// The leftmost-first match in `hay` that starts at `at` or later, as
-    /// `find_at(hay, at)` of the regex crate; `Err` if the lazy DFA gave up.
+    /// The end of the leftmost-first match in `hay` (renumbered by the
+    /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
+    pub fn anchored_end(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        s: usize,
+    ) -> Result<Option<usize>, ()> {
+        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+        Ok(m.map(|m| m.offset()))
+    }
+
+    /// The leftmost-first match in `hay` (renumbered by the alphabet) that
+    /// starts at `at` or later, as `find_at(hay, at)` of the regex crate
+    /// finds it in the bytes before renumbering; `Err` if the lazy DFA gave
+    /// up.
     pub fn find_at(
         &self,
         cache: &mut DfaCache,
@@ -536,9 +782,8 @@ impl StartSearch {
             if s < hay.len() && !self.first[hay[s] as usize] {
                 continue;
             }
-            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-            if let Some(m) = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())? {
-                return Ok(Some((s, m.offset())));
+            if let Some(end) = self.anchored_end(cache, hay, s)? {
+                return Ok(Some((s, end)));
             }
         }
         Ok(None)

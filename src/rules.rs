@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::cues::{key, CueDef, Lexicon};
 use crate::error::Error;
-use crate::matcher::{Anchor, Matcher, Parts};
+use crate::matcher::{Alphabet, Anchor, Matcher, Parts, StartSearch};
 use crate::segment::class as c;
 use crate::segment::{Classifier, Vocab};
 
@@ -158,6 +158,10 @@ pub(crate) struct RuleSet {
     pub literals: HashMap<String, u8>,
     /// The speaker noun-phrase regex, for mention detection.
     pub np: String,
+    /// The same, searched from the bytes it can start with, over `alphabet`.
+    pub np_starts: StartSearch,
+    /// The byte numbering that the rules' matchers and `np_starts` search.
+    pub alphabet: Alphabet,
     /// The subject of a clause, for participle clauses without a speaker.
     pub subject: String,
     /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
@@ -402,16 +406,29 @@ impl RuleSet {
         };
         let np = classes.np(false);
         let np_closed = classes.np(true);
-        let mut rules = Vec::with_capacity(defs.len());
-        let mut parts = Parts::default();
-        for (def, file) in defs {
+        let compiled = defs
+            .into_iter()
+            .map(|(def, file)| {
+                let c = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
+                Ok((def, file, c))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        // One alphabet for every pattern, made from all their parts.
+        let mut parts = Parts::new(
+            compiled
+                .iter()
+                .flat_map(|(_, _, c)| c.parts.iter().map(String::as_str))
+                .chain([np.as_str()]),
+        );
+        let mut rules = Vec::with_capacity(compiled.len());
+        for (def, file, compiled) in compiled {
             let Compiled {
                 src,
                 parts: elements,
                 paragraph,
                 needs,
                 anchor,
-            } = compile_pattern(&def, &file, &classes, &literals, [&np, &np_closed])?;
+            } = compiled;
             let matcher =
                 Matcher::new(&src, &elements, anchor.as_ref(), &mut parts).map_err(|e| {
                     Error::rule_file(
@@ -430,6 +447,8 @@ impl RuleSet {
                 needs,
             });
         }
+        let np_starts = StartSearch::new(&np, &mut parts)
+            .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         // An adverbial may come first: ", at the hearing this week she said".
         let adverbial = format!(
             "(?:{}{}{{0,6}}?)?",
@@ -448,6 +467,8 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             literals,
+            alphabet: parts.alphabet().clone(),
+            np_starts,
             np,
             subject,
             attribution,

@@ -3,6 +3,8 @@
 //! Quiroga" + "paramedic" from an appositive), and tells people from
 //! organisations.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::cues::{key, with_key, Lexicon};
 use crate::record::SpeakerKind;
 use crate::segment::{class as c, Doc};
@@ -33,16 +35,95 @@ pub(crate) struct Mention {
 
 const ARTICLES: [&str; 3] = ["the", "a", "an"];
 
-fn is_title(lex: &Lexicon, word: &str) -> bool {
-    with_key(word, |k| {
-        if lex.titles.contains(k) {
-            return true;
+/// What the lexicon says of the words of a document's tokens, looked up
+/// once per token: a speaker's phrase is read several times over (names,
+/// titles, the kind of speaker), and a document names the same people
+/// again and again.
+pub(crate) struct Words<'k> {
+    /// Per token: [`Words::KNOWN`] and the other flags, or 0 before the
+    /// first look-up.
+    flags: Vec<u8>,
+    kinds: &'k WordKinds,
+}
+
+impl<'k> Words<'k> {
+    const KNOWN: u8 = 1;
+    /// A title, or a hyphenated word whose last part is one
+    /// ("Vice-Chair").
+    const TITLE: u8 = 2;
+    /// The key is a title itself.
+    const TITLE_KEY: u8 = 4;
+    const ORG: u8 = 8;
+    const HONORIFIC: u8 = 16;
+    const SOURCE: u8 = 32;
+    /// "the", "a" or "an".
+    const ARTICLE: u8 = 64;
+    /// "the".
+    const THE: u8 = 128;
+
+    /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`.
+    pub fn new(doc: &Doc<'_>, kinds: &'k WordKinds) -> Words<'k> {
+        Words {
+            flags: vec![0; doc.tokens.len()],
+            kinds,
         }
-        // Vice-Chair, Director-General: judge the last part.
-        k.rsplit('-')
-            .next()
-            .is_some_and(|last| last != k && lex.titles.contains(last))
-    })
+    }
+
+    /// Whether token `i` has any of `flag`.
+    fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u8) -> bool {
+        let mut f = self.flags[i];
+        if f == 0 {
+            let kinds = self.kinds;
+            f = with_key(doc.tok_text(i), |k| {
+                let mut f = Words::KNOWN | kinds.get(k);
+                // Vice-Chair, Director-General: judge the last part.
+                if f & Words::TITLE_KEY != 0
+                    || k.rsplit('-')
+                        .next()
+                        .is_some_and(|last| last != k && kinds.get(last) & Words::TITLE_KEY != 0)
+                {
+                    f |= Words::TITLE;
+                }
+                if ARTICLES.contains(&k) {
+                    f |= Words::ARTICLE;
+                }
+                if k == "the" {
+                    f |= Words::THE;
+                }
+                f
+            });
+            self.flags[i] = f;
+        }
+        f & flag != 0
+    }
+}
+
+/// The lexicon's titles, organisation words, honorifics and source nouns
+/// in one map: which of them a word is, in one look-up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordKinds(HashMap<String, u8>);
+
+impl WordKinds {
+    /// The word lists of `lex`.
+    pub fn new(lex: &Lexicon) -> WordKinds {
+        let mut m: HashMap<String, u8> = HashMap::default();
+        for (set, bit) in [
+            (&lex.titles, Words::TITLE_KEY),
+            (&lex.org_words, Words::ORG),
+            (&lex.honorifics, Words::HONORIFIC),
+            (&lex.sources, Words::SOURCE),
+        ] {
+            for w in set {
+                *m.entry(w.clone()).or_insert(0) |= bit;
+            }
+        }
+        WordKinds(m)
+    }
+
+    /// The lists that hold the key `k`, as [`Words`] flags.
+    fn get(&self, k: &str) -> u8 {
+        self.0.get(k).copied().unwrap_or(0)
+    }
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
@@ -54,32 +135,37 @@ fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
     doc.text[s..e].to_string()
 }
 
-fn strip_article(doc: &Doc<'_>, a: usize, b: usize, all_determiners: bool) -> usize {
-    if a < b
-        && (with_key(doc.tok_text(a), |k| ARTICLES.contains(&k))
-            || (all_determiners && doc.tokens[a].base == c::DET))
+fn strip_article(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize, all_determiners: bool) -> usize {
+    if a < b && (w.is(doc, a, Words::ARTICLE) || (all_determiners && doc.tokens[a].base == c::DET))
     {
         return a + 1;
     }
     a
 }
 
-fn name_like(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> bool {
+fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
     a < b
         && (a..b).all(|i| {
             let t = &doc.tokens[i];
             (t.capital && matches!(t.base, c::NAME | c::SOURCE | c::WORD))
-                && !is_title(lex, doc.tok_text(i))
+                && !w.is(doc, i, Words::TITLE)
                 || t.base == c::POSS
         })
 }
 
 /// Kind of a name or description.
-fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) -> SpeakerKind {
+fn kind_of(
+    doc: &Doc<'_>,
+    w: &mut Words,
+    lex: &Lexicon,
+    a: usize,
+    b: usize,
+    has_title: bool,
+) -> SpeakerKind {
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
     let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
     let head_title = if head_end > a {
-        with_key(doc.tok_text(head_end - 1), |k| lex.titles.contains(k))
+        w.is(doc, head_end - 1, Words::TITLE_KEY)
     } else {
         lex.titles.contains("")
     };
@@ -90,13 +176,11 @@ fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) ->
     // whether the last is a source noun.
     let (mut org, mut person, mut last_source) = (false, false, false);
     for i in a..b {
-        with_key(doc.tok_text(i), |k| {
-            org |= lex.org_words.contains(k);
-            person |= lex.titles.contains(k) || lex.honorifics.contains(k);
-            if i + 1 == b {
-                last_source = lex.sources.contains(k);
-            }
-        });
+        org |= w.is(doc, i, Words::ORG);
+        person |= w.is(doc, i, Words::TITLE_KEY | Words::HONORIFIC);
+        if i + 1 == b {
+            last_source = w.is(doc, i, Words::SOURCE);
+        }
     }
     if org {
         return SpeakerKind::Organization;
@@ -115,8 +199,15 @@ fn kind_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize, has_title: bool) ->
     SpeakerKind::Unknown
 }
 
-/// Analyses the speaker noun phrase in tokens `a..b`.
-pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) -> Mention {
+/// Analyses the speaker noun phrase in tokens `a..b`, `w` holding the
+/// look-ups of `doc`'s words.
+pub(crate) fn analyze(
+    doc: &Doc<'_>,
+    lex: &Lexicon,
+    w: &mut Words,
+    mut a: usize,
+    mut b: usize,
+) -> Mention {
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -174,8 +265,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         comma.filter(|&k| k > a && k + 1 < b && !(a..k).any(|i| doc.tokens[i].base == c::AND));
     if let Some(k) = relative_at {
         let next = &doc.tokens[k + 1];
-        if next.base == c::WHO || key(doc.tok_text(k + 1)) == "whose" {
-            let inner = analyze(doc, lex, a, k);
+        if next.base == c::WHO || with_key(doc.tok_text(k + 1), |k| k == "whose") {
+            let inner = analyze(doc, lex, w, a, k);
             return Mention {
                 span: full,
                 ..inner
@@ -183,21 +274,21 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         }
     }
     if let (Some(k), false) = (comma, has_and) {
-        let (l0, l1) = (strip_article(doc, a, k, true), k);
-        let (mut r0, mut r1) = (strip_article(doc, k + 1, b, true), b);
+        let (l0, l1) = (strip_article(doc, w, a, k, true), k);
+        let (mut r0, mut r1) = (strip_article(doc, w, k + 1, b, true), b);
         // An age is no role: "Ann Lee, 34, a nurse" has the role "nurse".
         if r0 < r1
             && doc.tokens[r0].base == c::NUM
             && (r0 + 1 == r1 || doc.tokens[r0 + 1].base == c::COMMA)
         {
-            r0 = strip_article(doc, (r0 + 2).min(r1), r1, true);
+            r0 = strip_article(doc, w, (r0 + 2).min(r1), r1, true);
         }
         // "whose" is a determiner elsewhere, but after the comma it opens a
         // relative clause as "who" does.
-        let whose = k + 1 < r1 && key(doc.tok_text(k + 1)) == "whose";
+        let whose = k + 1 < r1 && with_key(doc.tok_text(k + 1), |k| k == "whose");
         if r0 < r1 && doc.tokens[r0].base == c::WHO || whose {
             // "Ann Lee, who chairs the board,": a relative clause is no role.
-            let inner = analyze(doc, lex, a, k);
+            let inner = analyze(doc, lex, w, a, k);
             return Mention {
                 span: full,
                 ..inner
@@ -214,17 +305,17 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
         // are the name, whatever follows.
         let titled = (l0..l1)
             .rev()
-            .find(|&i| is_title(lex, doc.tok_text(i)))
+            .find(|&i| w.is(doc, i, Words::TITLE))
             .is_some_and(|t| t + 1 < l1 && (t + 1..l1).all(|i| doc.tokens[i].base == c::NAME));
         let (name_part, role_part) =
-            if titled || name_like(doc, lex, l0, l1) && !name_like(doc, lex, r0, r1) {
+            if titled || name_like(doc, w, l0, l1) && !name_like(doc, w, r0, r1) {
                 ((l0, l1), (r0, r1))
-            } else if name_like(doc, lex, r0, r1) {
+            } else if name_like(doc, w, r0, r1) {
                 ((r0, r1), (l0, l1))
             } else {
                 ((l0, l1), (r0, r1))
             };
-        let inner = analyze(doc, lex, name_part.0, name_part.1);
+        let inner = analyze(doc, lex, w, name_part.0, name_part.1);
         let role = inner
             .role
             .clone()
@@ -242,14 +333,14 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             ..inner
         };
     }
-    let start = strip_article(doc, a, b, false);
+    let start = strip_article(doc, w, a, b, false);
     // "Nell Ardagh of the Port Authority": a person's name, then where she is from.
     if let Some(k) = (start..b).find(|&i| doc.tokens[i].base == c::PREP) {
         if k >= start + 2
-            && name_like(doc, lex, start, k)
-            && kind_of(doc, lex, start, k, false) == SpeakerKind::Person
+            && name_like(doc, w, start, k)
+            && kind_of(doc, w, lex, start, k, false) == SpeakerKind::Person
         {
-            let inner = analyze(doc, lex, start, k);
+            let inner = analyze(doc, lex, w, start, k);
             return Mention {
                 span: full,
                 alias,
@@ -262,9 +353,8 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     let mut split = None;
     for i in (start..b).rev() {
         let t = &doc.tokens[i];
-        let w = doc.tok_text(i);
         let lower_noun = !t.capital && matches!(t.base, c::SOURCE | c::WORD);
-        if is_title(lex, w) || lower_noun {
+        if w.is(doc, i, Words::TITLE) || lower_noun {
             if i + 1 < b
                 && (i + 1..b)
                     .all(|j| doc.tokens[j].base == c::NAME || doc.tokens[j].base == c::POSS)
@@ -279,7 +369,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     }
     // Honorifics are neither name nor role.
     let mut name_start = split.unwrap_or(start);
-    while name_start + 1 < b && with_key(doc.tok_text(name_start), |k| lex.honorifics.contains(k)) {
+    while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
         name_start += 1;
     }
     let role = split.map(|s| {
@@ -295,7 +385,7 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
     // possessive: "her brother" is "brother".
     let name_start = if split.is_none() {
         let lowercase_head = b > name_start && !doc.tokens[b - 1].capital;
-        strip_article(doc, name_start, b, lowercase_head)
+        strip_article(doc, w, name_start, b, lowercase_head)
     } else {
         name_start
     };
@@ -306,10 +396,10 @@ pub(crate) fn analyze(doc: &Doc<'_>, lex: &Lexicon, mut a: usize, mut b: usize) 
             || doc.tokens[i].base == c::PREP
             || doc.tokens[i].base == c::DET
     }) && name_start < b;
-    let kind = kind_of(doc, lex, a, b, role.is_some());
+    let kind = kind_of(doc, w, lex, a, b, role.is_some());
     // The mention: the name without title when the name is a person's.
     let span = full;
-    let definite = with_key(doc.tok_text(a), |k| k == "the");
+    let definite = w.is(doc, a, Words::THE);
     Mention {
         span,
         name,
