@@ -459,7 +459,7 @@ impl Vocab {
 
     /// What the lists say of the word `text[range]`; `ascii`: the word is
     /// ASCII (its key is its lowercase). `kbuf` is scratch space.
-    #[inline]
+    #[inline(always)]
     fn word(
         &self,
         text: &str,
@@ -468,12 +468,29 @@ impl Vocab {
         kbuf: &mut String,
     ) -> Option<&WordInfo> {
         if ascii && range.len() <= SHORT {
-            self.short
-                .get(ascii_key(text.as_bytes(), range.start, range.len()))
+            self.short_ascii(text.as_bytes(), range.start, range.len())
         } else {
-            key_into(kbuf, &text[range]);
-            self.get(kbuf)
+            self.word_slow(text, range, kbuf)
         }
+    }
+
+    /// [`Vocab::word`] of a short ASCII word `bytes[start..start + len]`.
+    #[inline(always)]
+    fn short_ascii(&self, bytes: &[u8], start: usize, len: usize) -> Option<&WordInfo> {
+        self.short.get(ascii_key(bytes, start, len))
+    }
+
+    /// [`Vocab::word`] of a long or non-ASCII word.
+    #[cold]
+    #[inline(never)]
+    fn word_slow(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        kbuf: &mut String,
+    ) -> Option<&WordInfo> {
+        key_into(kbuf, &text[range]);
+        self.get(kbuf)
     }
 
     /// The flags of a token whose text is `s`, which may be no word (a
@@ -641,6 +658,110 @@ fn match_words(s: &str, rest: &[String]) -> Option<usize> {
     Some(pos)
 }
 
+/// The extent of a word (see [`scan_word`]).
+struct Word {
+    /// One past its last byte.
+    end: usize,
+    /// A full stop joins two of its parts ("U.S").
+    dots: bool,
+    /// It is ASCII: its key is its lowercase.
+    ascii: bool,
+}
+
+/// The word that starts at `start` with the word character `c` of `clen`
+/// bytes: letters and digits, joined by internal ' ’ - . & when a letter
+/// or digit follows (and `,` between digits of a number).
+#[inline]
+fn scan_word(text: &str, start: usize, c: char, clen: usize) -> Word {
+    let bytes = text.as_bytes();
+    let mut end = start + clen;
+    let mut dots = false;
+    let mut ascii = clen == 1;
+    loop {
+        end = alnum_run(bytes, end);
+        let Some(&n) = bytes.get(end) else {
+            break;
+        };
+        if n >= 0x80 {
+            let Some(n) = text[end..].chars().next() else {
+                break;
+            };
+            let nlen = n.len_utf8();
+            if is_word_char(n) {
+                ascii = false;
+                end += nlen;
+                continue;
+            }
+            if matches!(n, '’' | '‘') && word_char_at(text, end + nlen) {
+                // Possessive 's stays a token of its own.
+                if n == '’' && possessive_s_at(text, end + nlen) {
+                    break;
+                }
+                ascii = false;
+                end += nlen;
+                continue;
+            }
+            break;
+        }
+        if matches!(n, b'\'' | b'-' | b'.' | b'&' | b',') && word_char_at(text, end + 1) {
+            if n == b','
+                && !(c.is_ascii_digit() && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+            {
+                break;
+            }
+            // Possessive 's stays a token of its own.
+            if n == b'\'' && possessive_s_at(text, end + 1) {
+                break;
+            }
+            if n == b'.' {
+                dots = true;
+            }
+            end += 1;
+            continue;
+        }
+        break;
+    }
+    Word { end, dots, ascii }
+}
+
+/// The end of the run of ASCII letters and digits from `from`: eight bytes
+/// at a time.
+#[inline]
+fn alnum_run(bytes: &[u8], from: usize) -> usize {
+    let mut n = from;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let stop = not_alnum(u64::from_le_bytes(a));
+        if stop != 0 {
+            return n + (stop.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while bytes
+        .get(n)
+        .is_some_and(|&b| BYTE_CLASS[b as usize] & byte::ALNUM != 0)
+    {
+        n += 1;
+    }
+    n
+}
+
+/// The top bit of each byte of `x` that is no ASCII letter or digit.
+#[inline]
+fn not_alnum(x: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // With the top bits cleared no addition carries into the next byte; the
+    // top bit of a byte of `y + ONES * (0x80 - lo)` is set when it is `lo`
+    // or more, of `y + ONES * (0x7f - hi)` when it is above `hi`.
+    let y = x & !HIGH;
+    let digit = (y + ONES * (0x80 - 0x30)) & !(y + ONES * (0x7f - 0x39));
+    let l = y | (ONES * 0x20);
+    let letter = (l + ONES * (0x80 - 0x61)) & !(l + ONES * (0x7f - 0x7a));
+    !((digit | letter) & !x) & HIGH
+}
+
 /// Tokenises `text` and splits it into sentences and paragraphs.
 pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifier<'_>) -> Doc<'t> {
     let bytes = text.as_bytes();
@@ -712,61 +833,11 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         if bc & byte::ALNUM != 0 || (b >= 0x80 && is_word_char(c)) {
             // A word: letters and digits, joined by internal ' ’ - . & when a
             // letter or digit follows.
-            let mut end = i + clen;
-            let mut dots = false;
-            // The word is ASCII: its key is its lowercase.
-            let mut ascii = b < 0x80;
-            loop {
-                // A run of ASCII letters and digits at once.
-                while bytes
-                    .get(end)
-                    .is_some_and(|&b| BYTE_CLASS[b as usize] & byte::ALNUM != 0)
-                {
-                    end += 1;
-                }
-                let Some(&n) = bytes.get(end) else {
-                    break;
-                };
-                if n >= 0x80 {
-                    let Some(n) = text[end..].chars().next() else {
-                        break;
-                    };
-                    let nlen = n.len_utf8();
-                    if is_word_char(n) {
-                        ascii = false;
-                        end += nlen;
-                        continue;
-                    }
-                    if matches!(n, '’' | '‘') && word_char_at(text, end + nlen) {
-                        // Possessive 's stays a token of its own.
-                        if n == '’' && possessive_s_at(text, end + nlen) {
-                            break;
-                        }
-                        ascii = false;
-                        end += nlen;
-                        continue;
-                    }
-                    break;
-                }
-                if matches!(n, b'\'' | b'-' | b'.' | b'&' | b',') && word_char_at(text, end + 1) {
-                    if n == b','
-                        && !(c.is_ascii_digit()
-                            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
-                    {
-                        break;
-                    }
-                    // Possessive 's stays a token of its own.
-                    if n == b'\'' && possessive_s_at(text, end + 1) {
-                        break;
-                    }
-                    if n == b'.' {
-                        dots = true;
-                    }
-                    end += 1;
-                    continue;
-                }
-                break;
-            }
+            let Word {
+                mut end,
+                dots,
+                ascii,
+            } = scan_word(text, i, c, clen);
             let mut info = vocab.word(text, i..end, ascii, &mut kbuf);
             // Abbreviation or initial: keep its full stop.
             if bytes.get(end) == Some(&b'.') {
@@ -1167,9 +1238,9 @@ fn split_sentences(
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
                 // capitalised function word ends the sentence.
-                let w = &text[tokens[i].start()..tokens[i].end()];
-                w.ends_with('.')
-                    && w.len() > 2
+                let (s, e) = (tokens[i].start(), tokens[i].end());
+                e - s > 2
+                    && text.as_bytes()[e - 1] == b'.'
                     && i + 1 < n
                     && (tokens[i + 1].capital
                         && matches!(
@@ -1236,6 +1307,27 @@ mod tests {
                     "{w:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn alnum_runs_agree_with_the_byte_classes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"abcZ0129";
+                chunk[at] = b;
+                let stop = not_alnum(u64::from_le_bytes(chunk));
+                let want = (BYTE_CLASS[b as usize] & byte::ALNUM == 0) as u64;
+                assert_eq!(stop, want << (8 * at + 7), "{b:#x} at {at}");
+            }
+        }
+        let text = b"Hello2you, world-wide web\xe2 x";
+        for from in 0..text.len() {
+            let mut want = from;
+            while want < text.len() && text[want].is_ascii_alphanumeric() {
+                want += 1;
+            }
+            assert_eq!(alnum_run(text, from), want, "{from}");
         }
     }
 
