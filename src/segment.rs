@@ -67,6 +67,23 @@ pub(crate) struct Token {
     pub capital: bool,
     /// The class as the lexicon alone gives it (ignoring rule literals).
     pub base: u8,
+    /// What the word lists say of the token's key beyond its class (see
+    /// [`flag`]), so that the passes after tokenising look nothing up.
+    flags: u8,
+}
+
+/// Bits of [`Token::flags`]: the token's key is in a word list.
+mod flag {
+    /// A name particle ("van", "de").
+    pub const PARTICLE: u8 = 1;
+    /// A cue form that is also a noun ("claims").
+    pub const NOUN: u8 = 2;
+    /// A form of "be" ([`super::BE`]).
+    pub const BE: u8 = 4;
+    /// The key is "'s".
+    pub const POSS_S: u8 = 8;
+    /// The key is "it".
+    pub const IT: u8 = 16;
 }
 
 /// The longest text the tokeniser takes: offsets are 32-bit.
@@ -91,7 +108,14 @@ impl Token {
             is_quote: quote.is_some(),
             capital,
             base,
+            flags: 0,
         }
+    }
+
+    /// The token with its [`flag`] bits set.
+    fn with_flags(mut self, flags: u8) -> Token {
+        self.flags = flags;
+        self
     }
 
     /// Byte offset of the token's first byte.
@@ -184,6 +208,11 @@ struct WordInfo {
     literal: Option<u8>,
     /// Some multi-word cue opens with this word.
     multi: bool,
+    /// The key with a full stop after it is an abbreviation ("mr" for
+    /// "mr.").
+    abbrev: bool,
+    /// The token [`flag`]s of the key.
+    flags: u8,
 }
 
 impl WordInfo {
@@ -201,15 +230,154 @@ impl WordInfo {
             calendar: lexicon.calendar.contains(k),
             literal: None,
             multi: false,
+            abbrev: false,
+            flags: flags_of(lexicon, k),
+        }
+    }
+}
+
+/// The token [`flag`]s of the word key `k`.
+fn flags_of(lexicon: &Lexicon, k: &str) -> u8 {
+    let mut f = 0;
+    if lexicon.particles.contains(k) {
+        f |= flag::PARTICLE;
+    }
+    if lexicon.noun_forms.contains(k) {
+        f |= flag::NOUN;
+    }
+    if BE.contains(&k) {
+        f |= flag::BE;
+    }
+    if k == "'s" {
+        f |= flag::POSS_S;
+    }
+    if k == "it" {
+        f |= flag::IT;
+    }
+    f
+}
+
+/// A word key of at most [`SHORT`] bytes packed into an integer, its bytes
+/// little-endian and zero-padded (no key holds a zero byte).
+type ShortKey = u128;
+
+/// The longest key that packs into a [`ShortKey`].
+const SHORT: usize = 16;
+
+/// `0x0101...01`: one in every byte of a [`ShortKey`].
+const ONES: u128 = u128::MAX / 255;
+
+/// The key of up to [`SHORT`] bytes `k`.
+fn pack(k: &[u8]) -> ShortKey {
+    let mut buf = [0u8; SHORT];
+    buf[..k.len()].copy_from_slice(k);
+    u128::from_le_bytes(buf)
+}
+
+/// The [`ShortKey`] of the ASCII word `bytes[start..start + len]` (`len`
+/// from 1 to [`SHORT`]), lowercased: read as two integers, the bytes past
+/// the word masked off, and every `A`-`Z` byte lowercased at once.
+#[inline]
+fn ascii_key(bytes: &[u8], start: usize, len: usize) -> ShortKey {
+    let Some(b) = bytes.get(start..start + SHORT) else {
+        // Near the end of the text.
+        return lower(pack(&bytes[start..start + len]));
+    };
+    let mut lo = [0u8; 8];
+    let mut hi = [0u8; 8];
+    lo.copy_from_slice(&b[..8]);
+    hi.copy_from_slice(&b[8..]);
+    let lo_bits = 8 * len.min(8) as u32;
+    let hi_bits = 8 * len.saturating_sub(8) as u32;
+    let lo = u64::from_le_bytes(lo) & (u64::MAX >> (64 - lo_bits));
+    let hi = u64::from_le_bytes(hi) & u64::MAX.checked_shr(64 - hi_bits).unwrap_or(0);
+    lower(u128::from(lo) | u128::from(hi) << 64)
+}
+
+/// Lowercases the ASCII bytes packed in `x`, all at once.
+#[inline]
+fn lower(x: ShortKey) -> ShortKey {
+    // All bytes are below 0x80, so no addition carries into the next byte:
+    // the top bit of a byte is set in `ge_a` from `A` up, in `gt_z` from
+    // `[` up.
+    let ge_a = x + ONES * 0x3f;
+    let gt_z = x + ONES * 0x25;
+    x | ((ge_a & !gt_z & (ONES * 0x80)) >> 2)
+}
+
+/// An open-addressing hash table from [`ShortKey`]s to word infos: one
+/// multiplication and, at a load of at most a half, about one probe per
+/// look-up (a word of the text is mostly in no list at all).
+#[derive(Debug, Default)]
+struct ShortTable {
+    /// The key in each slot; 0 (no key) marks an empty slot.
+    keys: Vec<ShortKey>,
+    /// The info of the key in the same slot.
+    infos: Vec<WordInfo>,
+    /// `keys.len()` is `1 << bits`.
+    bits: u32,
+}
+
+impl ShortTable {
+    fn new(entries: Vec<(ShortKey, WordInfo)>) -> ShortTable {
+        let mut bits = 4;
+        while (1usize << bits) < 2 * entries.len() {
+            bits += 1;
+        }
+        let mut t = ShortTable {
+            keys: vec![0; 1 << bits],
+            infos: vec![WordInfo::default(); 1 << bits],
+            bits,
+        };
+        for (k, info) in entries {
+            let mut at = t.slot(k);
+            while t.keys[at] != 0 && t.keys[at] != k {
+                at = (at + 1) & (t.keys.len() - 1);
+            }
+            t.keys[at] = k;
+            t.infos[at] = info;
+        }
+        t
+    }
+
+    /// The first slot to probe for `k` (Fibonacci hashing of its two
+    /// halves).
+    fn slot(&self, k: ShortKey) -> usize {
+        let x = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
+        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+
+    #[inline]
+    fn get(&self, k: ShortKey) -> Option<&WordInfo> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let mask = self.keys.len() - 1;
+        let mut at = self.slot(k);
+        loop {
+            let s = self.keys[at];
+            if s == k {
+                return Some(&self.infos[at]);
+            }
+            if s == 0 {
+                return None;
+            }
+            at = (at + 1) & mask;
         }
     }
 }
 
 /// The word lists of a [`Classifier`] merged into one map, built once per
-/// extractor.
+/// extractor: keys of up to 16 bytes (nearly all) are looked up as integers.
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
-    map: HashMap<String, WordInfo>,
+    short: ShortTable,
+    long: HashMap<String, WordInfo>,
+    /// The flags of the possessive "'s".
+    poss_flags: u8,
+    /// The longest key (in bytes) with a flag: a key as long as a quarter
+    /// of a token's text or longer has none.
+    flag_len: usize,
 }
 
 impl Vocab {
@@ -220,16 +388,32 @@ impl Vocab {
     ) -> Vocab {
         // Every word some list holds, with all the lists say of it.
         let mut map: HashMap<String, WordInfo> = HashMap::default();
+        let stems = lexicon
+            .abbreviations
+            .iter()
+            .filter_map(|a| a.strip_suffix('.'));
+        let flagged = lexicon
+            .particles
+            .iter()
+            .chain(lexicon.noun_forms.iter())
+            .map(String::as_str)
+            .chain(BE)
+            .chain(["it"]);
         let words = lexicon
             .cues
             .keys()
             .chain(lexicon.words.keys())
             .chain(lexicon.calendar.iter())
             .chain(literals.keys())
-            .chain(lexicon.multi.keys());
+            .chain(lexicon.multi.keys())
+            .map(String::as_str)
+            .chain(stems)
+            .chain(flagged.clone());
         for k in words {
             if !map.contains_key(k) {
-                map.insert(k.clone(), WordInfo::of(lexicon, classes, k));
+                let mut info = WordInfo::of(lexicon, classes, k);
+                info.abbrev = lexicon.abbreviations.contains(&format!("{k}."));
+                map.insert(k.to_string(), info);
             }
         }
         for (k, &li) in literals {
@@ -242,22 +426,151 @@ impl Vocab {
                 i.multi = true;
             }
         }
-        Vocab { map }
+        let mut vocab = Vocab {
+            poss_flags: flags_of(lexicon, "'s"),
+            flag_len: flagged.map(str::len).max().unwrap_or(0),
+            ..Vocab::default()
+        };
+        let mut short = Vec::new();
+        for (k, info) in map {
+            if k.is_empty() {
+                continue; // no word of a text has an empty key
+            }
+            if k.len() <= SHORT {
+                short.push((pack(k.as_bytes()), info));
+            } else {
+                vocab.long.insert(k, info);
+            }
+        }
+        vocab.short = ShortTable::new(short);
+        vocab
+    }
+
+    /// What the lists say of the key `k`.
+    fn get(&self, k: &str) -> Option<&WordInfo> {
+        if k.is_empty() {
+            None
+        } else if k.len() <= SHORT {
+            self.short.get(pack(k.as_bytes()))
+        } else {
+            self.long.get(k)
+        }
+    }
+
+    /// What the lists say of the word `text[range]`; `ascii`: the word is
+    /// ASCII (its key is its lowercase). `kbuf` is scratch space.
+    #[inline(always)]
+    fn word(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        ascii: bool,
+        kbuf: &mut String,
+    ) -> Option<&WordInfo> {
+        if ascii && range.len() <= SHORT {
+            self.short_ascii(text.as_bytes(), range.start, range.len())
+        } else {
+            self.word_slow(text, range, kbuf)
+        }
+    }
+
+    /// [`Vocab::word`] of a short ASCII word `bytes[start..start + len]`.
+    #[inline(always)]
+    fn short_ascii(&self, bytes: &[u8], start: usize, len: usize) -> Option<&WordInfo> {
+        self.short.get(ascii_key(bytes, start, len))
+    }
+
+    /// [`Vocab::word`] of a long or non-ASCII word.
+    #[cold]
+    #[inline(never)]
+    fn word_slow(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        kbuf: &mut String,
+    ) -> Option<&WordInfo> {
+        key_into(kbuf, &text[range]);
+        self.get(kbuf)
+    }
+
+    /// The flags of a token whose text is `s`, which may be no word (a
+    /// quotation, a multi-word cue).
+    fn flags_of_text(&self, lexicon: &Lexicon, s: &str) -> u8 {
+        // A key has at least one byte for each character of the text, and
+        // a character has at most four bytes.
+        if s.len() >= 4 * (self.flag_len + 1) {
+            return 0;
+        }
+        flags_of(lexicon, &key(s))
     }
 }
+
+/// Byte classes of the tokeniser's ASCII fast path.
+mod byte {
+    /// An ASCII letter or digit: a word character.
+    pub const ALNUM: u8 = 1;
+    /// An ASCII uppercase letter.
+    pub const UPPER: u8 = 2;
+    /// An ASCII digit.
+    pub const DIGIT: u8 = 4;
+    /// ASCII white space other than a line break (as `char::is_whitespace`).
+    pub const SPACE: u8 = 8;
+    /// A line break.
+    pub const NL: u8 = 16;
+}
+
+/// The [`byte`] class of every byte (none for bytes from 0x80 up).
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            byte::ALNUM | byte::UPPER
+        } else if c.is_ascii_digit() {
+            byte::ALNUM | byte::DIGIT
+        } else if c.is_ascii_lowercase() {
+            byte::ALNUM
+        } else if c == b'\n' {
+            byte::NL
+        } else if matches!(c, b'\t' | 0x0b | 0x0c | b'\r' | b' ') {
+            byte::SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 fn is_word_char(c: char) -> bool {
     crate::cues::is_alphanumeric(c)
 }
 
+/// A word character starts at byte `pos` of `text` (a character boundary).
+fn word_char_at(text: &str, pos: usize) -> bool {
+    match text.as_bytes().get(pos) {
+        None => false,
+        Some(&b) if b < 0x80 => BYTE_CLASS[b as usize] & byte::ALNUM != 0,
+        Some(_) => text[pos..].chars().next().is_some_and(is_word_char),
+    }
+}
+
+/// A possessive "s" starts at `pos`: an `s` or `S` that no word character
+/// follows.
+fn possessive_s_at(text: &str, pos: usize) -> bool {
+    matches!(text.as_bytes().get(pos), Some(b's' | b'S')) && !word_char_at(text, pos + 1)
+}
+
 impl Classifier<'_> {
-    /// [`Classifier::base_class`] from the word's [`WordInfo`].
+    /// [`Classifier::base_class`] from the word's [`WordInfo`]; `numeric`:
+    /// the word's first character is numeric; `agent`: its key ends like
+    /// an agent noun (asked only when it matters).
     fn base_class_of(
-        &self,
         info: Option<&WordInfo>,
-        k: &str,
         capital: bool,
-        first: char,
+        numeric: bool,
+        agent: impl FnOnce() -> bool,
     ) -> (u8, Option<u32>) {
         if let Some(info) = info {
             if let Some((idx, cls, finite)) = info.cue {
@@ -272,15 +585,12 @@ impl Classifier<'_> {
                 return (class::TIME, None);
             }
         }
-        if first.is_numeric() {
+        if numeric {
             return (class::NUM, None);
         }
         if capital {
             (class::NAME, None)
-        } else if AGENT_SUFFIXES
-            .iter()
-            .any(|s| k.len() > s.len() + 2 && k.ends_with(s))
-        {
+        } else if agent() {
             // Agent nouns outside the source list: "economists", "historian".
             (class::SOURCE, None)
         } else {
@@ -291,7 +601,9 @@ impl Classifier<'_> {
     /// The class a word gets from the lexicon, ignoring rule literals.
     pub fn base_class(&self, k: &str, capital: bool, first: char) -> (u8, Option<u32>) {
         let info = WordInfo::of(self.lexicon, self.classes, k);
-        self.base_class_of(Some(&info), k, capital, first)
+        Self::base_class_of(Some(&info), capital, first.is_numeric(), || {
+            agent_suffix(k.as_bytes())
+        })
     }
 }
 
@@ -299,6 +611,14 @@ impl Classifier<'_> {
 /// nouns of the source list ("hacking specialists say", "participants
 /// said").
 const AGENT_SUFFIXES: [&str; 5] = ["ists", "ians", "ers", "ist", "ian"];
+
+/// The key `k` (or an ASCII word, whose key is its lowercase) ends with an
+/// agent-noun suffix after at least three other bytes.
+fn agent_suffix(k: &[u8]) -> bool {
+    AGENT_SUFFIXES
+        .iter()
+        .any(|s| k.len() > s.len() + 2 && k[k.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes()))
+}
 
 fn cue_class(form: Form, addressee: bool) -> u8 {
     match (form, addressee) {
@@ -324,12 +644,123 @@ fn match_words(s: &str, rest: &[String]) -> Option<usize> {
         let end = trimmed
             .find(|c: char| !is_word_char(c) && c != '\'' && c != '’')
             .unwrap_or(trimmed.len());
-        if key(&trimmed[..end]) != *w {
+        let word = &trimmed[..end];
+        // An ASCII word's key is its lowercase.
+        let same = if word.is_ascii() {
+            word.eq_ignore_ascii_case(w)
+        } else {
+            key(word) == *w
+        };
+        if !same {
             return None;
         }
         pos += end;
     }
     Some(pos)
+}
+
+/// The extent of a word (see [`scan_word`]).
+struct Word {
+    /// One past its last byte.
+    end: usize,
+    /// A full stop joins two of its parts ("U.S").
+    dots: bool,
+    /// It is ASCII: its key is its lowercase.
+    ascii: bool,
+}
+
+/// The word that starts at `start` with the word character `c` of `clen`
+/// bytes: letters and digits, joined by internal ' ’ - . & when a letter
+/// or digit follows (and `,` between digits of a number).
+#[inline]
+fn scan_word(text: &str, start: usize, c: char, clen: usize) -> Word {
+    let bytes = text.as_bytes();
+    let mut end = start + clen;
+    let mut dots = false;
+    let mut ascii = clen == 1;
+    loop {
+        end = alnum_run(bytes, end);
+        let Some(&n) = bytes.get(end) else {
+            break;
+        };
+        if n >= 0x80 {
+            let Some(n) = text[end..].chars().next() else {
+                break;
+            };
+            let nlen = n.len_utf8();
+            if is_word_char(n) {
+                ascii = false;
+                end += nlen;
+                continue;
+            }
+            if matches!(n, '’' | '‘') && word_char_at(text, end + nlen) {
+                // Possessive 's stays a token of its own.
+                if n == '’' && possessive_s_at(text, end + nlen) {
+                    break;
+                }
+                ascii = false;
+                end += nlen;
+                continue;
+            }
+            break;
+        }
+        if matches!(n, b'\'' | b'-' | b'.' | b'&' | b',') && word_char_at(text, end + 1) {
+            if n == b','
+                && !(c.is_ascii_digit() && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+            {
+                break;
+            }
+            // Possessive 's stays a token of its own.
+            if n == b'\'' && possessive_s_at(text, end + 1) {
+                break;
+            }
+            if n == b'.' {
+                dots = true;
+            }
+            end += 1;
+            continue;
+        }
+        break;
+    }
+    Word { end, dots, ascii }
+}
+
+/// The end of the run of ASCII letters and digits from `from`: eight bytes
+/// at a time.
+#[inline]
+fn alnum_run(bytes: &[u8], from: usize) -> usize {
+    let mut n = from;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let stop = not_alnum(u64::from_le_bytes(a));
+        if stop != 0 {
+            return n + (stop.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while bytes
+        .get(n)
+        .is_some_and(|&b| BYTE_CLASS[b as usize] & byte::ALNUM != 0)
+    {
+        n += 1;
+    }
+    n
+}
+
+/// The top bit of each byte of `x` that is no ASCII letter or digit.
+#[inline]
+fn not_alnum(x: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // With the top bits cleared no addition carries into the next byte; the
+    // top bit of a byte of `y + ONES * (0x80 - lo)` is set when it is `lo`
+    // or more, of `y + ONES * (0x7f - hi)` when it is above `hi`.
+    let y = x & !HIGH;
+    let digit = (y + ONES * (0x80 - 0x30)) & !(y + ONES * (0x7f - 0x39));
+    let l = y | (ONES * 0x20);
+    let letter = (l + ONES * (0x80 - 0x61)) & !(l + ONES * (0x7f - 0x7a));
+    !((digit | letter) & !x) & HIGH
 }
 
 /// Tokenises `text` and splits it into sentences and paragraphs.
@@ -340,15 +771,18 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     // Paragraph break before token i.
     let mut breaks: Vec<usize> = Vec::new();
     let mut qi = 0usize;
+    // Where the next quotation opens.
+    let mut next_open = quotes.first().map_or(usize::MAX, |q| q.open);
     let mut i = 0usize;
     let mut pending_break = false;
     let mut kbuf = String::with_capacity(32);
+    let vocab = cl.vocab;
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
     };
     while i < bytes.len() {
-        if qi < quotes.len() && quotes[qi].open <= i {
+        if next_open <= i {
             let q = quotes[qi];
             if pending_break {
                 breaks.push(tokens.len());
@@ -362,111 +796,69 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 false,
                 class::QUOTE,
             );
+            let t = t.with_flags(vocab.flags_of_text(cl.lexicon, &text[t.start()..t.end()]));
             push(&mut tokens, &mut classes, t, class::QUOTE);
             i = t.end().max(i + 1);
             qi += 1;
+            next_open = quotes.get(qi).map_or(usize::MAX, |q| q.open);
             // A piece not closed in its paragraph ends at a line break.
             continue;
         }
         let b = bytes[i];
-        if b == b'\n' {
+        let bc = BYTE_CLASS[b as usize];
+        if bc & byte::NL != 0 {
             pending_break = true;
             i += 1;
             continue;
         }
-        if b.is_ascii_whitespace() {
+        if bc & byte::SPACE != 0 {
             i += 1;
             continue;
         }
-        let c = if b < 0x80 {
-            b as char
+        let (c, clen) = if b < 0x80 {
+            (b as char, 1)
         } else {
             let Some(c) = text[i..].chars().next() else {
                 break;
             };
-            c
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            (c, c.len_utf8())
         };
-        let clen = c.len_utf8();
-        if c.is_whitespace() {
-            i += clen;
-            continue;
-        }
         if pending_break {
             breaks.push(tokens.len());
             pending_break = false;
         }
-        if is_word_char(c) {
+        if bc & byte::ALNUM != 0 || (b >= 0x80 && is_word_char(c)) {
             // A word: letters and digits, joined by internal ' ’ - . & when a
             // letter or digit follows.
-            let mut end = i + clen;
-            let mut dots = false;
-            loop {
-                // A run of ASCII letters and digits at once.
-                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-                    end += 1;
-                }
-                let Some(n) = text[end..].chars().next() else {
-                    break;
-                };
-                if is_word_char(n) {
-                    end += n.len_utf8();
-                    continue;
-                }
-                if matches!(n, '\'' | '’' | '-' | '.' | '&' | ',' | '‘') {
-                    let after = text[end + n.len_utf8()..].chars().next();
-                    if after.is_some_and(is_word_char) {
-                        if n == ','
-                            && !(c.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit()))
-                        {
-                            break;
-                        }
-                        // Possessive 's stays a token of its own.
-                        if matches!(n, '\'' | '’') {
-                            let rest = &text[end + n.len_utf8()..];
-                            let mut rc = rest.chars();
-                            if matches!(rc.next(), Some('s') | Some('S'))
-                                && !rc.next().is_some_and(is_word_char)
-                            {
-                                break;
-                            }
-                        }
-                        if n == '.' {
-                            dots = true;
-                        }
-                        end += n.len_utf8();
-                        continue;
-                    }
-                }
-                break;
-            }
+            let Word {
+                mut end,
+                dots,
+                ascii,
+            } = scan_word(text, i, c, clen);
+            let mut info = vocab.word(text, i..end, ascii, &mut kbuf);
             // Abbreviation or initial: keep its full stop.
             if bytes.get(end) == Some(&b'.') {
-                let w = &text[i..end];
-                let initial = w.chars().count() == 1 && c.is_uppercase();
-                if dots || initial || {
-                    key_into(&mut kbuf, w);
-                    kbuf.push('.');
-                    cl.lexicon.abbreviations.contains(kbuf.as_str())
-                } {
+                let initial = end - i == clen && c.is_uppercase();
+                if dots || initial || info.is_some_and(|i| i.abbrev) {
                     end += 1;
+                    info = vocab.word(text, i..end, ascii, &mut kbuf);
                 }
             }
-            let w = &text[i..end];
-            // A lowercase ASCII word is its own key.
-            let k = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                w
+            let capital = if b < 0x80 {
+                bc & byte::UPPER != 0
             } else {
-                key_into(&mut kbuf, w);
-                kbuf.as_str()
+                c.is_uppercase()
             };
-            let capital = c.is_uppercase();
-            let info = cl.vocab.map.get(k);
             // Multi-word cue?
             let mut cue_tok = None;
-            if let Some(list) = info
-                .filter(|i| i.multi)
-                .and_then(|_| cl.lexicon.multi.get(k))
-            {
+            if let Some(list) = info.filter(|i| i.multi).and_then(|_| {
+                key_into(&mut kbuf, &text[i..end]);
+                cl.lexicon.multi.get(kbuf.as_str())
+            }) {
                 for (rest, idx, form) in list {
                     let e = &cl.lexicon.entries[*idx as usize];
                     if !cl.classes.contains(&e.class) {
@@ -479,16 +871,32 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             if let Some((e, cls, idx)) = cue_tok {
-                let t = Token::new(i, e, Some(idx), None, capital, cls);
+                let t = Token::new(i, e, Some(idx), None, capital, cls)
+                    .with_flags(vocab.flags_of_text(cl.lexicon, &text[i..e]));
                 push(&mut tokens, &mut classes, t, cls);
                 i = e;
                 continue;
             }
+            let mut flags = info.map_or(0, |i| i.flags);
             // "47%": a percentage is one number.
             if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
                 end += 1;
+                flags = vocab.flags_of_text(cl.lexicon, &text[i..end]);
             }
-            let (base, cue) = cl.base_class_of(info, k, capital, c);
+            let numeric = if b < 0x80 {
+                bc & byte::DIGIT != 0
+            } else {
+                c.is_numeric()
+            };
+            let (base, cue) = Classifier::base_class_of(info, capital, numeric, || {
+                // (A percentage is a number, never asked.)
+                let w = &text[i..end];
+                if ascii {
+                    agent_suffix(w.as_bytes())
+                } else {
+                    agent_suffix(key(w).as_bytes())
+                }
+            });
             let cls = match info.and_then(|i| i.literal) {
                 Some(li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
@@ -496,7 +904,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             push(
                 &mut tokens,
                 &mut classes,
-                Token::new(i, end, cue, None, capital, base),
+                Token::new(i, end, cue, None, capital, base).with_flags(flags),
                 cls,
             );
             i = end;
@@ -504,15 +912,13 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         }
         // Punctuation.
         let mut end = i + clen;
+        let mut flags = 0;
         let cls = match c {
             '\'' | '’' => {
                 // Possessive 's, or a bare apostrophe.
-                let rest = &text[end..];
-                let mut rc = rest.chars();
-                if matches!(rc.next(), Some('s') | Some('S'))
-                    && !rc.next().is_some_and(is_word_char)
-                {
+                if possessive_s_at(text, end) {
                     end += 1;
+                    flags = vocab.poss_flags;
                     class::POSS
                 } else {
                     i = end;
@@ -532,11 +938,11 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 class::DASH
             }
             '.' | '!' | '?' | '…' => {
-                while let Some(n) = text[end..].chars().next() {
-                    if matches!(n, '.' | '!' | '?' | '…') {
-                        end += n.len_utf8();
-                    } else {
-                        break;
+                loop {
+                    match bytes.get(end) {
+                        Some(b'.' | b'!' | b'?') => end += 1,
+                        Some(0xe2) if text[end..].starts_with('…') => end += '…'.len_utf8(),
+                        _ => break,
                     }
                 }
                 class::STOP
@@ -551,7 +957,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         push(
             &mut tokens,
             &mut classes,
-            Token::new(i, end, None, None, false, cls),
+            Token::new(i, end, None, None, false, cls).with_flags(flags),
             cls,
         );
         i = end;
@@ -559,7 +965,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     mark_nouns(text, cl.lexicon, &mut tokens, &mut classes);
     mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes);
     mark_voice(text, &mut tokens, &mut classes);
-    mark_particles(text, cl.lexicon, &mut tokens, &mut classes);
+    mark_particles(text, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
     let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
     let mut hay_tok = Vec::with_capacity(hay.capacity());
@@ -587,9 +993,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
 
 /// "Anna van der Berg": lowercase particles between capitalised words are
 /// part of the name.
-fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
+fn mark_particles(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
     let mut i = 1;
-    let mut k = String::new();
     while i < tokens.len() {
         if tokens[i - 1].base != class::NAME {
             i += 1;
@@ -599,11 +1004,8 @@ fn mark_particles(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut
         while j < tokens.len()
             && j - i < 3
             && !tokens[j].capital
+            && tokens[j].flags & flag::PARTICLE != 0
             && same_paragraph(text, &tokens[j - 1], &tokens[j])
-            && {
-                key_into(&mut k, &text[tokens[j].start()..tokens[j].end()]);
-                lex.particles.contains(k.as_str())
-            }
         {
             j += 1;
         }
@@ -632,16 +1034,10 @@ fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
 /// after a subject or an auxiliary: "Lee claims", "she reports", "who
 /// claims", "has reported"; otherwise ("his claims", "news reports") a word.
 fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
-    if lex.noun_forms.is_empty() {
-        return;
-    }
-    let mut k = String::new();
     for i in 0..tokens.len() {
-        if !matches!(tokens[i].base, class::CUE | class::CUE_TELL) {
-            continue;
-        }
-        key_into(&mut k, &text[tokens[i].start()..tokens[i].end()]);
-        if !lex.noun_forms.contains(&k) {
+        if !matches!(tokens[i].base, class::CUE | class::CUE_TELL)
+            || tokens[i].flags & flag::NOUN == 0
+        {
             continue;
         }
         let verb = i > 0
@@ -661,6 +1057,7 @@ fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8
                 .is_some_and(|t| matches!(t.base, class::CUE | class::CUE_TELL | class::AUX));
         if !verb {
             // The class the word has as a noun: "reports" heads a source.
+            let k = key(&text[tokens[i].start()..tokens[i].end()]);
             let noun = lex.words.get(&k).copied().unwrap_or(class::WORD);
             tokens[i].clear_cue();
             if classes[i] == tokens[i].base {
@@ -726,18 +1123,17 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             b -= 1;
         }
         let p = &tokens[b];
-        let w = key(&text[p.start()..p.end()]);
-        if !BE.contains(&w.as_str()) || !same_paragraph(text, p, &tokens[i]) {
+        if p.flags & flag::BE == 0 || !same_paragraph(text, p, &tokens[i]) {
             continue;
         }
         // "he's said" is "he has said": after a personal pronoun, "'s"
         // before a cue is an auxiliary.
         let ing = matches!(tokens[i].base, class::CUE_ING | class::CUE_TELLING);
-        if w == "'s"
+        if p.flags & flag::POSS_S != 0
             && !ing
             && b >= 1
             && tokens[b - 1].base == class::PRONOUN
-            && key(&text[tokens[b - 1].start()..tokens[b - 1].end()]) != "it"
+            && tokens[b - 1].flags & flag::IT == 0
         {
             if classes[b] == tokens[b].base {
                 classes[b] = class::AUX;
@@ -886,9 +1282,9 @@ fn split_sentences(
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
                 // capitalised function word ends the sentence.
-                let w = &text[tokens[i].start()..tokens[i].end()];
-                w.ends_with('.')
-                    && w.len() > 2
+                let (s, e) = (tokens[i].start(), tokens[i].end());
+                e - s > 2
+                    && text.as_bytes()[e - 1] == b'.'
                     && i + 1 < n
                     && (tokens[i + 1].capital
                         && matches!(
@@ -919,4 +1315,68 @@ fn split_sentences(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_classes_agree_with_char() {
+        for b in 0u8..128 {
+            let c = b as char;
+            let t = BYTE_CLASS[b as usize];
+            assert_eq!(t & byte::ALNUM != 0, is_word_char(c), "{b:#x}");
+            assert_eq!(t & byte::UPPER != 0, c.is_uppercase(), "{b:#x}");
+            assert_eq!(t & byte::DIGIT != 0, c.is_numeric(), "{b:#x}");
+            assert_eq!(
+                t & (byte::SPACE | byte::NL) != 0,
+                c.is_whitespace(),
+                "{b:#x}"
+            );
+            assert_eq!(t & byte::NL != 0, c == '\n', "{b:#x}");
+        }
+        assert!(BYTE_CLASS[128..].iter().all(|&t| t == 0));
+    }
+
+    #[test]
+    fn ascii_keys_are_packed_lowercase_keys() {
+        let text = "Said O'Brien-Smith, McDonald's CEO, TOLD reporters at 9.30 a.m.";
+        for start in 0..text.len() {
+            for len in 1..=SHORT.min(text.len() - start) {
+                let w = &text[start..start + len];
+                assert_eq!(
+                    ascii_key(text.as_bytes(), start, len),
+                    pack(key(w).as_bytes()),
+                    "{w:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn alnum_runs_agree_with_the_byte_classes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"abcZ0129";
+                chunk[at] = b;
+                let stop = not_alnum(u64::from_le_bytes(chunk));
+                let want = (BYTE_CLASS[b as usize] & byte::ALNUM == 0) as u64;
+                assert_eq!(stop, want << (8 * at + 7), "{b:#x} at {at}");
+            }
+        }
+        let text = b"Hello2you, world-wide web\xe2 x";
+        for from in 0..text.len() {
+            let mut want = from;
+            while want < text.len() && text[want].is_ascii_alphanumeric() {
+                want += 1;
+            }
+            assert_eq!(alnum_run(text, from), want, "{from}");
+        }
+    }
+
+    #[test]
+    fn a_token_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Token>(), 16);
+    }
 }
