@@ -33,7 +33,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::IgnoredAny;
 use serde_json::{json, Value};
 use whosaid::report::{self, SpeakerStats};
-use whosaid::{Analysis, CueClass, Extractor, Quote};
+use whosaid::{Analysis, CueClass, Extractor, Quote, DEFAULT_SECTION_BYTES};
 
 const SAMPLE: &str = "Tidewater council votes to close two libraries
 
@@ -795,6 +795,14 @@ fn run_text(
         );
         return (id, LineResult::Error(msg));
     }
+    // A very long document (an archive joined into one text) is analysed a
+    // section at a time, so that memory follows the section, not the text.
+    if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
+        return match render_sections(ex, &id, text, mode) {
+            Ok(done) => (id, LineResult::Done(done)),
+            Err(msg) => (id, LineResult::Error(msg)),
+        };
+    }
     match analyze(ex, text) {
         Ok(a) => {
             let done = render_doc(mode, &id, &a);
@@ -802,6 +810,52 @@ fn run_text(
         }
         Err(msg) => (id, LineResult::Error(msg)),
     }
+}
+
+/// [`render_doc`] for a long text, analysed section by section with
+/// `Extractor::analyze_sections`: each section's records are written and
+/// dropped before the next section is analysed. Speaker indices count on
+/// from one section to the next, as if the sections' speaker lists were
+/// joined.
+fn render_sections(ex: &Extractor, id: &str, text: &str, mode: Mode) -> Result<String, String> {
+    let mut out = Vec::new();
+    if mode == Mode::Quotes {
+        out.extend_from_slice(b"{\"id\":");
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(b",\"quotes\":[");
+    }
+    let doc = tsv_doc(id);
+    let mut first = true;
+    let mut speakers_before = 0;
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        ex.analyze_sections(text, DEFAULT_SECTION_BYTES, |mut a| {
+            for s in a.quotes.iter_mut().filter_map(|q| q.speaker.as_mut()) {
+                s.index += speakers_before;
+            }
+            speakers_before += a.speakers.len();
+            if mode != Mode::Quotes {
+                out.extend_from_slice(tsv_rows(&doc, &a, false).as_bytes());
+                return;
+            }
+            for q in &a.quotes {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let at = out.len();
+                if serde_json::to_writer(&mut out, &quote_json(q)).is_err() {
+                    out.truncate(at);
+                    out.extend_from_slice(b"null");
+                }
+            }
+        });
+    }))
+    .map_err(|_| "internal error in the extractor (a bug in whosaid)".to_string())?;
+    if mode == Mode::Quotes {
+        out.extend_from_slice(b"]}\n");
+    }
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// What `--jsonl` writes for each document.

@@ -845,3 +845,30 @@ fn the_text_listing_marks_only_direct_quotes() {
         r.stdout
     );
 }
+
+#[test]
+fn a_document_over_the_section_size_keeps_every_record() {
+    // An archive of one invented article repeated past 4 MiB: analysed a
+    // section at a time, it gives every article's records, at offsets into
+    // the whole text.
+    let article = "\u{201c}The quay is closed,\u{201d} said harbour master Eva Lund.\n\n\
+                   Lund said the ferry would run again in May.\n\n";
+    let one = quotes_of(article, &[]).len();
+    assert_eq!(one, 2);
+    let n = (whosaid::DEFAULT_SECTION_BYTES + 3000) / article.len();
+    let text = article.repeat(n);
+    let r = run_jsonl(doc(json!("archive"), &text), &[]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let recs = r.records();
+    assert_eq!(recs.len(), 1);
+    let quotes = recs[0]["quotes"].as_array().expect("quotes");
+    assert_eq!(quotes.len(), one * n);
+    let mut last = 0;
+    for q in quotes {
+        let (s, e) = (as_usize(&q["start"]), as_usize(&q["end"]));
+        assert!(s >= last);
+        last = s;
+        assert_eq!(&text[s..e], q["text"].as_str().expect("text"));
+        assert_eq!(q["speaker"]["name"], "Eva Lund");
+    }
+}
