@@ -697,6 +697,11 @@ fn id_json(raw: Option<&str>) -> String {
 enum LineResult {
     /// The output for the document: zero or more whole lines.
     Done(String),
+    /// A document over `DEFAULT_SECTION_BYTES`, not yet analysed: it is
+    /// analysed a section at a time when its output is written (see
+    /// [`write_long`]), so neither its records nor its output line are held
+    /// whole.
+    Long,
     Error(String),
 }
 
@@ -796,12 +801,9 @@ fn run_text(
         return (id, LineResult::Error(msg));
     }
     // A very long document (an archive joined into one text) is analysed a
-    // section at a time, so that memory follows the section, not the text.
+    // section at a time, as its output is written.
     if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
-        return match render_sections(ex, &id, text, mode) {
-            Ok(done) => (id, LineResult::Done(done)),
-            Err(msg) => (id, LineResult::Error(msg)),
-        };
+        return (id, LineResult::Long);
     }
     match analyze(ex, text) {
         Ok(a) => {
@@ -812,50 +814,81 @@ fn run_text(
     }
 }
 
-/// [`render_doc`] for a long text, analysed section by section with
-/// `Extractor::analyze_sections`: each section's records are written and
-/// dropped before the next section is analysed. Speaker indices count on
-/// from one section to the next, as if the sections' speaker lists were
-/// joined.
-fn render_sections(ex: &Extractor, id: &str, text: &str, mode: Mode) -> Result<String, String> {
-    let mut out = Vec::new();
+/// The text of a JSONL line that [`process_line`] accepted.
+fn line_text(line: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if let Ok(doc) = serde_json::from_str::<LineDoc>(line) {
+        return Some(doc.text);
+    }
+    match serde_json::from_str::<Value>(line).ok()? {
+        Value::Object(mut obj) => match obj.remove("text")? {
+            Value::String(t) => Some(t.into()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Writes the output of a [`LineResult::Long`] document: its text is
+/// analysed with `Extractor::analyze_sections`, and each section's records
+/// are written and dropped before the next section is analysed. Speaker
+/// indices count on from one section to the next, as if the sections'
+/// speaker lists were joined. An error (a panic inside the library, which
+/// is a bug) is reported on stderr after the records written so far, and
+/// the line is still closed.
+fn write_long(
+    ex: &Extractor,
+    job: &Job,
+    id: &str,
+    mode: Mode,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(line_text)
+        .unwrap_or_default();
     if mode == Mode::Quotes {
-        out.extend_from_slice(b"{\"id\":");
-        out.extend_from_slice(id.as_bytes());
-        out.extend_from_slice(b",\"quotes\":[");
+        write!(out, "{{\"id\":{id},\"quotes\":[")?;
     }
     let doc = tsv_doc(id);
     let mut first = true;
     let mut speakers_before = 0;
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        ex.analyze_sections(text, DEFAULT_SECTION_BYTES, |mut a| {
+    let mut result = Ok(());
+    let run = panic::catch_unwind(AssertUnwindSafe(|| {
+        ex.analyze_sections(&text, DEFAULT_SECTION_BYTES, |mut a| {
+            if result.is_err() {
+                return;
+            }
             for s in a.quotes.iter_mut().filter_map(|q| q.speaker.as_mut()) {
                 s.index += speakers_before;
             }
             speakers_before += a.speakers.len();
-            if mode != Mode::Quotes {
-                out.extend_from_slice(tsv_rows(&doc, &a, false).as_bytes());
-                return;
-            }
-            for q in &a.quotes {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                let at = out.len();
-                if serde_json::to_writer(&mut out, &quote_json(q)).is_err() {
-                    out.truncate(at);
-                    out.extend_from_slice(b"null");
-                }
-            }
+            result = if mode == Mode::Quotes {
+                a.quotes.iter().try_for_each(|q| {
+                    if !first {
+                        out.write_all(b",")?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *out, &quote_json(q)).map_err(io::Error::from)
+                })
+            } else {
+                out.write_all(tsv_rows(&doc, &a, false).as_bytes())
+            };
         });
-    }))
-    .map_err(|_| "internal error in the extractor (a bug in whosaid)".to_string())?;
+    }));
+    result?;
     if mode == Mode::Quotes {
-        out.extend_from_slice(b"]}\n");
+        out.write_all(b"]}\n")?;
     }
-    Ok(String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    if run.is_err() {
+        warn(&format!(
+            "line {}: internal error in the extractor (a bug in whosaid); the records found before it were written",
+            job.line_no
+        ));
+    }
+    Ok(())
 }
 
 /// What `--jsonl` writes for each document.
@@ -1059,6 +1092,7 @@ impl Progress {
 
 /// Writes the results of a chunk in order; counts and reports failed lines.
 fn write_chunk(
+    ex: &Extractor,
     name: &str,
     jobs: &[Job],
     results: Vec<(String, LineResult)>,
@@ -1069,6 +1103,7 @@ fn write_chunk(
     for (job, (id, result)) in jobs.iter().zip(results) {
         match result {
             LineResult::Done(text) => out.write_all(text.as_bytes())?,
+            LineResult::Long => write_long(ex, job, &id, mode, out)?,
             LineResult::Error(msg) => {
                 *failed += 1;
                 let line_no = job.line_no;
@@ -1127,7 +1162,7 @@ fn run_jsonl(
                 });
                 if jobs.len() >= chunk {
                     let results = run_chunk(ex, &jobs, o);
-                    write_chunk(name, &jobs, results, o.mode, out, failed)?;
+                    write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
                     docs += jobs.len();
                     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                     jobs.clear();
@@ -1142,7 +1177,7 @@ fn run_jsonl(
                 // Some lines were read: finish them, report the line where
                 // reading broke off, keep the output aligned, and stop.
                 let results = run_chunk(ex, &jobs, o);
-                write_chunk(name, &jobs, results, o.mode, out, failed)?;
+                write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
                 docs += jobs.len();
                 text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                 progress.finish(docs, text_bytes);
@@ -1162,7 +1197,7 @@ fn run_jsonl(
         }
     }
     let results = run_chunk(ex, &jobs, o);
-    write_chunk(name, &jobs, results, o.mode, out, failed)?;
+    write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
     docs += jobs.len();
     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
     progress.finish(docs, text_bytes);
