@@ -9,6 +9,13 @@ use crate::cues::with_key;
 use crate::record::SpeakerKind;
 use crate::speaker::Mention;
 
+/// A person's gender as the article gives it, for pronoun agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gender {
+    Female,
+    Male,
+}
+
 /// One person or organisation of the article.
 #[derive(Debug, Clone)]
 pub(crate) struct Entity {
@@ -17,6 +24,8 @@ pub(crate) struct Entity {
     pub kind: SpeakerKind,
     pub mentions: Vec<(usize, usize)>,
     pub proper: bool,
+    /// Female or male, once a mention or a pronoun linked to it has said so.
+    gender: Option<Gender>,
     /// `norm(name)`, kept with the name.
     norm: String,
     /// Byte offset of the latest mention.
@@ -101,8 +110,13 @@ impl Registry {
                 "they" => &[SpeakerKind::Organization, SpeakerKind::Person],
                 _ => &[],
             };
+            // "she" never refers to a person the article calls male, nor
+            // "he" to one it calls female.
+            let agrees =
+                |e: &Entity| m.gender.is_none() || e.gender.is_none() || e.gender == m.gender;
             self.latest_subject(|e| {
-                want.contains(&e.kind)
+                agrees(e)
+                    && want.contains(&e.kind)
                     && (p != "they" || e.kind == SpeakerKind::Organization || !e.proper)
                     && (e.kind != SpeakerKind::Person || p == "they" || e.proper)
             })
@@ -143,6 +157,9 @@ impl Registry {
                 if e.kind == SpeakerKind::Unknown {
                     e.kind = m.kind;
                 }
+                if e.gender.is_none() && !m.coordinated {
+                    e.gender = m.gender;
+                }
                 // The fullest proper name wins.
                 if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.len()) {
                     e.name = m.name.clone();
@@ -159,6 +176,7 @@ impl Registry {
                     kind: m.kind,
                     mentions: vec![m.span],
                     proper: m.proper,
+                    gender: m.gender,
                     norm: n.clone(),
                     last: pos,
                     last_subject: m.subject.then_some(pos),

@@ -96,6 +96,8 @@ struct WordsFile {
     abbreviations: Vec<String>,
     particles: Vec<String>,
     ly_nouns: Vec<String>,
+    female: Vec<String>,
+    male: Vec<String>,
 }
 
 /// The compiled lexicon: every word list the tokeniser and the speaker
@@ -118,6 +120,10 @@ pub(crate) struct Lexicon {
     pub particles: HashSet<String>,
     /// Lowercase words in -ly that are nouns, not adverbs ("the family said").
     pub ly_nouns: HashSet<String>,
+    /// Honorifics and nouns that call a person female ("Mrs.", "spokeswoman").
+    pub female: HashSet<String>,
+    /// Honorifics and nouns that call a person male ("Mr.", "spokesman").
+    pub male: HashSet<String>,
     /// Cue forms that are also nouns (the `noun` forms of the cue entries).
     pub noun_forms: HashSet<String>,
 }
@@ -227,6 +233,8 @@ impl Lexicon {
             abbreviations: set(&w.abbreviations),
             particles: set(&w.particles),
             ly_nouns: set(&w.ly_nouns),
+            female: set(&w.female),
+            male: set(&w.male),
             noun_forms: HashSet::default(),
         })
     }

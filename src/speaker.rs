@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::coref::Gender;
 use crate::cues::{key, with_key, Lexicon};
 use crate::record::SpeakerKind;
 use crate::segment::{class as c, Doc};
@@ -28,6 +29,9 @@ pub(crate) struct Mention {
     pub definite: bool,
     /// The phrase joins several sources with "and" / "or".
     pub coordinated: bool,
+    /// Female or male, when the mention says so: a pronoun, an honorific
+    /// or a gendered noun ("she", "Mrs. Lee", "a spokesman").
+    pub gender: Option<Gender>,
     /// The mention is the subject of its clause (a speaker, or a name that
     /// opens a sentence or follows a comma); pronouns prefer such antecedents.
     pub subject: bool,
@@ -240,6 +244,11 @@ pub(crate) fn analyze(
             name: doc.tok_text(a).to_string(),
             role: None,
             kind,
+            gender: match k.as_str() {
+                "she" => Some(Gender::Female),
+                "he" => Some(Gender::Male),
+                _ => None,
+            },
             pronoun: Some(k),
             proper: false,
             alias: None,
@@ -330,6 +339,12 @@ pub(crate) fn analyze(
             role,
             kind,
             alias: alias.or(inner.alias),
+            gender: inner.gender.or_else(|| {
+                let head = (role_part.0..role_part.1)
+                    .find(|&i| doc.tokens[i].base == c::PREP)
+                    .unwrap_or(role_part.1);
+                gender_of(doc, lex, role_part.0, head)
+            }),
             ..inner
         };
     }
@@ -409,7 +424,34 @@ pub(crate) fn analyze(
         proper,
         alias,
         definite,
+        gender: if has_and {
+            None
+        } else {
+            gender_of(doc, lex, a, b)
+        },
         coordinated: has_and,
         subject: true,
+    }
+}
+
+/// The gender the words of tokens `a..b` give a person, from the lexicon's
+/// `female` and `male` lists; `None` when they give none or both.
+fn gender_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> Option<Gender> {
+    let (mut female, mut male) = (false, false);
+    for i in a..b {
+        // A capitalised word counts only as an honorific or a title: "Mr.",
+        // "Spokeswoman Ann Lee"; not the surname in "Ada King".
+        let capital = doc.tokens[i].capital;
+        with_key(doc.tok_text(i), |k| {
+            if !capital || lex.honorifics.contains(k) || lex.titles.contains(k) {
+                female |= lex.female.contains(k);
+                male |= lex.male.contains(k);
+            }
+        });
+    }
+    match (female, male) {
+        (true, false) => Some(Gender::Female),
+        (false, true) => Some(Gender::Male),
+        _ => None,
     }
 }

@@ -856,3 +856,41 @@ fn speaker_kinds() {
         assert_eq!(a.speakers[0].kind, kind, "{text}");
     }
 }
+
+#[test]
+fn pronouns_agree_in_gender_with_what_the_article_says() {
+    run_table(&[
+        // An honorific tells: "she" skips the latest subject, a man.
+        (
+            "Mrs. Ada Lund met Mr. Ivo Holm on Monday. Holm said the talks were over. \
+             She said she would try again.",
+            vec![
+                indirect("the talks were over").by("Ivo Holm"),
+                indirect("she would try again")
+                    .by("Ada Lund")
+                    .mention("She"),
+            ],
+        ),
+        // So does a gendered noun in the role.
+        (
+            "Tove Brandt met the harbour chairman, Emil Saar. \
+             Saar said the quay would reopen. She said the date was not set.",
+            vec![
+                indirect("the quay would reopen").by("Emil Saar"),
+                indirect("the date was not set")
+                    .by("Tove Brandt")
+                    .mention("She"),
+            ],
+        ),
+        // And a pronoun once linked: "he" stays with the man it named.
+        (
+            "Jonas Varg spoke before Ms. Lina Dahl. He said the budget was short. \
+             Dahl said the budget was fine. He said he disagreed.",
+            vec![
+                indirect("the budget was short").by("Jonas Varg"),
+                indirect("the budget was fine").by("Lina Dahl"),
+                indirect("he disagreed").by("Jonas Varg").mention("He"),
+            ],
+        ),
+    ]);
+}
