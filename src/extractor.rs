@@ -1341,9 +1341,17 @@ impl Extractor {
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
         let mut speakers_left = events.into_iter().peekable();
         // Links the speaker mentions up to byte `upto`.
+        // One mention that serves two records ("A, officials said, B") is
+        // one speaker: its entity is looked up, not made twice.
+        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
         let mut link_speakers = |reg: &mut Registry, upto: usize| {
             while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
-                entity_of[i] = Some(reg.observe(&m, pos));
+                let e = match entity_at.get(&m.span) {
+                    Some(&e) => e,
+                    None => reg.observe(&m, pos),
+                };
+                entity_at.insert(m.span, e);
+                entity_of[i] = Some(e);
                 mention_of[i] = Some(m.span);
             }
         };

@@ -894,3 +894,12 @@ fn pronouns_agree_in_gender_with_what_the_article_says() {
         ),
     ]);
 }
+
+#[test]
+fn one_mention_serving_two_clauses_is_one_speaker() {
+    let a = analyze("The ferry, officials said, will run all winter.");
+    assert_eq!(a.quotes.len(), 2, "{:#?}", a.quotes);
+    assert_eq!(a.speakers.len(), 1, "{:#?}", a.speakers);
+    assert_eq!(a.speakers[0].name, "officials");
+    assert_eq!(a.speakers[0].quotes, 2);
+}
