@@ -696,7 +696,7 @@ fn compile_pattern(
                     // An adverb may come first: "Lee later Thursday told".
                     let when = format!(
                         "(?:{}?{}?{}{}?)?",
-                        classes.set(&[c::CONJ]),
+                        classes.set(&[c::CONJ, c::PREP]),
                         classes.set(&[c::AUX]),
                         classes.set(&[c::TIME]),
                         classes.set(&[c::WORD])

@@ -1087,6 +1087,14 @@ fn adverbs_hearers_and_adverbials_around_the_cue() {
             "Ivo Lund later Thursday told Radio North: \"The talks are over.\"",
             vec![direct("The talks are over.").by("Ivo Lund").cue("told")],
         ),
+        // A time with its preposition before the cue, after a subject the
+        // patterns take whole only from the sentence start.
+        (
+            "Farmers trying to sell their crops in March say prices have fallen.",
+            vec![indirect("prices have fallen")
+                .by("Farmers trying to sell their crops")
+                .cue("say")],
+        ),
         // "'s" before a participle is "is": the progressive.
         (
             "She's suggesting the vote be held again.",
