@@ -18,6 +18,7 @@ use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerR
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
 use crate::speaker::{self, Mention};
+use regex_automata::hybrid::dfa::Cache as DfaCache;
 use regex_automata::util::pool::Pool;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
@@ -172,7 +173,8 @@ impl ExtractorBuilder {
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let subject = compile(&rules.subject)?;
-        let attribution = compile(&rules.attribution)?;
+        let for_cache = rules.attribution_search.clone();
+        let attribution_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
         let word_kinds = speaker::WordKinds::new(&lexicon);
@@ -194,7 +196,8 @@ impl ExtractorBuilder {
                 np_starts,
                 np_caches,
                 subject,
-                attribution,
+                attribution: OnceCell::new(),
+                attribution_caches,
                 max_bytes: self.max_bytes,
             }),
         })
@@ -215,8 +218,12 @@ struct Inner {
     np_caches: DfaPool,
     /// A clause subject, for participle clauses.
     subject: Regex,
-    /// Anchored speaker + cue, where reported clauses stop.
-    attribution: Regex,
+    /// Anchored speaker + cue, where reported clauses stop: the regex
+    /// crate's search, built on first use, where the rules'
+    /// `attribution_search` gives up.
+    attribution: OnceCell<Regex>,
+    /// Per-thread search state of the rules' `attribution_search`.
+    attribution_caches: DfaPool,
     max_bytes: Option<usize>,
     /// Per-thread search state of the rules.
     scratch: ScratchPool,
@@ -416,6 +423,7 @@ impl Extractor {
         let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
         let mut windows: Vec<(usize, usize)> = Vec::new();
         let mut scratch = self.inner.scratch.get();
+        let mut attr_cache = self.inner.attribution_caches.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
             if !rule
                 .needs
@@ -476,7 +484,9 @@ impl Extractor {
                         // (", Ann Lee said ..."); the search goes on from there.
                         let mut next = whole.1.max(at + 1);
                         if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
-                            if let Some(cut) = self.attribution_after_comma(hay, a, b) {
+                            if let Some(cut) =
+                                self.attribution_after_comma(&mut attr_cache, hay, renumbered, a, b)
+                            {
                                 content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
                                 if whole.1 == b {
                                     next = cut.max(at + 1);
@@ -692,10 +702,38 @@ impl Extractor {
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
-    /// ("..., Ann Lee said"), if any.
-    fn attribution_after_comma(&self, hay: &[u8], a: usize, b: usize) -> Option<usize> {
+    /// ("..., Ann Lee said"), if any; `renumbered` is `hay` in the rules'
+    /// alphabet, searched with `cache`.
+    fn attribution_after_comma(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        renumbered: &[u8],
+        a: usize,
+        b: usize,
+    ) -> Option<usize> {
         // Anchored at each comma, so the cost is the length of a noun phrase.
-        (a + 1..b).find(|&k| hay[k] == c::COMMA && self.inner.attribution.is_match(&hay[k + 1..b]))
+        // The pattern opens with `^`: each search has its own haystack.
+        let search = &self.inner.rules.attribution_search;
+        (a + 1..b).find(|&k| {
+            hay[k] == c::COMMA
+                && match search.end_at(cache, &renumbered[k + 1..b], 0) {
+                    Ok(m) => m.is_some(),
+                    Err(()) => self.attribution().is_match(&hay[k + 1..b]),
+                }
+        })
+    }
+
+    /// The attribution regex, compiled by the regex crate.
+    fn attribution(&self) -> &Regex {
+        self.inner.attribution.get_or_init(|| {
+            regex::bytes::RegexBuilder::new(&self.inner.rules.attribution)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
+                .build()
+                .expect("the attribution compiled for `attribution_search` compiles")
+        })
     }
 
     /// Whether tokens `a..b` can be the reported clause of `cue`.
@@ -1849,6 +1887,40 @@ mod anchored_search {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    /// The anchored attribution search over renumbered bytes agrees with
+    /// the regex crate's `is_match` from every position, on random
+    /// sentences of token classes.
+    #[test]
+    fn attribution_search_agrees_with_is_match() {
+        let ex = Extractor::new();
+        let search = &ex.inner.rules.attribution_search;
+        let mut cache = search.cache();
+        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect();
+        let mut next = xorshift(0x5851_f42d_4c95_7f2d);
+        let mut found = 0;
+        for _ in 0..3000 {
+            let hay: Vec<u8> = (0..1 + next(16))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mut renumbered = Vec::new();
+            ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
+            for k in 0..hay.len() {
+                let want = ex.attribution().is_match(&hay[k..]);
+                let got = search
+                    .end_at(&mut cache, &renumbered[k..], 0)
+                    .expect("no give-up")
+                    .is_some();
+                assert_eq!(got, want, "on {:?}", &hay[k..]);
+                found += want as usize;
+            }
+        }
+        assert!(found > 100, "only {found} matches");
     }
 
     /// The noun-phrase search from the bytes a phrase can start with finds
