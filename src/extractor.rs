@@ -161,18 +161,23 @@ impl ExtractorBuilder {
         });
         let classes: HashSet<CueClass> = self.classes.iter().copied().collect();
         let rules = RuleSet::compile(defs, &lexicon, &classes)?;
-        let compile = |src: &str| {
-            regex::bytes::RegexBuilder::new(src)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .dfa_size_limit(1 << 25)
-                .build()
-                .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
-        };
         let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
-        let subject = compile(&rules.subject)?;
+        // As the regex crate builds `regex::bytes::Regex`, from the tree
+        // parsed with the rules.
+        let subject = regex_automata::meta::Regex::builder()
+            .configure(
+                regex_automata::meta::Config::new()
+                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    .utf8_empty(false)
+                    .nfa_size_limit(Some(1 << 24))
+                    .onepass_size_limit(Some(1 << 24))
+                    .hybrid_cache_capacity(1 << 25)
+                    .dfa_size_limit(Some(1 << 25)),
+            )
+            .build_from_hir(&rules.subject_hir)
+            .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
         let for_cache = rules.attribution_search.clone();
         let attribution_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
@@ -217,7 +222,7 @@ struct Inner {
     /// Per-thread search state of `np_starts`.
     np_caches: DfaPool,
     /// A clause subject, for participle clauses.
-    subject: Regex,
+    subject: regex_automata::meta::Regex,
     /// Anchored speaker + cue, where reported clauses stop: the regex
     /// crate's search, built on first use, where the rules'
     /// `attribution_search` gives up.
@@ -1921,6 +1926,43 @@ mod anchored_search {
             }
         }
         assert!(found > 100, "only {found} matches");
+    }
+
+    /// The subject regex, built from the tree parsed with the rules, finds
+    /// what the regex crate finds from its source, on random sentences of
+    /// token classes.
+    #[test]
+    fn subject_finds_what_the_regex_crate_finds() {
+        let ex = Extractor::new();
+        let want_re = regex::bytes::RegexBuilder::new(&ex.inner.rules.subject)
+            .unicode(false)
+            .build()
+            .expect("compiles");
+        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect();
+        let mut next = xorshift(0x2f8e_7c3a_9b1d_4e65);
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let hay: Vec<u8> = (0..1 + next(20))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let want: Vec<_> = want_re
+                .find_iter(&hay)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let got: Vec<_> = ex
+                .inner
+                .subject
+                .find_iter(&hay)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(got, want, "on {hay:?}");
+            checked += want.len();
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
     }
 
     /// The noun-phrase search from the bytes a phrase can start with finds

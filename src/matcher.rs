@@ -372,6 +372,26 @@ pub(crate) struct Parts {
     hirs: HashMap<String, Hir>,
     prefixes: HashMap<String, DFA>,
     alphabet: Alphabet,
+    /// The text of each shared group...
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// ... and its syntax tree, not renumbered.
+    shared: Vec<Hir>,
+}
+
+/// `part` with each occurrence of a shared group (found by `finders`) made
+/// a placeholder group (see [`Parts::new`]).
+fn skeleton(finders: &[memchr::memmem::Finder<'_>], part: &str) -> String {
+    let mut skeleton = part.to_string();
+    for (i, s) in finders.iter().enumerate() {
+        // Group names are unique: `_n` numbers the occurrences.
+        let mut n = 0;
+        while let Some(at) = s.find(skeleton.as_bytes()) {
+            let name = format!("(?P<{SHARED}{i}_{n}>)");
+            skeleton.replace_range(at..at + s.needle().len(), &name);
+            n += 1;
+        }
+    }
+    skeleton
 }
 
 impl Parts {
@@ -389,11 +409,13 @@ impl Parts {
         let mut shared: Vec<&str> = shared.iter().copied().filter(|s| is_group(s)).collect();
         shared.sort_by_key(|s| std::cmp::Reverse(s.len()));
         shared.dedup();
+        let mut finders = Vec::new();
         let mut trees = Vec::new();
         for s in shared {
             if let Ok(h) = syntax::parse_with(s, &config) {
                 if h.properties().explicit_captures_len() == 0 {
-                    trees.push((memchr::memmem::Finder::new(s), h));
+                    finders.push(memchr::memmem::Finder::new(s).into_owned());
+                    trees.push(h);
                 }
             }
         }
@@ -403,25 +425,14 @@ impl Parts {
             if hirs.contains_key(part) {
                 continue;
             }
-            let mut skeleton = part.to_string();
-            for (i, (s, _)) in trees.iter().enumerate() {
-                // Group names are unique: `_n` numbers the occurrences.
-                let mut n = 0;
-                while let Some(at) = s.find(skeleton.as_bytes()) {
-                    let name = format!("(?P<{SHARED}{i}_{n}>)");
-                    skeleton.replace_range(at..at + s.needle().len(), &name);
-                    n += 1;
-                }
-            }
-            let Ok(h) = syntax::parse_with(&skeleton, &config) else {
+            let Ok(h) = syntax::parse_with(&skeleton(&finders, part), &config) else {
                 continue;
             };
             order.push(part.to_string());
             hirs.insert(part.to_string(), h);
         }
-        let shared: Vec<Hir> = trees.into_iter().map(|(_, h)| h).collect();
-        let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]), &shared);
-        let mapped: Vec<Hir> = shared.iter().map(|h| alphabet.hir(h, &[])).collect();
+        let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]), &trees);
+        let mapped: Vec<Hir> = trees.iter().map(|h| alphabet.hir(h, &[])).collect();
         for h in hirs.values_mut() {
             *h = alphabet.hir(h, &mapped);
         }
@@ -429,7 +440,26 @@ impl Parts {
             hirs,
             prefixes: HashMap::default(),
             alphabet,
+            finders,
+            shared: trees,
         }
+    }
+
+    /// The syntax tree of the pattern `src` over the bytes before
+    /// renumbering, as the regex crate parses it with `unicode` off, the
+    /// shared groups in it parsed once.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not parse.
+    pub fn original(&self, src: &str) -> Result<Hir, String> {
+        if src.contains('.') {
+            // `(?s)`, with which the shared groups were parsed, changes a dot.
+            return syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string());
+        }
+        let config = syntax_config().dot_matches_new_line(true);
+        let h = syntax::parse_with(&skeleton(&self.finders, src), &config)
+            .map_err(|e| e.to_string())?;
+        Ok(Alphabet::identity().hir(&h, &self.shared))
     }
 
     /// The alphabet of the parts.
@@ -479,6 +509,8 @@ impl Default for Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
             alphabet: Alphabet::identity(),
+            finders: Vec::new(),
+            shared: Vec::new(),
         }
     }
 }

@@ -163,7 +163,10 @@ pub(crate) struct RuleSet {
     /// The byte numbering that the rules' matchers and `np_starts` search.
     pub alphabet: Alphabet,
     /// The subject of a clause, for participle clauses without a speaker.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub subject: String,
+    /// Its syntax tree (over the class bytes, not renumbered).
+    pub subject_hir: regex_syntax::hir::Hir,
     /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
     /// reported clause must stop.
     pub attribution: String,
@@ -469,6 +472,9 @@ impl RuleSet {
         let attribution_search = AnchoredSearch::new(&attribution, &mut parts)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         let subject = classes.subject();
+        let subject_hir = parts
+            .original(&subject)
+            .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         Ok(RuleSet {
             rules,
             literals,
@@ -477,6 +483,7 @@ impl RuleSet {
             attribution_search,
             np,
             subject,
+            subject_hir,
             attribution,
         })
     }
