@@ -18,6 +18,7 @@ use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerR
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
 use crate::speaker::{self, Mention};
+use regex_automata::hybrid::dfa::Cache as DfaCache;
 use regex_automata::util::pool::Pool;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
@@ -160,19 +161,25 @@ impl ExtractorBuilder {
         });
         let classes: HashSet<CueClass> = self.classes.iter().copied().collect();
         let rules = RuleSet::compile(defs, &lexicon, &classes)?;
-        let compile = |src: &str| {
-            regex::bytes::RegexBuilder::new(src)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .dfa_size_limit(1 << 25)
-                .build()
-                .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))
-        };
         let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
-        let subject = compile(&rules.subject)?;
-        let attribution = compile(&rules.attribution)?;
+        // As the regex crate builds `regex::bytes::Regex`, from the tree
+        // parsed with the rules.
+        let subject = regex_automata::meta::Regex::builder()
+            .configure(
+                regex_automata::meta::Config::new()
+                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    .utf8_empty(false)
+                    .nfa_size_limit(Some(1 << 24))
+                    .onepass_size_limit(Some(1 << 24))
+                    .hybrid_cache_capacity(1 << 25)
+                    .dfa_size_limit(Some(1 << 25)),
+            )
+            .build_from_hir(&rules.subject_hir)
+            .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
+        let for_cache = rules.attribution_search.clone();
+        let attribution_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
         let word_kinds = speaker::WordKinds::new(&lexicon);
@@ -194,7 +201,8 @@ impl ExtractorBuilder {
                 np_starts,
                 np_caches,
                 subject,
-                attribution,
+                attribution: OnceCell::new(),
+                attribution_caches,
                 max_bytes: self.max_bytes,
             }),
         })
@@ -214,9 +222,13 @@ struct Inner {
     /// Per-thread search state of `np_starts`.
     np_caches: DfaPool,
     /// A clause subject, for participle clauses.
-    subject: Regex,
-    /// Anchored speaker + cue, where reported clauses stop.
-    attribution: Regex,
+    subject: regex_automata::meta::Regex,
+    /// Anchored speaker + cue, where reported clauses stop: the regex
+    /// crate's search, built on first use, where the rules'
+    /// `attribution_search` gives up.
+    attribution: OnceCell<Regex>,
+    /// Per-thread search state of the rules' `attribution_search`.
+    attribution_caches: DfaPool,
     max_bytes: Option<usize>,
     /// Per-thread search state of the rules.
     scratch: ScratchPool,
@@ -416,6 +428,7 @@ impl Extractor {
         let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
         let mut windows: Vec<(usize, usize)> = Vec::new();
         let mut scratch = self.inner.scratch.get();
+        let mut attr_cache = self.inner.attribution_caches.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
             if !rule
                 .needs
@@ -476,7 +489,9 @@ impl Extractor {
                         // (", Ann Lee said ..."); the search goes on from there.
                         let mut next = whole.1.max(at + 1);
                         if let Some((a, b)) = g(names.content).filter(|_| !rule.paragraph) {
-                            if let Some(cut) = self.attribution_after_comma(hay, a, b) {
+                            if let Some(cut) =
+                                self.attribution_after_comma(&mut attr_cache, hay, renumbered, a, b)
+                            {
                                 content = Some((a, cut)).filter(|(a, b)| a < b).map(toks);
                                 if whole.1 == b {
                                     next = cut.max(at + 1);
@@ -692,10 +707,38 @@ impl Extractor {
     }
 
     /// The first comma in `hay[a..b]` that is followed by a speaker and a cue
-    /// ("..., Ann Lee said"), if any.
-    fn attribution_after_comma(&self, hay: &[u8], a: usize, b: usize) -> Option<usize> {
+    /// ("..., Ann Lee said"), if any; `renumbered` is `hay` in the rules'
+    /// alphabet, searched with `cache`.
+    fn attribution_after_comma(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        renumbered: &[u8],
+        a: usize,
+        b: usize,
+    ) -> Option<usize> {
         // Anchored at each comma, so the cost is the length of a noun phrase.
-        (a + 1..b).find(|&k| hay[k] == c::COMMA && self.inner.attribution.is_match(&hay[k + 1..b]))
+        // The pattern opens with `^`: each search has its own haystack.
+        let search = &self.inner.rules.attribution_search;
+        (a + 1..b).find(|&k| {
+            hay[k] == c::COMMA
+                && match search.end_at(cache, &renumbered[k + 1..b], 0) {
+                    Ok(m) => m.is_some(),
+                    Err(()) => self.attribution().is_match(&hay[k + 1..b]),
+                }
+        })
+    }
+
+    /// The attribution regex, compiled by the regex crate.
+    fn attribution(&self) -> &Regex {
+        self.inner.attribution.get_or_init(|| {
+            regex::bytes::RegexBuilder::new(&self.inner.rules.attribution)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .dfa_size_limit(1 << 25)
+                .build()
+                .expect("the attribution compiled for `attribution_search` compiles")
+        })
     }
 
     /// Whether tokens `a..b` can be the reported clause of `cue`.
@@ -1892,6 +1935,77 @@ mod anchored_search {
                 assert_eq!(got, want, "rule {} on {:?} from {w0}", rule.def.id, hay);
                 checked += want.len();
             }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    /// The anchored attribution search over renumbered bytes agrees with
+    /// the regex crate's `is_match` from every position, on random
+    /// sentences of token classes.
+    #[test]
+    fn attribution_search_agrees_with_is_match() {
+        let ex = Extractor::new();
+        let search = &ex.inner.rules.attribution_search;
+        let mut cache = search.cache();
+        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect();
+        let mut next = xorshift(0x5851_f42d_4c95_7f2d);
+        let mut found = 0;
+        for _ in 0..3000 {
+            let hay: Vec<u8> = (0..1 + next(16))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mut renumbered = Vec::new();
+            ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
+            for k in 0..hay.len() {
+                let want = ex.attribution().is_match(&hay[k..]);
+                let got = search
+                    .end_at(&mut cache, &renumbered[k..], 0)
+                    .expect("no give-up")
+                    .is_some();
+                assert_eq!(got, want, "on {:?}", &hay[k..]);
+                found += want as usize;
+            }
+        }
+        assert!(found > 100, "only {found} matches");
+    }
+
+    /// The subject regex, built from the tree parsed with the rules, finds
+    /// what the regex crate finds from its source, on random sentences of
+    /// token classes.
+    #[test]
+    fn subject_finds_what_the_regex_crate_finds() {
+        let ex = Extractor::new();
+        let want_re = regex::bytes::RegexBuilder::new(&ex.inner.rules.subject)
+            .unicode(false)
+            .build()
+            .expect("compiles");
+        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect();
+        let mut next = xorshift(0x2f8e_7c3a_9b1d_4e65);
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let hay: Vec<u8> = (0..1 + next(20))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let want: Vec<_> = want_re
+                .find_iter(&hay)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let got: Vec<_> = ex
+                .inner
+                .subject
+                .find_iter(&hay)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(got, want, "on {hay:?}");
+            checked += want.len();
         }
         assert!(checked > 1000, "only {checked} matches checked");
     }

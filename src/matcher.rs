@@ -161,12 +161,12 @@ impl Alphabet {
     /// first, so that those sets are runs. Patterns that look at byte
     /// values (word boundaries, line anchors) or at Unicode classes keep
     /// the identity.
-    fn of<'a>(hirs: impl IntoIterator<Item = &'a Hir>) -> Alphabet {
+    fn of<'a>(hirs: impl IntoIterator<Item = &'a Hir>, shared: &[Hir]) -> Alphabet {
         // Each distinct set: (bits, occurrences, first seen).
         let mut sets: HashMap<[u64; 4], (usize, usize)> = HashMap::default();
         let mut ok = true;
         for h in hirs {
-            collect_sets(h, &mut sets, &mut ok);
+            collect_sets(h, shared, &mut sets, &mut ok);
         }
         if !ok {
             return Alphabet::identity();
@@ -201,8 +201,14 @@ impl Alphabet {
         out.extend(hay.iter().map(|&b| self.map[b as usize]));
     }
 
-    /// `h` over the renumbered bytes.
-    fn hir(&self, h: &Hir) -> Hir {
+    /// `h` over the renumbered bytes, with `shared[i]` (renumbered
+    /// already) in place of each placeholder group `i` (see [`Parts::new`]).
+    fn hir(&self, h: &Hir, shared: &[Hir]) -> Hir {
+        if let Some(i) = placeholder(h) {
+            if let Some(s) = shared.get(i) {
+                return s.clone();
+            }
+        }
         match h.kind() {
             HirKind::Empty => Hir::empty(),
             HirKind::Literal(l) => {
@@ -233,23 +239,96 @@ impl Alphabet {
             // Never renumbered (see `collect_sets`).
             HirKind::Class(Class::Unicode(_)) | HirKind::Look(_) => h.clone(),
             HirKind::Repetition(r) => Hir::repetition(Repetition {
-                sub: Box::new(self.hir(&r.sub)),
+                sub: Box::new(self.hir(&r.sub, shared)),
                 ..r.clone()
             }),
             HirKind::Capture(c) => Hir::capture(Capture {
                 index: c.index,
                 name: c.name.clone(),
-                sub: Box::new(self.hir(&c.sub)),
+                sub: Box::new(self.hir(&c.sub, shared)),
             }),
-            HirKind::Concat(v) => Hir::concat(v.iter().map(|h| self.hir(h)).collect()),
-            HirKind::Alternation(v) => Hir::alternation(v.iter().map(|h| self.hir(h)).collect()),
+            HirKind::Concat(v) => Hir::concat(v.iter().map(|h| self.hir(h, shared)).collect()),
+            HirKind::Alternation(v) => {
+                Hir::alternation(v.iter().map(|h| self.hir(h, shared)).collect())
+            }
         }
     }
 }
 
-/// Counts the byte sets of `h` (classes, and each literal byte) in `sets`;
-/// clears `ok` for what a renumbering would change the meaning of.
-fn collect_sets(h: &Hir, sets: &mut HashMap<[u64; 4], (usize, usize)>, ok: &mut bool) {
+/// The prefix of the names of placeholder groups (see [`Parts::new`]).
+const SHARED: &str = "whosaid_shared_";
+
+/// The index of the shared group that `h` stands for, if it is a
+/// placeholder.
+fn placeholder(h: &Hir) -> Option<usize> {
+    match h.kind() {
+        HirKind::Capture(c) if matches!(c.sub.kind(), HirKind::Empty) => {
+            let rest = c.name.as_deref()?.strip_prefix(SHARED)?;
+            rest.split('_').next()?.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Whether the regex `s` is one group, `(?:...)`, whose parentheses close
+/// only at its end (so that it can stand anywhere in place of its text).
+fn is_group(s: &str) -> bool {
+    if !s.starts_with("(?:") || !s.ends_with(')') {
+        return false;
+    }
+    let b = s.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' => {
+                // A class: to its closing bracket (a first `]` is literal).
+                i += 1;
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                while i < b.len() && b[i] != b']' {
+                    match b[i] {
+                        b'\\' => i += 1,
+                        // Nested classes: not worth following.
+                        b'[' => return false,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth = match depth.checked_sub(1) {
+                    Some(d) => d,
+                    None => return false,
+                };
+                if depth == 0 && i + 1 < b.len() {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
+/// Counts the byte sets of `h` (classes, and each literal byte) in `sets`,
+/// those of `shared[i]` for each placeholder `i`; clears `ok` for what a
+/// renumbering would change the meaning of.
+fn collect_sets(
+    h: &Hir,
+    shared: &[Hir],
+    sets: &mut HashMap<[u64; 4], (usize, usize)>,
+    ok: &mut bool,
+) {
+    if let Some(s) = placeholder(h).and_then(|i| shared.get(i)) {
+        return collect_sets(s, &[], sets, ok);
+    }
     let mut add = |bits: [u64; 4]| {
         let first = sets.len();
         sets.entry(bits).or_insert((0, first)).0 += 1;
@@ -274,11 +353,11 @@ fn collect_sets(h: &Hir, sets: &mut HashMap<[u64; 4], (usize, usize)>, ok: &mut 
         }
         HirKind::Class(Class::Unicode(_)) => *ok = false,
         HirKind::Look(l) => *ok &= matches!(l, Look::Start | Look::End),
-        HirKind::Repetition(r) => collect_sets(&r.sub, sets, ok),
-        HirKind::Capture(c) => collect_sets(&c.sub, sets, ok),
+        HirKind::Repetition(r) => collect_sets(&r.sub, shared, sets, ok),
+        HirKind::Capture(c) => collect_sets(&c.sub, shared, sets, ok),
         HirKind::Concat(v) | HirKind::Alternation(v) => {
             for h in v {
-                collect_sets(h, sets, ok);
+                collect_sets(h, shared, sets, ok);
             }
         }
     }
@@ -293,6 +372,26 @@ pub(crate) struct Parts {
     hirs: HashMap<String, Hir>,
     prefixes: HashMap<String, DFA>,
     alphabet: Alphabet,
+    /// The text of each shared group...
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// ... and its syntax tree, not renumbered.
+    shared: Vec<Hir>,
+}
+
+/// `part` with each occurrence of a shared group (found by `finders`) made
+/// a placeholder group (see [`Parts::new`]).
+fn skeleton(finders: &[memchr::memmem::Finder<'_>], part: &str) -> String {
+    let mut skeleton = part.to_string();
+    for (i, s) in finders.iter().enumerate() {
+        // Group names are unique: `_n` numbers the occurrences.
+        let mut n = 0;
+        while let Some(at) = s.find(skeleton.as_bytes()) {
+            let name = format!("(?P<{SHARED}{i}_{n}>)");
+            skeleton.replace_range(at..at + s.needle().len(), &name);
+            n += 1;
+        }
+    }
+    skeleton
 }
 
 impl Parts {
@@ -300,29 +399,67 @@ impl Parts {
     /// other pattern searched over the same bytes), and chooses the
     /// alphabet for them. A part that does not parse is left out, for its
     /// rule to report.
-    pub fn new<'a>(all: impl IntoIterator<Item = &'a str>) -> Parts {
+    ///
+    /// `shared` are groups (`(?:...)`) that stand in many parts, such as the
+    /// speaker noun phrase: each is parsed once, and put in place of its
+    /// text in the parts that hold it.
+    pub fn new<'a>(all: impl IntoIterator<Item = &'a str>, shared: &[&str]) -> Parts {
+        let config = syntax_config().dot_matches_new_line(true);
+        // Longest first, so that a shared group inside another stays whole.
+        let mut shared: Vec<&str> = shared.iter().copied().filter(|s| is_group(s)).collect();
+        shared.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        shared.dedup();
+        let mut finders = Vec::new();
+        let mut trees = Vec::new();
+        for s in shared {
+            if let Ok(h) = syntax::parse_with(s, &config) {
+                if h.properties().explicit_captures_len() == 0 {
+                    finders.push(memchr::memmem::Finder::new(s).into_owned());
+                    trees.push(h);
+                }
+            }
+        }
         let mut hirs: HashMap<String, Hir> = HashMap::default();
         let mut order = Vec::new();
         for part in all {
             if hirs.contains_key(part) {
                 continue;
             }
-            let Ok(h) = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
-            else {
+            let Ok(h) = syntax::parse_with(&skeleton(&finders, part), &config) else {
                 continue;
             };
             order.push(part.to_string());
             hirs.insert(part.to_string(), h);
         }
-        let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]));
+        let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]), &trees);
+        let mapped: Vec<Hir> = trees.iter().map(|h| alphabet.hir(h, &[])).collect();
         for h in hirs.values_mut() {
-            *h = alphabet.hir(h);
+            *h = alphabet.hir(h, &mapped);
         }
         Parts {
             hirs,
             prefixes: HashMap::default(),
             alphabet,
+            finders,
+            shared: trees,
         }
+    }
+
+    /// The syntax tree of the pattern `src` over the bytes before
+    /// renumbering, as the regex crate parses it with `unicode` off, the
+    /// shared groups in it parsed once.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not parse.
+    pub fn original(&self, src: &str) -> Result<Hir, String> {
+        if src.contains('.') {
+            // `(?s)`, with which the shared groups were parsed, changes a dot.
+            return syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string());
+        }
+        let config = syntax_config().dot_matches_new_line(true);
+        let h = syntax::parse_with(&skeleton(&self.finders, src), &config)
+            .map_err(|e| e.to_string())?;
+        Ok(Alphabet::identity().hir(&h, &self.shared))
     }
 
     /// The alphabet of the parts.
@@ -337,7 +474,7 @@ impl Parts {
         }
         let h = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
             .map_err(|e| e.to_string())?;
-        let h = self.alphabet.hir(&h);
+        let h = self.alphabet.hir(&h, &[]);
         self.hirs.insert(part.to_string(), h.clone());
         Ok(h)
     }
@@ -372,6 +509,8 @@ impl Default for Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
             alphabet: Alphabet::identity(),
+            finders: Vec::new(),
+            shared: Vec::new(),
         }
     }
 }
@@ -450,7 +589,7 @@ impl Matcher {
                         .hybrid_cache_capacity(1 << 25)
                         .dfa_size_limit(Some(1 << 25)),
                 )
-                .build_from_hir(&parts.alphabet.hir(&hir))
+                .build_from_hir(&parts.alphabet.hir(&hir, &[]))
                 .map_err(|e| e.to_string())?;
             return Ok(Matcher::Plain(re));
         };
@@ -699,6 +838,46 @@ pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
     matchers.iter().map(|m| m.cache()).collect()
 }
 
+/// An anchored leftmost-first search of one pattern over the bytes of an
+/// [`Alphabet`]: the end of the match that starts at a given position.
+#[derive(Debug, Clone)]
+pub(crate) struct AnchoredSearch {
+    /// The pattern, forward, leftmost-first (used anchored).
+    fwd: DFA,
+}
+
+impl AnchoredSearch {
+    /// Compiles the pattern `src` (as the regex crate does with `unicode`
+    /// off), over the alphabet of `parts`.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not compile.
+    pub fn new(src: &str, parts: &mut Parts) -> Result<AnchoredSearch, String> {
+        // `parts` parses with `(?s)`, which only changes a dot.
+        let hir = if src.contains('.') {
+            let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+            parts.alphabet.hir(&h, &[])
+        } else {
+            parts.hir(src)?
+        };
+        let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
+        Ok(AnchoredSearch { fwd })
+    }
+
+    /// Fresh search state.
+    pub fn cache(&self) -> DfaCache {
+        self.fwd.create_cache()
+    }
+
+    /// The end of the leftmost-first match in `hay` (renumbered by the
+    /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
+    pub fn end_at(&self, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
+        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+        Ok(m.map(|m| m.offset()))
+    }
+}
+
 /// The leftmost-first matches of a pattern with no anchor token (the noun
 /// phrase of mentions), as `regex::bytes::Regex::find_at` finds them, by an
 /// anchored search at each byte the pattern can start with. An unanchored
@@ -709,8 +888,8 @@ pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
 /// one the unanchored search gives.
 #[derive(Debug, Clone)]
 pub(crate) struct StartSearch {
-    /// The pattern, forward, leftmost-first (used anchored).
-    fwd: DFA,
+    /// The pattern, anchored.
+    search: AnchoredSearch,
     /// The bytes a match can start with (all, for a pattern that matches
     /// the empty string).
     first: [bool; 256],
@@ -723,19 +902,13 @@ impl StartSearch {
     /// # Errors
     /// The message of a pattern that does not compile.
     pub fn new(src: &str, parts: &mut Parts) -> Result<StartSearch, String> {
-        // No dot in `src`, or `(?s)` would change it.
-        let hir = if src.contains('.') {
-            let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
-            parts.alphabet.hir(&h)
-        } else {
-            parts.hir(src)?
-        };
-        let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
+        let search = AnchoredSearch::new(src, parts)?;
+        let fwd = &search.fwd;
         let mut cache = fwd.create_cache();
         let mut first = [true; 256];
         let empty = Input::new(&[][..]).anchored(Anchored::Yes);
         if !matches!(fwd.try_search_fwd(&mut cache, &empty), Ok(None)) {
-            return Ok(StartSearch { fwd, first });
+            return Ok(StartSearch { search, first });
         }
         for (b, f) in first.iter_mut().enumerate() {
             let byte = [b as u8];
@@ -747,12 +920,12 @@ impl StartSearch {
                 .is_some_and(|s| s.is_dead());
             *f = !dead;
         }
-        Ok(StartSearch { fwd, first })
+        Ok(StartSearch { search, first })
     }
 
     /// Fresh search state.
     pub fn cache(&self) -> DfaCache {
-        self.fwd.create_cache()
+        self.search.cache()
     }
 
     /// The end of the leftmost-first match in `hay` (renumbered by the
@@ -763,9 +936,7 @@ impl StartSearch {
         hay: &[u8],
         s: usize,
     ) -> Result<Option<usize>, ()> {
-        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
-        Ok(m.map(|m| m.offset()))
+        self.search.end_at(cache, hay, s)
     }
 
     /// The leftmost-first match in `hay` (renumbered by the alphabet) that
@@ -787,5 +958,39 @@ impl StartSearch {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a regex that is one group is shared; the noun phrase is one.
+    #[test]
+    fn groups() {
+        assert!(is_group(r"(?:a|b)"));
+        assert!(is_group(r"(?:[\x28\x29)(]+(?:x)|\))"));
+        assert!(!is_group(r"(?:a)|(?:b)"));
+        assert!(!is_group(r"(?:a)(b)"));
+        assert!(!is_group(r"(a)"));
+        assert!(!is_group(r"(?:[[:alpha:]])"));
+        let rules = crate::rules::RuleSet::compile(
+            Vec::new(),
+            &crate::cues::Lexicon::builtin().expect("lexicon"),
+            &Default::default(),
+        )
+        .expect("compiles");
+        assert!(is_group(&rules.np));
+    }
+
+    /// A part that holds a shared group parses to the same tree, shared or
+    /// not (renumbered alike).
+    #[test]
+    fn shared_parts() {
+        let shared = r"(?:[\x41\x42]+(?:[\x43]|[\x44\x45]{1,3}))";
+        let part = format!(r"(?P<speaker>{shared})(?:,{shared})?[\x46]");
+        let with = Parts::new([part.as_str()], &[shared]);
+        let without = Parts::new([part.as_str()], &[]);
+        assert_eq!(with.hirs[&part], without.hirs[&part]);
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::cues::{key, CueDef, Lexicon};
 use crate::error::Error;
-use crate::matcher::{Alphabet, Anchor, Matcher, Parts, StartSearch};
+use crate::matcher::{Alphabet, Anchor, AnchoredSearch, Matcher, Parts, StartSearch};
 use crate::segment::class as c;
 use crate::segment::{Classifier, Vocab};
 
@@ -163,10 +163,15 @@ pub(crate) struct RuleSet {
     /// The byte numbering that the rules' matchers and `np_starts` search.
     pub alphabet: Alphabet,
     /// The subject of a clause, for participle clauses without a speaker.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub subject: String,
+    /// Its syntax tree (over the class bytes, not renumbered).
+    pub subject_hir: regex_syntax::hir::Hir,
     /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
     /// reported clause must stop.
     pub attribution: String,
+    /// The same, searched over `alphabet`.
+    pub attribution_search: AnchoredSearch,
 }
 
 const MAX_LITERALS: usize = 64;
@@ -413,12 +418,27 @@ impl RuleSet {
                 Ok((def, file, c))
             })
             .collect::<Result<Vec<_>, Error>>()?;
+        // An adverbial may come first: ", at the hearing this week she said".
+        let adverbial = format!(
+            "(?:{}{}{{0,6}}?)?",
+            classes.set(&[c::PREP, c::CONJ]),
+            not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL])
+        );
+        // ... or an inverted one: ", said Ann Lee".
+        let cue = classes.set(&[c::CUE, c::CUE_TELL]);
+        // A coordinator may join it to the clause before: ", and Ann Lee said".
+        let attribution = format!(
+            "^{}?(?:{adverbial}(?:{np_closed}){}{{0,3}}{cue}|{cue}(?:{np_closed}))",
+            classes.set(&[c::AND]),
+            classes.set(&[c::AUX]),
+        );
         // One alphabet for every pattern, made from all their parts.
         let mut parts = Parts::new(
             compiled
                 .iter()
                 .flat_map(|(_, _, c)| c.parts.iter().map(String::as_str))
-                .chain([np.as_str()]),
+                .chain([np.as_str(), attribution.as_str()]),
+            &[&np, &np_closed],
         );
         let mut rules = Vec::with_capacity(compiled.len());
         for (def, file, compiled) in compiled {
@@ -449,28 +469,21 @@ impl RuleSet {
         }
         let np_starts = StartSearch::new(&np, &mut parts)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
-        // An adverbial may come first: ", at the hearing this week she said".
-        let adverbial = format!(
-            "(?:{}{}{{0,6}}?)?",
-            classes.set(&[c::PREP, c::CONJ]),
-            not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE, c::CUE, c::CUE_TELL])
-        );
-        // ... or an inverted one: ", said Ann Lee".
-        let cue = classes.set(&[c::CUE, c::CUE_TELL]);
-        // A coordinator may join it to the clause before: ", and Ann Lee said".
-        let attribution = format!(
-            "^{}?(?:{adverbial}(?:{np_closed}){}{{0,3}}{cue}|{cue}(?:{np_closed}))",
-            classes.set(&[c::AND]),
-            classes.set(&[c::AUX]),
-        );
+        let attribution_search = AnchoredSearch::new(&attribution, &mut parts)
+            .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         let subject = classes.subject();
+        let subject_hir = parts
+            .original(&subject)
+            .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         Ok(RuleSet {
             rules,
             literals,
             alphabet: parts.alphabet().clone(),
             np_starts,
+            attribution_search,
             np,
             subject,
+            subject_hir,
             attribution,
         })
     }
