@@ -131,6 +131,11 @@ struct Args {
     /// each part of its pattern matched.
     #[arg(long)]
     explain: bool,
+    /// Run the examples of every rule (built-in and from --rules files) and
+    /// report those that do not give their record; reads no text. Exit 0
+    /// when all pass, 1 when one fails.
+    #[arg(long = "check-rules", conflicts_with_all = ["file", "jsonl"])]
+    check_rules: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -1225,6 +1230,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.check_rules {
+        let failures = ex.check_examples();
+        for f in &failures {
+            warn(&f.to_string());
+        }
+        let rules = ex.rule_ids().len();
+        if failures.is_empty() {
+            println!("{rules} rules: every example gives its record");
+            return ExitCode::SUCCESS;
+        }
+        warn(&format!(
+            "{} example(s) of {rules} rules failed",
+            failures.len()
+        ));
+        return ExitCode::from(1);
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod check;
 mod coref;
 mod cues;
 mod error;
@@ -16,6 +17,7 @@ mod sections;
 mod segment;
 mod speaker;
 
+pub use check::ExampleFailure;
 pub use error::Error;
 pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN, RULE_SPEAKER_VERB};
 pub use record::{

@@ -25,9 +25,8 @@ pub(crate) enum Yields {
     Speaker,
 }
 
-/// One example of a rule, run by the test suite (`builtin_rule_examples`).
+/// One example of a rule, run by [`crate::Extractor::check_examples`].
 #[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(not(test), allow(dead_code))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Example {
     pub text: String,
@@ -57,7 +56,6 @@ pub(crate) struct RuleDef {
     pub inherit_speaker: bool,
     pub pattern: String,
     #[serde(default)]
-    #[cfg_attr(not(test), allow(dead_code))]
     pub examples: Vec<Example>,
 }
 

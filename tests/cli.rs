@@ -872,3 +872,45 @@ fn a_document_over_the_section_size_keeps_every_record() {
         assert_eq!(q["speaker"]["name"], "Eva Lund");
     }
 }
+
+#[test]
+fn check_rules_runs_every_rules_examples() {
+    let r = run({
+        let mut c = extract();
+        c.arg("--check-rules");
+        c
+    });
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stdout.contains("every example gives its record"),
+        "{}",
+        r.stdout
+    );
+    // A user's rule whose example names the wrong speaker fails the check.
+    let rules = tmp_file(
+        "grumble.toml",
+        r#"
+[[cue]]
+lemma = "grumble"
+class = "speech"
+finite = ["grumbled"]
+
+[[rule]]
+id = "grumbled-colon-quote"
+priority = 99
+yields = "direct"
+pattern = "{speaker} grumbled : {quote}"
+examples = [
+  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Rask Odd", cue = "grumbled" },
+]
+"#,
+    );
+    let r = run({
+        let mut c = extract();
+        c.arg("--check-rules").arg("--rules").arg(&rules);
+        c
+    });
+    assert_eq!(r.code, Some(1), "stderr: {}", r.stderr);
+    assert!(r.stderr.contains("grumbled-colon-quote"), "{}", r.stderr);
+    assert!(r.stderr.contains("Rask Odd"), "{}", r.stderr);
+}

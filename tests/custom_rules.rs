@@ -147,3 +147,44 @@ finite = ["muttered"]"#,
         .unwrap_err();
     assert_eq!(err.rule_id(), Some("no-such-rule"));
 }
+
+/// A rule of a user's file with one example that holds and one that does
+/// not: the content is right but the speaker is not.
+const GRUMBLE_RULES: &str = r#"
+[[cue]]
+lemma = "grumble"
+class = "speech"
+finite = ["grumbled"]
+
+[[rule]]
+id = "grumbled-colon-quote"
+priority = 99
+yields = "direct"
+pattern = "{speaker} grumbled : {quote}"
+examples = [
+  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Odd Rask", cue = "grumbled" },
+  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Rask Odd", cue = "grumbled" },
+]
+"#;
+
+#[test]
+fn check_examples_reports_the_examples_of_user_rules_that_fail() {
+    assert!(Extractor::new().check_examples().is_empty());
+    let ex = Extractor::builder()
+        .rules_from_str(GRUMBLE_RULES)
+        .build()
+        .unwrap();
+    let failures = ex.check_examples();
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    let f = &failures[0];
+    assert_eq!(f.rule, "grumbled-colon-quote");
+    assert!(f.problem.contains("Rask Odd"), "{}", f.problem);
+    assert!(f.to_string().contains("grumbled-colon-quote"));
+    // With the rule switched off, its examples are not run.
+    let ex = Extractor::builder()
+        .rules_from_str(GRUMBLE_RULES)
+        .disable_rule("grumbled-colon-quote")
+        .build()
+        .unwrap();
+    assert!(ex.check_examples().is_empty());
+}
