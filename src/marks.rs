@@ -210,6 +210,39 @@ const MAY_MATTER: [bool; 256] = {
     t
 };
 
+/// The first byte at or after `from` that [`MAY_MATTER`]: eight bytes at a
+/// time past the stretches of plain ASCII text between marks.
+fn next_mark(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // Some byte of `x` is zero (exact as a yes or no).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(a);
+        // Every byte that may matter is a line break, `"`, `'`, `` ` `` or
+        // above 0x7f.
+        if x & HIGH != 0
+            || has_zero(x ^ (ONES * u64::from(b'\n')))
+            || has_zero(x ^ (ONES * u64::from(b'"')))
+            || has_zero(x ^ (ONES * u64::from(b'\'')))
+            || has_zero(x ^ (ONES * u64::from(b'`')))
+        {
+            if let Some(k) = chunk.iter().position(|&b| MAY_MATTER[b as usize]) {
+                return Some(at + k);
+            }
+        }
+        at += 8;
+    }
+    let k = bytes
+        .get(at..)?
+        .iter()
+        .position(|&b| MAY_MATTER[b as usize])?;
+    Some(at + k)
+}
+
 /// Finds the outermost quotations in `text`, one piece per paragraph.
 ///
 /// Linear in the length of the text: each mark is pushed and popped at most
@@ -227,8 +260,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
     let mut prev: Option<char> = None;
     let mut prev_end = 0usize;
     let mut from = 0usize;
-    while let Some(k) = bytes[from..].iter().position(|&b| MAY_MATTER[b as usize]) {
-        let i = from + k;
+    while let Some(i) = next_mark(bytes, from) {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -363,6 +395,20 @@ mod tests {
             .iter()
             .map(|q| &text[q.content.0..q.content.1])
             .collect()
+    }
+
+    #[test]
+    fn the_scan_stops_at_every_byte_that_may_matter() {
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 20];
+                text[at] = b;
+                let want = text.iter().position(|&b| MAY_MATTER[b as usize]);
+                for from in 0..=at {
+                    assert_eq!(next_mark(&text, from), want, "{b:#x} at {at} from {from}");
+                }
+            }
+        }
     }
 
     #[test]
