@@ -279,20 +279,27 @@ fn pack(k: &[u8]) -> ShortKey {
 /// the word masked off, and every `A`-`Z` byte lowercased at once.
 #[inline]
 fn ascii_key(bytes: &[u8], start: usize, len: usize) -> ShortKey {
-    let Some(b) = bytes.get(start..start + SHORT) else {
+    let x = match bytes
+        .get(start..start + SHORT)
+        .and_then(|b| <[u8; SHORT]>::try_from(b).ok())
+    {
+        Some(b) => u128::from_le_bytes(b) & KEY_MASKS[len],
         // Near the end of the text.
-        return lower(pack(&bytes[start..start + len]));
+        None => pack(&bytes[start..start + len]),
     };
-    let mut lo = [0u8; 8];
-    let mut hi = [0u8; 8];
-    lo.copy_from_slice(&b[..8]);
-    hi.copy_from_slice(&b[8..]);
-    let lo_bits = 8 * len.min(8) as u32;
-    let hi_bits = 8 * len.saturating_sub(8) as u32;
-    let lo = u64::from_le_bytes(lo) & (u64::MAX >> (64 - lo_bits));
-    let hi = u64::from_le_bytes(hi) & u64::MAX.checked_shr(64 - hi_bits).unwrap_or(0);
-    lower(u128::from(lo) | u128::from(hi) << 64)
+    lower(x)
 }
+
+/// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
+const KEY_MASKS: [u128; SHORT + 1] = {
+    let mut m = [0u128; SHORT + 1];
+    let mut n = 1;
+    while n <= SHORT {
+        m[n] = (m[n - 1] << 8) | 0xff;
+        n += 1;
+    }
+    m
+};
 
 /// Lowercases the ASCII bytes packed in `x`, all at once.
 #[inline]
@@ -307,8 +314,9 @@ fn lower(x: ShortKey) -> ShortKey {
 
 /// An open-addressing hash table from [`ShortKey`]s to word infos: one
 /// multiplication and, at a load of at most a half, about one probe per
-/// look-up (a word of the text is mostly in no list at all).
-#[derive(Debug, Default)]
+/// look-up (a word of the text is mostly in no list at all). It always has
+/// an empty slot.
+#[derive(Debug)]
 struct ShortTable {
     /// The key in each slot; 0 (no key) marks an empty slot.
     keys: Vec<ShortKey>,
@@ -316,6 +324,12 @@ struct ShortTable {
     infos: Vec<WordInfo>,
     /// `keys.len()` is `1 << bits`.
     bits: u32,
+}
+
+impl Default for ShortTable {
+    fn default() -> ShortTable {
+        ShortTable::new(Vec::new())
+    }
 }
 
 impl ShortTable {
@@ -349,9 +363,6 @@ impl ShortTable {
 
     #[inline]
     fn get(&self, k: ShortKey) -> Option<&WordInfo> {
-        if self.keys.is_empty() {
-            return None;
-        }
         let mask = self.keys.len() - 1;
         let mut at = self.slot(k);
         loop {
