@@ -790,6 +790,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut pending_break = false;
     let mut kbuf = String::with_capacity(32);
     let vocab = cl.vocab;
+    // The tokens of a cue class, which `mark_nouns` and `mark_voice` visit.
+    let mut cues: Vec<usize> = Vec::new();
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
@@ -884,6 +886,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             if let Some((e, cls, idx)) = cue_tok {
+                if is_cue_class(cls) {
+                    cues.push(tokens.len());
+                }
                 let t = Token::new(i, e, Some(idx), None, capital, cls)
                     .with_flags(vocab.flags_of_text(cl.lexicon, &text[i..e]));
                 push(&mut tokens, &mut classes, t, cls);
@@ -914,6 +919,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 Some(li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
             };
+            if is_cue_class(base) {
+                cues.push(tokens.len());
+            }
             push(
                 &mut tokens,
                 &mut classes,
@@ -921,6 +929,11 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 cls,
             );
             i = end;
+            // The space after a word at once (when no quotation opened
+            // inside the word: its token ends the same way).
+            if next_open > i && bytes.get(i) == Some(&b' ') {
+                i += 1;
+            }
             continue;
         }
         // Punctuation.
@@ -975,8 +988,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         );
         i = end;
     }
-    mark_nouns(text, cl.lexicon, &mut tokens, &mut classes);
-    mark_voice(text, &mut tokens, &mut classes);
+    mark_nouns(text, cl.lexicon, &mut tokens, &mut classes, &cues);
+    mark_voice(text, &mut tokens, &mut classes, &cues);
     mark_particles(text, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
     let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
@@ -1045,8 +1058,11 @@ fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
 /// A cue form that is also a noun ("claims", "reports") is a verb only
 /// after a subject or an auxiliary: "Lee claims", "she reports", "who
 /// claims", "has reported"; otherwise ("his claims", "news reports") a word.
-fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
-    for i in 0..tokens.len() {
+///
+/// `cues` are the tokens that had a cue class when tokenised, in order: no
+/// other token can be one.
+fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8], cues: &[usize]) {
+    for &i in cues {
         if !matches!(tokens[i].base, class::CUE | class::CUE_TELL)
             || tokens[i].flags & flag::NOUN == 0
         {
@@ -1085,8 +1101,10 @@ const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
 /// A form of "be" before a cue: with a participle it is the progressive, part
 /// of the cue ("is saying"); with a past participle it is the passive, and the
 /// subject is not the speaker ("was told"), so the word is no cue.
-fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
-    for i in 1..tokens.len() {
+///
+/// `cues` as for [`mark_nouns`]: that pass only takes cue classes away.
+fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8], cues: &[usize]) {
+    for &i in cues.iter().filter(|&&i| i >= 1) {
         let is_cue = matches!(
             tokens[i].base,
             class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
@@ -1128,6 +1146,15 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             tokens[i - 1].base = class::AUX;
         }
     }
+}
+
+/// The token classes of cue words, which `mark_nouns` and `mark_voice`
+/// look at.
+fn is_cue_class(c: u8) -> bool {
+    matches!(
+        c,
+        class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
+    )
 }
 
 fn ends_sentence_mark(s: &str) -> bool {
