@@ -275,26 +275,36 @@ fn pack(k: &[u8]) -> ShortKey {
 }
 
 /// The [`ShortKey`] of the ASCII word `bytes[start..start + len]` (`len`
-/// from 1 to [`SHORT`]), lowercased: read as two integers, the bytes past
-/// the word masked off, and every `A`-`Z` byte lowercased at once.
+/// from 1 to [`SHORT`]), lowercased: read as one integer, and the bytes
+/// past the word masked off.
+///
+/// Every byte of an ASCII word (a letter, a digit, or one of `' - . & ,`)
+/// but an uppercase letter has bit 0x20 set, so setting that bit in every
+/// byte lowercases the word.
 #[inline]
 fn ascii_key(bytes: &[u8], start: usize, len: usize) -> ShortKey {
-    let Some(b) = bytes.get(start..start + SHORT) else {
+    match bytes
+        .get(start..start + SHORT)
+        .and_then(|b| <[u8; SHORT]>::try_from(b).ok())
+    {
+        Some(b) => (u128::from_le_bytes(b) | (ONES * 0x20)) & KEY_MASKS[len],
         // Near the end of the text.
-        return lower(pack(&bytes[start..start + len]));
-    };
-    let mut lo = [0u8; 8];
-    let mut hi = [0u8; 8];
-    lo.copy_from_slice(&b[..8]);
-    hi.copy_from_slice(&b[8..]);
-    let lo_bits = 8 * len.min(8) as u32;
-    let hi_bits = 8 * len.saturating_sub(8) as u32;
-    let lo = u64::from_le_bytes(lo) & (u64::MAX >> (64 - lo_bits));
-    let hi = u64::from_le_bytes(hi) & u64::MAX.checked_shr(64 - hi_bits).unwrap_or(0);
-    lower(u128::from(lo) | u128::from(hi) << 64)
+        None => lower(pack(&bytes[start..start + len])),
+    }
 }
 
-/// Lowercases the ASCII bytes packed in `x`, all at once.
+/// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
+const KEY_MASKS: [u128; SHORT + 1] = {
+    let mut m = [0u128; SHORT + 1];
+    let mut n = 1;
+    while n <= SHORT {
+        m[n] = (m[n - 1] << 8) | 0xff;
+        n += 1;
+    }
+    m
+};
+
+/// Lowercases the ASCII bytes packed in `x` (any ASCII), all at once.
 #[inline]
 fn lower(x: ShortKey) -> ShortKey {
     // All bytes are below 0x80, so no addition carries into the next byte:
@@ -307,8 +317,9 @@ fn lower(x: ShortKey) -> ShortKey {
 
 /// An open-addressing hash table from [`ShortKey`]s to word infos: one
 /// multiplication and, at a load of at most a half, about one probe per
-/// look-up (a word of the text is mostly in no list at all).
-#[derive(Debug, Default)]
+/// look-up (a word of the text is mostly in no list at all). It always has
+/// an empty slot.
+#[derive(Debug)]
 struct ShortTable {
     /// The key in each slot; 0 (no key) marks an empty slot.
     keys: Vec<ShortKey>,
@@ -316,6 +327,12 @@ struct ShortTable {
     infos: Vec<WordInfo>,
     /// `keys.len()` is `1 << bits`.
     bits: u32,
+}
+
+impl Default for ShortTable {
+    fn default() -> ShortTable {
+        ShortTable::new(Vec::new())
+    }
 }
 
 impl ShortTable {
@@ -349,9 +366,6 @@ impl ShortTable {
 
     #[inline]
     fn get(&self, k: ShortKey) -> Option<&WordInfo> {
-        if self.keys.is_empty() {
-            return None;
-        }
         let mask = self.keys.len() - 1;
         let mut at = self.slot(k);
         loop {
@@ -777,6 +791,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut pending_break = false;
     let mut kbuf = String::with_capacity(32);
     let vocab = cl.vocab;
+    // The tokens of a cue class, which `mark_nouns` and `mark_voice` visit.
+    let mut cues: Vec<usize> = Vec::new();
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
@@ -871,6 +887,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 }
             }
             if let Some((e, cls, idx)) = cue_tok {
+                if is_cue_class(cls) {
+                    cues.push(tokens.len());
+                }
                 let t = Token::new(i, e, Some(idx), None, capital, cls)
                     .with_flags(vocab.flags_of_text(cl.lexicon, &text[i..e]));
                 push(&mut tokens, &mut classes, t, cls);
@@ -901,6 +920,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 Some(li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,
             };
+            if is_cue_class(base) {
+                cues.push(tokens.len());
+            }
             push(
                 &mut tokens,
                 &mut classes,
@@ -908,6 +930,11 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 cls,
             );
             i = end;
+            // The space after a word at once (when no quotation opened
+            // inside the word: its token ends the same way).
+            if next_open > i && bytes.get(i) == Some(&b' ') {
+                i += 1;
+            }
             continue;
         }
         // Punctuation.
@@ -962,9 +989,9 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         );
         i = end;
     }
-    mark_nouns(text, cl.lexicon, &mut tokens, &mut classes);
-    mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes);
-    mark_voice(text, &mut tokens, &mut classes);
+    mark_nouns(text, cl.lexicon, &mut tokens, &mut classes, &cues);
+    mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes, &cues);
+    mark_voice(text, &mut tokens, &mut classes, &cues);
     mark_particles(text, &mut tokens, &mut classes);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
     let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
@@ -1033,8 +1060,11 @@ fn same_paragraph(text: &str, a: &Token, b: &Token) -> bool {
 /// A cue form that is also a noun ("claims", "reports") is a verb only
 /// after a subject or an auxiliary: "Lee claims", "she reports", "who
 /// claims", "has reported"; otherwise ("his claims", "news reports") a word.
-fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
-    for i in 0..tokens.len() {
+///
+/// `cues` are the tokens that had a cue class when tokenised, in order: no
+/// other token can be one.
+fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8], cues: &[usize]) {
+    for &i in cues {
         if !matches!(tokens[i].base, class::CUE | class::CUE_TELL)
             || tokens[i].flags & flag::NOUN == 0
         {
@@ -1070,14 +1100,19 @@ fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8
 
 const BE: [&str; 8] = ["is", "are", "was", "were", "been", "be", "'s", "'re"];
 
-/// A form of "be" before a cue: with a participle it is the progressive, part
-/// of the cue ("is saying"); with a past participle it is the passive, and the
-/// subject is not the speaker ("was told"), so the word is no cue.
 /// "quietly said", "are privately saying": up to two lowercase words in -ly
 /// right before a cue are adverbs and join it as auxiliaries, unless the
 /// lexicon lists them as nouns (`ly_nouns`: "the family said").
-fn mark_adverbs(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8]) {
-    for i in 1..tokens.len() {
+///
+/// `cues` as for [`mark_nouns`].
+fn mark_adverbs(
+    text: &str,
+    lex: &Lexicon,
+    tokens: &mut [Token],
+    classes: &mut [u8],
+    cues: &[usize],
+) {
+    for &i in cues.iter().filter(|&&i| i >= 1) {
         if !matches!(
             tokens[i].base,
             class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
@@ -1108,8 +1143,13 @@ fn is_adverb(text: &str, t: &Token) -> bool {
     t.base == class::AUX && text[t.start()..t.end()].ends_with("ly")
 }
 
-fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
-    for i in 1..tokens.len() {
+/// A form of "be" before a cue: with a participle it is the progressive, part
+/// of the cue ("is saying"); with a past participle it is the passive, and the
+/// subject is not the speaker ("was told"), so the word is no cue.
+///
+/// `cues` as for [`mark_nouns`]: that pass only takes cue classes away.
+fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8], cues: &[usize]) {
+    for &i in cues.iter().filter(|&&i| i >= 1) {
         let is_cue = matches!(
             tokens[i].base,
             class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
@@ -1158,6 +1198,15 @@ fn mark_voice(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
             tokens[b].base = class::AUX;
         }
     }
+}
+
+/// The token classes of cue words, which `mark_nouns` and `mark_voice`
+/// look at.
+fn is_cue_class(c: u8) -> bool {
+    matches!(
+        c,
+        class::CUE | class::CUE_TELL | class::CUE_ING | class::CUE_TELLING
+    )
 }
 
 fn ends_sentence_mark(s: &str) -> bool {
@@ -1341,10 +1390,13 @@ mod tests {
 
     #[test]
     fn ascii_keys_are_packed_lowercase_keys() {
-        let text = "Said O'Brien-Smith, McDonald's CEO, TOLD reporters at 9.30 a.m.";
+        let text = "Said O'Brien-Smith,McDonald's CEO AT&T TOLD reporters at 9.30 a.m.";
         for start in 0..text.len() {
             for len in 1..=SHORT.min(text.len() - start) {
                 let w = &text[start..start + len];
+                if w.contains(' ') {
+                    continue; // no word
+                }
                 assert_eq!(
                     ascii_key(text.as_bytes(), start, len),
                     pack(key(w).as_bytes()),
