@@ -379,6 +379,13 @@ impl Extractor {
                 speakers: Vec::new(),
             };
         }
+        // A byte-order mark (some editors write one) opens no word or
+        // quotation: the text after it is analysed, offsets still into `text`.
+        if let Some(rest) = text.strip_prefix('\u{feff}') {
+            let mut a = self.analyze(rest);
+            a.shift(text.len() - rest.len());
+            return a;
+        }
         let inner = &*self.inner;
         let quotes = marks::find_quotes(text);
         let cl = Classifier {
@@ -1257,6 +1264,37 @@ impl Extractor {
                 anonymous: false,
             });
         }
+        // A quotation over several paragraphs is one record: a piece a rule
+        // claimed ("“... ,” Lee added.") takes in the pieces before it that
+        // it continues, and the records those made with no cue of their own
+        // go.
+        let mut gone = vec![false; drafts.len()];
+        for k in 0..drafts.len() {
+            let Some(p) = drafts[k].piece.filter(|&p| p < doc.quotes.len()) else {
+                continue;
+            };
+            if drafts[k].cue.is_none() || !doc.quotes[p].continues {
+                continue;
+            }
+            let mut first = p;
+            while first > 0 && doc.quotes[first].continues {
+                first -= 1;
+            }
+            let others: Vec<usize> = (first..p)
+                .filter_map(|x| draft_of_piece[x])
+                .filter(|&o| o != k)
+                .collect();
+            if others.iter().any(|&o| drafts[o].cue.is_some()) {
+                continue;
+            }
+            others.iter().for_each(|&o| gone[o] = true);
+            drafts[k].start = doc.quotes[first].content.0;
+        }
+        let mut k = 0;
+        drafts.retain(|_| {
+            k += 1;
+            !gone[k - 1]
+        });
         drafts.sort_by_key(|d| (d.start, d.end));
         drafts
     }
@@ -1595,7 +1633,14 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
             || ["of", "to", "from", "with"]
                 .contains(&crate::cues::key(doc.tok_text(end)).as_str()));
     let runs_on = matches!(next, c::COMMA | c::WHO) || appositive && complement || description_on;
-    if !runs_on {
+    // "A, according to Ann Lee, is slowing": after the comma a verb goes on
+    // with the clause, not with the speaker's phrase.
+    let clause_on = next == c::COMMA
+        && doc
+            .tokens
+            .get(end + 1)
+            .is_some_and(|t| matches!(t.base, c::VERB | c::AUX | c::CUE | c::CUE_TELL | c::THAT));
+    if !runs_on || clause_on {
         return end;
     }
     let stop_at_comma = description_on;

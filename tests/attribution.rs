@@ -1128,3 +1128,28 @@ fn adverbs_hearers_and_adverbials_around_the_cue() {
         ),
     ]);
 }
+
+#[test]
+fn quotations_over_paragraphs_and_after_a_byte_order_mark() {
+    run_table(&[
+        // The attribution in the last paragraph serves the whole quotation.
+        (
+            "Harbour master Lin Hoyt spoke first.\n\n“The money is there.\n\n“The will is there,” Hoyt added.",
+            vec![direct("The money is there.\n\n“The will is there,")
+                .by("Lin Hoyt")
+                .cue("added")],
+        ),
+        // A byte-order mark before the text changes nothing.
+        (
+            "\u{feff}“Yes,” said Bo Lindqvist.",
+            vec![direct("Yes,").by("Bo Lindqvist").cue("said")],
+        ),
+        // Three paragraphs, the attribution after the last.
+        (
+            "“The pier is old.\n\n“It was built in 1890.\n\n“It will be rebuilt,” said Ilse Brandvold.",
+            vec![direct("The pier is old.\n\n“It was built in 1890.\n\n“It will be rebuilt,")
+                .by("Ilse Brandvold")
+                .cue("said")],
+        ),
+    ]);
+}
