@@ -10,7 +10,8 @@
 //!
 //! Exit status: 0 when every document was read and processed; 1 when some
 //! document failed (each failed JSONL line still gets one output line,
-//! `{"id", "line", "error"}`, and a message on stderr); 2 when the input could
+//! `{"id", "line", "error"}`, and a message on stderr; blank lines are
+//! skipped); 2 when the input could
 //! not be read at all, an option is invalid, or the output cannot be
 //! written. A closed output pipe (`| head`) ends the run quietly.
 //!
@@ -71,9 +72,9 @@ Examples:
                                             switch a rule off (ids: --explain)
   extract --cue-classes speech,belief a.txt also report beliefs (\"believes\", \"thinks\")
 
-JSONL input: every input line gets exactly one output line, in order. A line
-that fails (not UTF-8, empty, not JSON, truncated, no string \"text\", text
-over --max-bytes) gives {\"id\": <id or null>, \"line\": N, \"error\": \"...\"}
+JSONL input: every input line gets exactly one output line, in order; blank
+lines are skipped. A line that fails (not UTF-8, not JSON, truncated, no
+string \"text\", text over --max-bytes) gives {\"id\": <id or null>, \"line\": N, \"error\": \"...\"}
 and a message on stderr; the other lines are still processed. With --format
 tsv a failed line gives no row, only the message on stderr. A run longer than
 a second shows documents, MB/s and the time left on stderr when it is a
@@ -98,7 +99,8 @@ struct Args {
     /// built-in sample.
     file: Option<String>,
     /// Read JSON Lines, plain or gzip (`-` for stdin): one {"id", "text"}
-    /// document a line; writes one {"id", "quotes"} line per input line.
+    /// document a line; writes one {"id", "quotes"} line per input line
+    /// (blank lines are skipped).
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     jsonl: Option<String>,
     /// Output format. JSONL input writes jsonl (with text or json too) or
@@ -572,6 +574,27 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
             &owned
         }
     };
+    let doc = match args.file.as_deref() {
+        None => "sample",
+        Some("-") => "-",
+        Some(path) => path,
+    };
+    // A very long article (an archive in one file) in a format that lists
+    // records only is analysed and written a section at a time.
+    if text.len() > DEFAULT_SECTION_BYTES && !args.speakers {
+        let mode = match args.format {
+            Format::Jsonl => Some(Mode::Quotes),
+            Format::Tsv => Some(Mode::Tsv { speakers: false }),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            if mode != Mode::Quotes {
+                writeln!(out, "{TSV_QUOTES}")?;
+            }
+            write_sections(ex, text, "{\"quotes\":[", doc, mode, doc, out)?;
+            return Ok(0);
+        }
+    }
     let a = match analyze(ex, text) {
         Ok(a) => a,
         Err(msg) => {
@@ -582,11 +605,6 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
                 out,
             )
         }
-    };
-    let doc = match args.file.as_deref() {
-        None => "sample",
-        Some("-") => "-",
-        Some(path) => path,
     };
     match (args.format, args.speakers) {
         (Format::Text, false) => print_text(out, ex, text, &a, args.explain)?,
@@ -707,6 +725,8 @@ enum LineResult {
     /// [`write_long`]), so neither its records nor its output line are held
     /// whole.
     Long,
+    /// A blank or whitespace-only line: no document, no output.
+    Blank,
     Error(String),
 }
 
@@ -731,7 +751,7 @@ fn process_line(
         }
     };
     if line.trim().is_empty() {
-        return ("null".into(), LineResult::Error("empty line".into()));
+        return ("null".into(), LineResult::Blank);
     }
     // The common case in one pass, without building a JSON tree: an object
     // with a string "text" (other fields skipped) and at most one "id".
@@ -833,13 +853,8 @@ fn line_text(line: &str) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
-/// Writes the output of a [`LineResult::Long`] document: its text is
-/// analysed with `Extractor::analyze_sections`, and each section's records
-/// are written and dropped before the next section is analysed. Speaker
-/// indices count on from one section to the next, as if the sections'
-/// speaker lists were joined. An error (a panic inside the library, which
-/// is a bug) is reported on stderr after the records written so far, and
-/// the line is still closed.
+/// Writes the output of a [`LineResult::Long`] document (see
+/// [`write_sections`]).
 fn write_long(
     ex: &Extractor,
     job: &Job,
@@ -854,15 +869,37 @@ fn write_long(
         .ok()
         .and_then(line_text)
         .unwrap_or_default();
+    let head = format!("{{\"id\":{id},\"quotes\":[");
+    let where_ = format!("line {}", job.line_no);
+    write_sections(ex, &text, &head, &tsv_doc(id), mode, &where_, out)
+}
+
+/// Writes the records of a long text section by section: the text is
+/// analysed with `Extractor::analyze_sections`, and each section's records
+/// are written and dropped before the next section is analysed. With
+/// [`Mode::Quotes`] the line is `head`, the quotes, then `]}`; with
+/// [`Mode::Tsv`], rows with `doc` in the first column. Speaker indices count
+/// on from one section to the next, as if the sections' speaker lists were
+/// joined. An error (a panic inside the library, which is a bug) is
+/// reported on stderr, naming `where_`, after the records written so far,
+/// and the line is still closed.
+fn write_sections(
+    ex: &Extractor,
+    text: &str,
+    head: &str,
+    doc: &str,
+    mode: Mode,
+    where_: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
     if mode == Mode::Quotes {
-        write!(out, "{{\"id\":{id},\"quotes\":[")?;
+        out.write_all(head.as_bytes())?;
     }
-    let doc = tsv_doc(id);
     let mut first = true;
     let mut speakers_before = 0;
     let mut result = Ok(());
     let run = panic::catch_unwind(AssertUnwindSafe(|| {
-        ex.analyze_sections(&text, DEFAULT_SECTION_BYTES, |mut a| {
+        ex.analyze_sections(text, DEFAULT_SECTION_BYTES, |mut a| {
             if result.is_err() {
                 return;
             }
@@ -879,7 +916,7 @@ fn write_long(
                     serde_json::to_writer(&mut *out, &quote_json(q)).map_err(io::Error::from)
                 })
             } else {
-                out.write_all(tsv_rows(&doc, &a, false).as_bytes())
+                out.write_all(tsv_rows(doc, &a, false).as_bytes())
             };
         });
     }));
@@ -889,8 +926,7 @@ fn write_long(
     }
     if run.is_err() {
         warn(&format!(
-            "line {}: internal error in the extractor (a bug in whosaid); the records found before it were written",
-            job.line_no
+            "{where_}: internal error in the extractor (a bug in whosaid); the records found before it were written"
         ));
     }
     Ok(())
@@ -1109,6 +1145,7 @@ fn write_chunk(
         match result {
             LineResult::Done(text) => out.write_all(text.as_bytes())?,
             LineResult::Long => write_long(ex, job, &id, mode, out)?,
+            LineResult::Blank => {}
             LineResult::Error(msg) => {
                 *failed += 1;
                 let line_no = job.line_no;
@@ -1217,6 +1254,10 @@ fn main() -> ExitCode {
     }
     if args.format == Format::Html && args.jsonl.is_some() {
         warn("--format html is for a single article, not --jsonl (use --format jsonl or tsv)");
+        return ExitCode::from(2);
+    }
+    if args.explain && args.jsonl.is_some() {
+        warn("--explain is for a single article in the text format, not --jsonl");
         return ExitCode::from(2);
     }
     if args.format == Format::Html && args.speakers {

@@ -438,9 +438,20 @@ fn invalid_utf8_is_one_error_record() {
 }
 
 #[test]
-fn an_empty_line_is_one_error_record() {
-    one_bad_line(b"\n", false, Value::Null, "empty");
-    one_bad_line(b"   \r\n", false, Value::Null, "empty");
+fn blank_lines_are_skipped() {
+    let input = doc(json!("a"), "Eva Lund said the quay was shut.")
+        + "\n   \r\n"
+        + &doc(json!("b"), "Ola Berg said the ferry was late.")
+        + "\n";
+    let r = run_jsonl(input, &[]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let recs = r.records();
+    assert_eq!(recs.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        (recs[0]["id"].clone(), recs[1]["id"].clone()),
+        (json!("a"), json!("b"))
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
 #[test]
@@ -481,7 +492,8 @@ fn several_failures_each_get_their_line_and_the_rest_is_processed() {
     let r = run_jsonl(input, &[]);
     assert_eq!(r.code, Some(1));
     let recs = r.records();
-    assert_eq!(recs.len(), 8, "{}", r.stdout);
+    // Line 3 is blank: skipped, no output line.
+    assert_eq!(recs.len(), 7, "{}", r.stdout);
     let failed: Vec<(Value, Value)> = recs
         .iter()
         .filter(|r| r.get("error").is_some())
@@ -491,13 +503,12 @@ fn several_failures_each_get_their_line_and_the_rest_is_processed() {
         failed,
         [
             (Value::Null, json!(2)),
-            (Value::Null, json!(3)),
             (json!(5), json!(5)),
             (json!(6), json!(6)),
             (json!(8), json!(8)),
         ]
     );
-    for (i, id) in [(0, 1), (3, 4), (6, 7)] {
+    for (i, id) in [(0, 1), (2, 4), (5, 7)] {
         assert_eq!(recs[i]["id"], id);
         assert_eq!(
             recs[i]["quotes"].as_array().map(Vec::len),
@@ -506,14 +517,14 @@ fn several_failures_each_get_their_line_and_the_rest_is_processed() {
             recs[i]
         );
     }
-    for n in [2, 3, 5, 6, 8] {
+    for n in [2, 5, 6, 8] {
         assert!(
             r.stderr.contains(&format!("line {n}")),
             "stderr: {}",
             r.stderr
         );
     }
-    assert_eq!(r.stderr.lines().count(), 5, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 4, "{}", r.stderr);
 }
 
 #[test]
@@ -871,6 +882,24 @@ fn a_document_over_the_section_size_keeps_every_record() {
         assert_eq!(&text[s..e], q["text"].as_str().expect("text"));
         assert_eq!(q["speaker"]["name"], "Eva Lund");
     }
+    // The same text as one article file, written as JSONL: the same records.
+    let file = tmp_file("archive.txt", &text);
+    let r = run({
+        let mut c = extract();
+        c.arg(&file).arg("--format").arg("jsonl");
+        c
+    });
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let single = r.records();
+    assert_eq!(single.len(), 1);
+    assert_eq!(&single[0]["quotes"], &recs[0]["quotes"]);
+}
+
+#[test]
+fn explain_is_for_a_single_article() {
+    let r = run_jsonl(doc(json!(1), GOOD_A), &["--explain"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("--explain"), "{}", r.stderr);
 }
 
 #[test]
