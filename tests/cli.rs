@@ -916,24 +916,7 @@ fn check_rules_runs_every_rules_examples() {
         r.stdout
     );
     // A user's rule whose example names the wrong speaker fails the check.
-    let rules = tmp_file(
-        "grumble.toml",
-        r#"
-[[cue]]
-lemma = "grumble"
-class = "speech"
-finite = ["grumbled"]
-
-[[rule]]
-id = "grumbled-colon-quote"
-priority = 99
-yields = "direct"
-pattern = "{speaker} grumbled : {quote}"
-examples = [
-  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Rask Odd", cue = "grumbled" },
-]
-"#,
-    );
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/grumble.toml");
     let r = run({
         let mut c = extract();
         c.arg("--check-rules").arg("--rules").arg(&rules);

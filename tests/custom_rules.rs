@@ -148,24 +148,9 @@ finite = ["muttered"]"#,
     assert_eq!(err.rule_id(), Some("no-such-rule"));
 }
 
-/// A rule of a user's file with one example that holds and one that does
-/// not: the content is right but the speaker is not.
-const GRUMBLE_RULES: &str = r#"
-[[cue]]
-lemma = "grumble"
-class = "speech"
-finite = ["grumbled"]
-
-[[rule]]
-id = "grumbled-colon-quote"
-priority = 99
-yields = "direct"
-pattern = "{speaker} grumbled : {quote}"
-examples = [
-  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Odd Rask", cue = "grumbled" },
-  { text = "Skipper Odd Rask grumbled: “The nets are empty.”", content = "The nets are empty.", speaker = "Rask Odd", cue = "grumbled" },
-]
-"#;
+/// A user's rule file whose rule has one example that holds and one that
+/// does not.
+const GRUMBLE_RULES: &str = include_str!("support/grumble.toml");
 
 #[test]
 fn check_examples_reports_the_examples_of_user_rules_that_fail() {
