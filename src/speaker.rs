@@ -46,24 +46,28 @@ const ARTICLES: [&str; 3] = ["the", "a", "an"];
 pub(crate) struct Words<'k> {
     /// Per token: [`Words::KNOWN`] and the other flags, or 0 before the
     /// first look-up.
-    flags: Vec<u8>,
+    flags: Vec<u16>,
     kinds: &'k WordKinds,
 }
 
 impl<'k> Words<'k> {
-    const KNOWN: u8 = 1;
+    const KNOWN: u16 = 1;
     /// A title, or a hyphenated word whose last part is one
     /// ("Vice-Chair").
-    const TITLE: u8 = 2;
+    const TITLE: u16 = 2;
     /// The key is a title itself.
-    const TITLE_KEY: u8 = 4;
-    const ORG: u8 = 8;
-    const HONORIFIC: u8 = 16;
-    const SOURCE: u8 = 32;
+    const TITLE_KEY: u16 = 4;
+    const ORG: u16 = 8;
+    const HONORIFIC: u16 = 16;
+    const SOURCE: u16 = 32;
     /// "the", "a" or "an".
-    const ARTICLE: u8 = 64;
+    const ARTICLE: u16 = 64;
     /// "the".
-    const THE: u8 = 128;
+    const THE: u16 = 128;
+    /// A word of the lexicon's `female` list ("Mrs.", "spokeswoman").
+    const FEMALE: u16 = 256;
+    /// A word of the lexicon's `male` list ("Mr.", "spokesman").
+    const MALE: u16 = 512;
 
     /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`.
     pub fn new(doc: &Doc<'_>, kinds: &'k WordKinds) -> Words<'k> {
@@ -74,7 +78,7 @@ impl<'k> Words<'k> {
     }
 
     /// Whether token `i` has any of `flag`.
-    fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u8) -> bool {
+    fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u16) -> bool {
         let mut f = self.flags[i];
         if f == 0 {
             let kinds = self.kinds;
@@ -102,20 +106,22 @@ impl<'k> Words<'k> {
     }
 }
 
-/// The lexicon's titles, organisation words, honorifics and source nouns
-/// in one map: which of them a word is, in one look-up.
+/// The lexicon's titles, organisation words, honorifics, source nouns and
+/// gendered words in one map: which of them a word is, in one look-up.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WordKinds(HashMap<String, u8>);
+pub(crate) struct WordKinds(HashMap<String, u16>);
 
 impl WordKinds {
     /// The word lists of `lex`.
     pub fn new(lex: &Lexicon) -> WordKinds {
-        let mut m: HashMap<String, u8> = HashMap::default();
+        let mut m: HashMap<String, u16> = HashMap::default();
         for (set, bit) in [
             (&lex.titles, Words::TITLE_KEY),
             (&lex.org_words, Words::ORG),
             (&lex.honorifics, Words::HONORIFIC),
             (&lex.sources, Words::SOURCE),
+            (&lex.female, Words::FEMALE),
+            (&lex.male, Words::MALE),
         ] {
             for w in set {
                 *m.entry(w.clone()).or_insert(0) |= bit;
@@ -125,7 +131,7 @@ impl WordKinds {
     }
 
     /// The lists that hold the key `k`, as [`Words`] flags.
-    fn get(&self, k: &str) -> u8 {
+    fn get(&self, k: &str) -> u16 {
         self.0.get(k).copied().unwrap_or(0)
     }
 }
@@ -343,7 +349,7 @@ pub(crate) fn analyze(
                 let head = (role_part.0..role_part.1)
                     .find(|&i| doc.tokens[i].base == c::PREP)
                     .unwrap_or(role_part.1);
-                gender_of(doc, lex, role_part.0, head)
+                gender_of(doc, w, role_part.0, head)
             }),
             ..inner
         };
@@ -427,7 +433,7 @@ pub(crate) fn analyze(
         gender: if has_and {
             None
         } else {
-            gender_of(doc, lex, a, b)
+            gender_of(doc, w, a, b)
         },
         coordinated: has_and,
         subject: true,
@@ -436,18 +442,18 @@ pub(crate) fn analyze(
 
 /// The gender the words of tokens `a..b` give a person, from the lexicon's
 /// `female` and `male` lists; `None` when they give none or both.
-fn gender_of(doc: &Doc<'_>, lex: &Lexicon, a: usize, b: usize) -> Option<Gender> {
+fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender> {
     let (mut female, mut male) = (false, false);
     for i in a..b {
         // A capitalised word counts only as an honorific or a title: "Mr.",
         // "Spokeswoman Ann Lee"; not the surname in "Ada King".
-        let capital = doc.tokens[i].capital;
-        with_key(doc.tok_text(i), |k| {
-            if !capital || lex.honorifics.contains(k) || lex.titles.contains(k) {
-                female |= lex.female.contains(k);
-                male |= lex.male.contains(k);
-            }
-        });
+        if !w.is(doc, i, Words::FEMALE | Words::MALE)
+            || doc.tokens[i].capital && !w.is(doc, i, Words::HONORIFIC | Words::TITLE_KEY)
+        {
+            continue;
+        }
+        female |= w.is(doc, i, Words::FEMALE);
+        male |= w.is(doc, i, Words::MALE);
     }
     match (female, male) {
         (true, false) => Some(Gender::Female),
