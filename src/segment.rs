@@ -907,7 +907,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             } else {
                 c.is_numeric()
             };
-            let (base, cue) = Classifier::base_class_of(info, capital, numeric, || {
+            let (mut base, cue) = Classifier::base_class_of(info, capital, numeric, || {
                 // (A percentage is a number, never asked.)
                 let w = &text[i..end];
                 if ascii {
@@ -916,6 +916,16 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                     agent_suffix(key(w).as_bytes())
                 }
             });
+            // "co-anchor", "Vice-Chair": a hyphenated word whose last part is
+            // a title or a source noun heads a source as that noun would.
+            if matches!(base, class::WORD | class::NAME) {
+                if let Some(h) = memchr::memrchr(b'-', &bytes[i..end]) {
+                    let last = key(&text[i + h + 1..end]);
+                    if cl.lexicon.titles.contains(&last) || cl.lexicon.sources.contains(&last) {
+                        base = class::SOURCE;
+                    }
+                }
+            }
             let cls = match info.and_then(|i| i.literal) {
                 Some(li) => class::LITERAL + 2 * li + capital as u8,
                 None => base,

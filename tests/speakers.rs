@@ -903,3 +903,16 @@ fn one_mention_serving_two_clauses_is_one_speaker() {
     assert_eq!(a.speakers[0].name, "officials");
     assert_eq!(a.speakers[0].quotes, 2);
 }
+
+#[test]
+fn a_hyphenated_title_heads_the_speaker() {
+    run_table(&[(
+        "\"That was the first time in years,\" Radio North co-Anchor Ada Quist said. \"It will not be the last.\"",
+        vec![
+            direct("That was the first time in years,")
+                .by("Ada Quist")
+                .cue("said"),
+            direct("It will not be the last.").by("Ada Quist"),
+        ],
+    )]);
+}
