@@ -554,11 +554,19 @@ impl Extractor {
             far = far.max(e);
             reach.push(far);
         }
+        // A quotation set off by a colon or a dash, with its own attribution,
+        // is nested in nothing ("critics disagree — “Why?” asked Lee").
+        let set_off = |c: &Candidate| {
+            c.quotes
+                .first()
+                .is_some_and(|&q| q > 0 && matches!(doc.tokens[q - 1].base, c::COLON | c::DASH))
+        };
         let nested = |c: &Candidate| {
-            c.cue.is_some_and(|(k, _)| {
-                let i = spans.partition_point(|&(s, _)| s <= k);
-                i > 0 && reach[i - 1] > k
-            })
+            !set_off(c)
+                && c.cue.is_some_and(|(k, _)| {
+                    let i = spans.partition_point(|&(s, _)| s <= k);
+                    i > 0 && reach[i - 1] > k
+                })
         };
         out.sort_by_cached_key(|c| {
             (
