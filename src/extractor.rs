@@ -870,6 +870,22 @@ impl Extractor {
                     cand.content = Some((a + 1, b));
                 }
             }
+            // "the vote was fair, but critics disagree — “Why?” asked Lee": a
+            // reported clause ends before a quotation that a colon or a dash
+            // sets off and a cue of its own follows.
+            if let (Some((a, b)), Some((_, k1))) = (cand.content, cand.cue) {
+                if k1 <= a {
+                    let cut = (a + 1..b.saturating_sub(1)).find(|&k| {
+                        matches!(doc.tokens[k].base, c::COLON | c::DASH)
+                            && doc.tokens[k + 1].base == c::QUOTE
+                            && (k + 2..b.min(k + 8))
+                                .any(|t| matches!(doc.tokens[t].base, c::CUE | c::CUE_TELL))
+                    });
+                    if let Some(k) = cut.filter(|&k| k >= a + 2) {
+                        cand.content = Some((a, k));
+                    }
+                }
+            }
             let mut content_toks: Vec<(usize, usize)> =
                 cand.quotes.iter().map(|&q| (q, q + 1)).collect();
             if let Some(cr) = cand.content {

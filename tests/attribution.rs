@@ -1153,3 +1153,16 @@ fn quotations_over_paragraphs_and_after_a_byte_order_mark() {
         ),
     ]);
 }
+
+#[test]
+fn a_quotation_set_off_by_a_dash_inside_reported_speech() {
+    run_table(&[(
+        "The town says the vote was fair, but critics disagree \u{2014} \u{201c}why not count again?\u{201d} asked Ivo Lund, a lawyer.",
+        vec![
+            indirect("the vote was fair, but critics disagree")
+                .by("town")
+                .cue("says"),
+            direct("why not count again?").by("Ivo Lund").cue("asked"),
+        ],
+    )]);
+}
