@@ -681,6 +681,8 @@ struct Word {
     dots: bool,
     /// It is ASCII: its key is its lowercase.
     ascii: bool,
+    /// The byte offset of its last hyphen, if a hyphen joins two parts.
+    hyphen: Option<usize>,
 }
 
 /// The word that starts at `start` with the word character `c` of `clen`
@@ -692,6 +694,7 @@ fn scan_word(text: &str, start: usize, c: char, clen: usize) -> Word {
     let mut end = start + clen;
     let mut dots = false;
     let mut ascii = clen == 1;
+    let mut hyphen = None;
     loop {
         end = alnum_run(bytes, end);
         let Some(&n) = bytes.get(end) else {
@@ -731,12 +734,20 @@ fn scan_word(text: &str, start: usize, c: char, clen: usize) -> Word {
             if n == b'.' {
                 dots = true;
             }
+            if n == b'-' {
+                hyphen = Some(end);
+            }
             end += 1;
             continue;
         }
         break;
     }
-    Word { end, dots, ascii }
+    Word {
+        end,
+        dots,
+        ascii,
+        hyphen,
+    }
 }
 
 /// The end of the run of ASCII letters and digits from `from`: eight bytes
@@ -854,6 +865,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 mut end,
                 dots,
                 ascii,
+                hyphen,
             } = scan_word(text, i, c, clen);
             let mut info = vocab.word(text, i..end, ascii, &mut kbuf);
             // Abbreviation or initial: keep its full stop.
@@ -919,8 +931,8 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // "co-anchor", "Vice-Chair": a hyphenated word whose last part is
             // a title or a source noun heads a source as that noun would.
             if matches!(base, class::WORD | class::NAME) {
-                if let Some(h) = memchr::memrchr(b'-', &bytes[i..end]) {
-                    let last = key(&text[i + h + 1..end]);
+                if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
+                    let last = key(&text[h + 1..end]);
                     if cl.lexicon.titles.contains(&last) || cl.lexicon.sources.contains(&last) {
                         base = class::SOURCE;
                     }
