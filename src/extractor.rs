@@ -1831,6 +1831,27 @@ mod anchored_search {
         }
     }
 
+    /// The class bytes random test sentences are made of: `classes`, then
+    /// every literal byte of `ex`'s rules.
+    fn class_alphabet(ex: &Extractor, classes: &[u8]) -> Vec<u8> {
+        classes
+            .iter()
+            .copied()
+            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
+            .collect()
+    }
+
+    /// A random sentence of 1 to `max` bytes of `alphabet`.
+    fn random_sentence(
+        next: &mut impl FnMut(usize) -> usize,
+        alphabet: &[u8],
+        max: usize,
+    ) -> Vec<u8> {
+        (0..1 + next(max))
+            .map(|_| alphabet[next(alphabet.len())])
+            .collect()
+    }
+
     /// Every match, with the position its search started from and every
     /// group, as `m` finds them in `hay[w0..w1]`; the search goes on from
     /// the match end, or from its middle when `cut` (as after a reported
@@ -1974,17 +1995,11 @@ mod anchored_search {
         let ex = Extractor::new();
         let search = &ex.inner.rules.attribution_search;
         let mut cache = search.cache();
-        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
-            .iter()
-            .copied()
-            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
-            .collect();
+        let alphabet = class_alphabet(&ex, b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|");
         let mut next = xorshift(0x5851_f42d_4c95_7f2d);
         let mut found = 0;
         for _ in 0..3000 {
-            let hay: Vec<u8> = (0..1 + next(16))
-                .map(|_| alphabet[next(alphabet.len())])
-                .collect();
+            let hay = random_sentence(&mut next, &alphabet, 16);
             let mut renumbered = Vec::new();
             ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
             for k in 0..hay.len() {
@@ -2010,17 +2025,11 @@ mod anchored_search {
             .unicode(false)
             .build()
             .expect("compiles");
-        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|"
-            .iter()
-            .copied()
-            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
-            .collect();
+        let alphabet = class_alphabet(&ex, b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..y|");
         let mut next = xorshift(0x2f8e_7c3a_9b1d_4e65);
         let mut checked = 0;
         for _ in 0..3000 {
-            let hay: Vec<u8> = (0..1 + next(20))
-                .map(|_| alphabet[next(alphabet.len())])
-                .collect();
+            let hay = random_sentence(&mut next, &alphabet, 20);
             let want: Vec<_> = want_re
                 .find_iter(&hay)
                 .map(|m| (m.start(), m.end()))
@@ -2045,17 +2054,11 @@ mod anchored_search {
         let ex = Extractor::new();
         let (np, starts) = (ex.np(), &ex.inner.np_starts);
         let mut cache = starts.cache();
-        let alphabet: Vec<u8> = b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..yW|"
-            .iter()
-            .copied()
-            .chain((0..2 * ex.inner.rules.literals.len() as u8).map(|i| c::LITERAL + i))
-            .collect();
+        let alphabet = class_alphabet(&ex, b"QVTGUANNNNNNPDDkHHnnnnn9tto&wxxcvs,,:;()-..yW|");
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let mut checked = 0;
         for _ in 0..3000 {
-            let hay: Vec<u8> = (0..1 + next(30))
-                .map(|_| alphabet[next(alphabet.len())])
-                .collect();
+            let hay = random_sentence(&mut next, &alphabet, 30);
             let mut renumbered = Vec::new();
             ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
             let mut at = next(hay.len() + 1);
