@@ -786,9 +786,12 @@ impl Extractor {
             || self.inner.lexicon.calendar.contains(&first);
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
+        // After "that" the phrase opens the reported clause: "said that in
+        // May, prices rose".
+        let opened = (a0.saturating_sub(1)..a).any(|t| doc.tokens[t].base == c::THAT);
         let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
         let early_comma = after_cue && (a..b.min(a + 6)).any(|i| doc.tokens[i].base == c::COMMA);
-        if adverbial && (b - a <= 6 || early_comma) {
+        if adverbial && !opened && (b - a <= 6 || early_comma) {
             return false;
         }
         // "the plan described by the mayor": a cue right before "by" is a
@@ -803,6 +806,16 @@ impl Extractor {
         let entry = cue
             .and_then(|(x, y)| (x..y).rev().find_map(|t| doc.tokens[t].cue()))
             .map(|e| &self.inner.lexicon.entries[e as usize]);
+        // "told her aides as she worked": after the hearer, a clause of time
+        // is no reported clause.
+        let after_hearer = cue.is_some_and(|(_, e)| e < a0);
+        if after_hearer
+            && !opened
+            && entry.is_some_and(|e| e.addressee)
+            && matches!(first.as_str(), "as" | "while")
+        {
+            return false;
+        }
         // "pledged to stay", "pledged not to use".
         let infinitive = first == "to"
             || (first == "not" && a + 1 < b && crate::cues::key(doc.tok_text(a + 1)) == "to");
@@ -882,6 +895,27 @@ impl Extractor {
                                 .any(|t| matches!(doc.tokens[t].base, c::CUE | c::CUE_TELL))
                     });
                     if let Some(k) = cut.filter(|&k| k >= a + 2) {
+                        cand.content = Some((a, k));
+                    }
+                }
+            }
+            // "While Lee said the plan works, critics disagree": a cue inside
+            // a clause that opens with a subordinator reports only up to the
+            // comma that ends that clause; the main clause follows.
+            if let (Some((a, b)), Some((k0, k1))) = (cand.content, cand.cue) {
+                if k1 <= a {
+                    // So does a relative clause on the subject: "Ria Kohl, who
+                    // said it would pay, voted no."
+                    let subject_relative = cand.who.is_some()
+                        && cand.speaker.is_some_and(|(s, _)| {
+                            s == doc.sentences[doc.sentence_of(s)].tokens.start
+                        });
+                    let cut = if subject_relative {
+                        clause_comma(doc, a, b)
+                    } else {
+                        subordinate_end(doc, k0, a, b)
+                    };
+                    if let Some(k) = cut {
                         cand.content = Some((a, k));
                     }
                 }
@@ -1707,6 +1741,56 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
         i += 1;
     }
     end
+}
+
+/// Where a reported clause that starts at `a` (and ends before `b`) ends,
+/// when its cue at `k` stands in a subordinate clause that opens the
+/// sentence ("Although Lee said ..., ..."): at the first comma after two
+/// words of content, outside quotation marks. `None` when the sentence does
+/// not open with a subordinator, or a comma stands between it and the cue
+/// (the subordinate clause ended before: "While in Oslo, Lee said ...").
+fn subordinate_end(doc: &Doc<'_>, k: usize, a: usize, b: usize) -> Option<usize> {
+    let s0 = doc.sentences[doc.sentence_of(k)].tokens.start;
+    let mut t = s0;
+    // A conjunction may come first: "But while ...".
+    if t < k
+        && matches!(
+            crate::cues::key(doc.tok_text(t)).as_str(),
+            "but" | "and" | "yet"
+        )
+    {
+        t += 1;
+    }
+    let first = crate::cues::key(doc.tok_text(t));
+    let opens = match first.as_str() {
+        "although" | "though" | "while" | "whereas" | "unless" | "because" | "since" | "if"
+        | "when" | "once" => true,
+        "even" => {
+            t + 1 < k
+                && matches!(
+                    crate::cues::key(doc.tok_text(t + 1)).as_str(),
+                    "though" | "as" | "if" | "when"
+                )
+        }
+        _ => false,
+    };
+    if !opens || (t..k).any(|u| matches!(doc.tokens[u].base, c::COMMA | c::QUOTE)) {
+        return None;
+    }
+    clause_comma(doc, a, b)
+}
+
+/// The first comma in `a..b` after two words, outside quotation marks.
+fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
+    let mut inside = false;
+    for u in a..b {
+        match doc.tokens[u].base {
+            c::QUOTE => inside = !inside,
+            c::COMMA if !inside && u >= a + 2 => return Some(u),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Prepositions and time words that open an adverbial, not a reported

@@ -613,7 +613,9 @@ fn compile_pattern(
                         // clause of its own ("..., noting that"); after a word
                         // it belongs to the content ("is acknowledging").
                         // A colon before a quotation opens a direct quote, and
-                        // "and said" a second attribution.
+                        // "and said" a second attribution. "According to"
+                        // names the source of what comes before it, so the
+                        // clause ends there.
                         let conj = classes.bytes(&[c::AND]);
                         let mut stops = vec![
                             c::STOP,
@@ -622,6 +624,7 @@ fn compile_pattern(
                             c::COLON,
                             c::CUE_ING,
                             c::CUE_TELLING,
+                            c::ACCORDING,
                         ];
                         stops.extend_from_slice(&conj);
                         let x = not_class(&stops);

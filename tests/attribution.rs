@@ -1166,3 +1166,67 @@ fn a_quotation_set_off_by_a_dash_inside_reported_speech() {
         ],
     )]);
 }
+
+#[test]
+fn where_a_reported_clause_ends() {
+    run_table(&[
+        // After "that", a phrase opening with a preposition belongs to the
+        // reported clause, and so does a comma right after "that".
+        (
+            "Teodor Vance said that in March prices rose.",
+            vec![indirect("in March prices rose")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
+        (
+            "Teodor Vance said in a letter that, if the figures hold, the mill will close.",
+            vec![indirect("if the figures hold, the mill will close")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
+        // "According to" names the source of the whole sentence: the clause
+        // of a cue before it ends there, and the sentence is the survey's.
+        (
+            "Farmers said the harvest was poor, according to a survey by the Ulm grain office.",
+            vec![indirect("Farmers said the harvest was poor")
+                .by("survey by the Ulm grain office")
+                .cue("according to")],
+        ),
+        // A cue in a clause that opens with a subordinator reports up to the
+        // comma that closes the clause.
+        (
+            "While Petra Osk said the bridge was safe, engineers closed it.",
+            vec![indirect("the bridge was safe").by("Petra Osk").cue("said")],
+        ),
+        (
+            "But although Petra Osk said that the bridge was safe, engineers closed it.",
+            vec![indirect("the bridge was safe").by("Petra Osk").cue("said")],
+        ),
+        // Not when a comma ends the opening phrase before the speaker.
+        (
+            "While in Ulm, Petra Osk said the bridge, the road and the tunnel were safe.",
+            vec![indirect("the bridge, the road and the tunnel were safe")
+                .by("Petra Osk")
+                .cue("said")],
+        ),
+        // After the hearer of "told", a clause of time is not what was told.
+        (
+            "The budget is fine, Ada Lund told her aides as she left the hall.",
+            vec![indirect("The budget is fine").by("Ada Lund").cue("told")],
+        ),
+        // A relative clause on the subject ends at its comma; at the end of
+        // the sentence it runs on.
+        (
+            "Ria Kohl, who said the levy would pay for itself, voted against it.",
+            vec![indirect("the levy would pay for itself")
+                .by("Ria Kohl")
+                .cue("said")],
+        ),
+        (
+            "The levy was backed by Ria Kohl, who said it would pay for roads, schools and parks.",
+            vec![indirect("it would pay for roads, schools and parks")
+                .by("Ria Kohl")
+                .cue("said")],
+        ),
+    ]);
+}
