@@ -278,7 +278,15 @@ impl Classes {
         let stop = byte_class(&[c::STOP]);
         // The name before an appositive may carry its title: "Senate Leader
         // Ann Lee, a Democrat,".
-        let titled = format!("(?:{d}?{desc}{{0,4}}{h})?{name}");
+        // And, before its cue, a party and state: "Sen. Ann Lee (R-Ga.), a
+        // co-author, said". (After the cue the appositive has no comma to
+        // close it and could run on.)
+        let party = if closed {
+            format!("(?:{lp}{inside}{{1,6}}{rp})?")
+        } else {
+            String::new()
+        };
+        let titled = format!("(?:{d}?{desc}{{0,4}}{h})?{name}{party}");
         let appos = format!(
             "(?:{titled}{comma}(?:{n}{stop}|{num}(?:{comma}(?:{role}|{d}{phrase}+))?|{role}(?:{comma}{alias}+)?|{d}{phrase}+)|{role}{comma}{name}){end}"
         );

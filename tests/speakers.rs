@@ -350,6 +350,14 @@ fn the_mention_covers_the_speakers_whole_phrase() {
                 .role("Sen.")
                 .mention("Sen. Ivo Strand (D-Nor.), who chairs the water board")],
         ),
+        // Before the cue, a party and state may stand between the name and
+        // its appositive.
+        (
+            "Sen. Ivo Strand (D-Nor.), one of the few engineers in the chamber, said the dam would hold.",
+            vec![indirect("the dam would hold")
+                .by("Ivo Strand")
+                .mention("Sen. Ivo Strand (D-Nor.), one of the few engineers in the chamber")],
+        ),
         (
             "“The dam will hold,” said Ivo Strand, who runs the mill — which floods every spring.",
             vec![direct("The dam will hold,")
