@@ -782,8 +782,10 @@ impl Extractor {
         }
         let first = crate::cues::key(doc.tok_text(a));
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
+        // A day with "'s" is no adverbial: "said Monday's vote was fair".
+        let possessive = a + 1 < b && matches!(doc.tok_text(a + 1), "'s" | "’s");
         let adverbial = ADVERBIAL_START.contains(&first.as_str())
-            || self.inner.lexicon.calendar.contains(&first);
+            || (self.inner.lexicon.calendar.contains(&first) && !possessive);
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
         // After "that" the phrase opens the reported clause: "said that in
@@ -961,6 +963,18 @@ impl Extractor {
                         .find_map(|t| doc.tokens[t].cue())
                         .map(|x| &self.inner.lexicon.entries[x as usize]);
                     if s >= e && b <= k && entry.is_some_and(|x| x.addressee && !x.inverts) {
+                        continue;
+                    }
+                    // "..., said the early vote is fair": a common noun phrase
+                    // after the cue that a verb follows is the subject of what
+                    // was said, not the speaker.
+                    let after = cand.speaker.map_or(n, |(_, y)| y);
+                    if s >= e
+                        && b <= k
+                        && after < n
+                        && matches!(doc.tokens[s].base, c::DET | c::WORD)
+                        && matches!(doc.tokens[after].base, c::AUX | c::VERB)
+                    {
                         continue;
                     }
                     // "..., she said in a video message.": after a speaker set
@@ -1181,7 +1195,9 @@ impl Extractor {
                     if t < b && doc.tokens[t].base == c::CONJ && doc.tok_text(t) == "on" {
                         t += 1;
                     }
-                    if t < b && doc.tokens[t].base == c::TIME {
+                    // Not with "'s": "said Monday's vote was fair".
+                    let possessive = t + 1 < b && matches!(doc.tok_text(t + 1), "'s" | "’s");
+                    if t < b && doc.tokens[t].base == c::TIME && !possessive {
                         t += 1;
                         if t < b && doc.tokens[t].base == c::WORD && b - t > 3 {
                             t += 1;

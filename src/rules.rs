@@ -295,7 +295,33 @@ impl Classes {
         let rest = not_class(&[c::COMMA, c::STOP, c::SEMI, c::QUOTE]);
         let dash = byte_class(&[c::DASH]);
         let dashless = not_class(&[c::DASH, c::STOP, c::SEMI, c::QUOTE]);
+        // Before its cue, a restrictive one with no commas: "others who
+        // want to ban it said".
+        let restrictive = if closed {
+            let words = not_class(&[
+                c::COMMA,
+                c::STOP,
+                c::SEMI,
+                c::COLON,
+                c::QUOTE,
+                c::WHO,
+                c::CUE,
+                c::CUE_TELL,
+                c::CUE_ING,
+                c::CUE_TELLING,
+                c::ACCORDING,
+            ]);
+            // It ends in a noun, so that the verb of "who have said" stays
+            // the cue.
+            let last = self.set(&[c::NAME, c::SOURCE, c::WORD, c::NUM]);
+            format!("|{who}{words}{{0,7}}{last}")
+        } else {
+            String::new()
+        };
         let relative = format!("(?:{comma}{who}{rest}+{comma}|{dash}{who}{dashless}+{dash})?");
+        // The restrictive one follows no comma: not after an appositive.
+        let relative_or_restrictive =
+            format!("(?:{comma}{who}{rest}+{comma}|{dash}{who}{dashless}+{dash}{restrictive})?");
         // Last, a determiner and nouns outside the source list: "the club",
         // "her brother".
         // Or a quantifier alone: "many said", "some say".
@@ -304,7 +330,9 @@ impl Classes {
         let described = format!("{d}(?:{w}|{n}){{0,3}}{w}|{d}?{num}{w}{{1,2}}|{quant}");
         // An age and then a relative clause: "Ann Lee, 58, who lives here,".
         let aged = format!("{titled}{comma}{num}{comma}{who}{rest}+{comma}");
-        format!("(?:{aged}|(?:{appos}|{coord}|{simple}){relative}|{p}|{described})")
+        format!(
+            "(?:{aged}|{appos}{relative}|(?:{coord}|{simple}){relative_or_restrictive}|{p}|{described})"
+        )
     }
 
     /// The subject of a clause, more liberal than a speaker: any noun phrase
@@ -773,11 +801,9 @@ fn compile_pattern(
                         c::CUE_TELL,
                         c::ACCORDING,
                     ];
+                    // A participle may open it: ", writing for the court,".
                     let later = not_class(&LATER);
-                    let mut first = LATER.to_vec();
-                    first.extend([c::CUE_ING, c::CUE_TELLING]);
-                    let inside = not_class(&first);
-                    format!(",{inside}{later}{{0,11}},")
+                    format!(",{later}{{1,12}},")
                 }
             }
         } else if tok == "..." {

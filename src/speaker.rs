@@ -263,6 +263,17 @@ pub(crate) fn analyze(
             subject: true,
         };
     }
+    // "farmers who grow barley": a restrictive relative clause is part of
+    // the mention, not of the name.
+    if let Some(k) = (a + 1..b).find(|&i| {
+        doc.tokens[i].base == c::WHO && !matches!(doc.tokens[i - 1].base, c::COMMA | c::DASH)
+    }) {
+        let inner = analyze(doc, lex, w, a, k);
+        return Mention {
+            span: full,
+            ..inner
+        };
+    }
     // Parenthetical alias at the end: "... (Pentagon)".
     let mut alias = None;
     if b >= a + 3 && doc.tokens[b - 1].base == c::RPAREN {

@@ -1209,6 +1209,23 @@ fn where_a_reported_clause_ends() {
                 .by("Petra Osk")
                 .cue("said")],
         ),
+        // A day with "'s" opens the reported clause.
+        (
+            "Teodor Vance said Monday's vote was fair.",
+            vec![indirect("Monday's vote was fair")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
+        // After the cue, a common noun phrase that a verb follows is the
+        // subject of what was said: no speaker there.
+        (
+            "The count was slow, said the clerk.",
+            vec![indirect("The count was slow").by("clerk").cue("said")],
+        ),
+        (
+            "The count was slow, said the new rules were unclear.",
+            vec![],
+        ),
         // After the hearer of "told", a clause of time is not what was told.
         (
             "The budget is fine, Ada Lund told her aides as she left the hall.",

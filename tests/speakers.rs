@@ -350,6 +350,26 @@ fn the_mention_covers_the_speakers_whole_phrase() {
                 .role("Sen.")
                 .mention("Sen. Ivo Strand (D-Nor.), who chairs the water board")],
         ),
+        // Before the cue, a restrictive relative clause belongs to the
+        // speaker; one that ends in an auxiliary leaves its verb as the cue.
+        (
+            "Farmers who grow barley near the dam said the water was low.",
+            vec![indirect("the water was low")
+                .by("Farmers")
+                .mention("Farmers who grow barley near the dam")],
+        ),
+        (
+            "Ivo Strand and others who fish the river said the dam would hold.",
+            vec![indirect("the dam would hold")
+                .mention("Ivo Strand and others who fish the river")],
+        ),
+        // A participle may open an aside between the speaker and the cue.
+        (
+            "Judge Ivo Strand, writing for the majority, said the dam would hold.",
+            vec![indirect("the dam would hold")
+                .by("Ivo Strand")
+                .cue("said")],
+        ),
         // Before the cue, a party and state may stand between the name and
         // its appositive.
         (
