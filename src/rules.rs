@@ -680,12 +680,18 @@ fn compile_pattern(
                         // Right after its cue it may open with a gerund:
                         // "called for denying entry".
                         let after_cue = pos > 0 && elems[pos - 1].starts_with("{cue");
+                        // After a determiner a participle is a noun, first
+                        // or after a comma too: "said the warning was clear".
+                        let det = classes.set(&[c::DET, c::POSS, c::QUANT, c::NUM]);
+                        let noun = format!("{det}{g}");
                         let first = if after_cue {
-                            format!("(?:{x}|{g})")
+                            format!("(?:{noun}|{x}|{g})")
                         } else {
-                            x.clone()
+                            format!("(?:{noun}|{x})")
                         };
-                        format!("(?P<content>{first}(?:{w}{g}|{x}|,{x}|:{w}|,?{cj}{no_cue})*)")
+                        format!(
+                            "(?P<content>{first}(?:{w}{g}|{x}|,(?:{noun}|{x})|:{w}|,?{cj}{no_cue})*)"
+                        )
                     } else {
                         format!("(?P<content>{body}+?)")
                     }
@@ -807,16 +813,27 @@ fn compile_pattern(
                 }
             }
         } else if tok == "..." {
-            let skip = not_class(&[
-                c::QUOTE,
-                c::CUE,
-                c::CUE_TELL,
-                c::CUE_ING,
-                c::CUE_TELLING,
-                c::ACCORDING,
-                c::STOP,
-                c::SEMI,
-            ]);
+            // Before "that", a subject and its verb open a clause: "said
+            // they are worried that ..." reports the whole clause, not what
+            // follows "that".
+            let before_that = elems.get(pos + 1).is_some_and(|e| *e == "that");
+            let clause: &[u8] = if before_that { &[c::PRONOUN] } else { &[] };
+            let skip = not_class(
+                &[
+                    clause,
+                    &[
+                        c::QUOTE,
+                        c::CUE,
+                        c::CUE_TELL,
+                        c::CUE_ING,
+                        c::CUE_TELLING,
+                        c::ACCORDING,
+                        c::STOP,
+                        c::SEMI,
+                    ],
+                ]
+                .concat(),
+            );
             format!("{skip}{{0,8}}?")
         } else if tok == "^" {
             if pos != 0 {

@@ -1209,6 +1209,21 @@ fn where_a_reported_clause_ends() {
                 .by("Petra Osk")
                 .cue("said")],
         ),
+        // After a determiner, a participle cue is a noun of the clause.
+        (
+            "Teodor Vance said the warning was ignored.",
+            vec![indirect("the warning was ignored")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
+        // A subject pronoun after the cue opens the reported clause, even
+        // with a "that" further on.
+        (
+            "Teodor Vance said he was worried that the mill would close.",
+            vec![indirect("he was worried that the mill would close")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
         // A day with "'s" opens the reported clause.
         (
             "Teodor Vance said Monday's vote was fair.",
