@@ -1188,6 +1188,13 @@ impl Extractor {
                         }
                     }
                 }
+                // "asked whether the ferry runs": the question word opens
+                // the reported question.
+                if cand.cue.is_some_and(|(_, k)| k < a)
+                    && QUESTION_WORDS.contains(&crate::cues::key(doc.tok_text(a - 1)).as_str())
+                {
+                    a -= 1;
+                }
                 // "said Monday that ...", "said on Monday the ...": a time
                 // right after the cue is the cue's, not the content's.
                 if cand.cue.is_some_and(|(_, k)| k == a) {
@@ -1808,6 +1815,11 @@ fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
     }
     None
 }
+
+/// Words that open a reported question: "asked whether ...".
+const QUESTION_WORDS: &[&str] = &[
+    "whether", "if", "how", "why", "what", "which", "who", "when", "where",
+];
 
 /// Prepositions and time words that open an adverbial, not a reported
 /// clause: "said on Monday", "said in a statement".
