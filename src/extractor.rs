@@ -1052,6 +1052,20 @@ impl Extractor {
                 let mine = side(k, cand.content);
                 mine != 0 && attributions.contains(&(k, cand.speaker, -mine))
             });
+            // "Ann Lee, who said the vote was fair, said she would stay": a
+            // relative clause that holds another record's content is left out
+            // of this speaker's phrase.
+            if let Some((a, b)) = cand.speaker {
+                if used[a..b].contains(&2) {
+                    let relative = (a + 1..b.saturating_sub(1)).find(|&k| {
+                        matches!(doc.tokens[k].base, c::COMMA | c::DASH)
+                            && doc.tokens[k + 1].base == c::WHO
+                    });
+                    if let Some(k) = relative.filter(|&k| !used[a..k].contains(&2)) {
+                        cand.speaker = Some((a, k));
+                    }
+                }
+            }
             let clash = content_toks
                 .iter()
                 .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))

@@ -327,7 +327,10 @@ impl Classes {
         // Or a quantifier alone: "many said", "some say".
         let quant = self.set(&[c::QUANT]);
         // The head may follow names: "the GOP speechwriter", "the NFL legend".
-        let described = format!("{d}(?:{w}|{n}){{0,3}}{w}|{d}?{num}{w}{{1,2}}|{quant}");
+        // Or a possessor: "Lund's associates".
+        let described = format!(
+            "{d}(?:{w}|{n}){{0,3}}{w}|{possessor}(?:{w}|{n}){{0,2}}{w}|{d}?{num}{w}{{1,2}}|{quant}"
+        );
         // An age and then a relative clause: "Ann Lee, 58, who lives here,".
         let aged = format!("{titled}{comma}{num}{comma}{who}{rest}+{comma}");
         format!(

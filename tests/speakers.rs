@@ -363,6 +363,27 @@ fn the_mention_covers_the_speakers_whole_phrase() {
             vec![indirect("the dam would hold")
                 .mention("Ivo Strand and others who fish the river")],
         ),
+        // A possessor and a plain noun: "Lund's neighbours".
+        (
+            "Ivo Strand's neighbours said the dam would hold.",
+            vec![indirect("the dam would hold").mention("Ivo Strand's neighbours")],
+        ),
+        // A relative clause that reports speech of its own gives its own
+        // record; the speaker of the main clause is the name before it.
+        (
+            "Ivo Strand, who said the dam was old, said it would hold.",
+            vec![
+                indirect("the dam was old").by("Ivo Strand").mention("who"),
+                indirect("it would hold")
+                    .by("Ivo Strand")
+                    .mention("Ivo Strand"),
+            ],
+        ),
+        // An aside may stand between the speaker and "told".
+        (
+            "Ivo Strand, in contrast, told reporters the dam would hold.",
+            vec![indirect("the dam would hold").by("Ivo Strand").cue("told")],
+        ),
         // A participle may open an aside between the speaker and the cue.
         (
             "Judge Ivo Strand, writing for the majority, said the dam would hold.",
