@@ -784,8 +784,12 @@ impl Extractor {
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         // A day with "'s" is no adverbial: "said Monday's vote was fair".
         let possessive = a + 1 < b && matches!(doc.tok_text(a + 1), "'s" | "’s");
+        // A day alone before a clause is the cue's time: "said Tuesday the
+        // bridge was safe" (a determiner or a pronoun opens the clause).
+        let day_then_clause =
+            a + 2 < b && matches!(doc.tokens[a + 1].base, c::DET | c::PRONOUN | c::THAT);
         let adverbial = ADVERBIAL_START.contains(&first.as_str())
-            || (self.inner.lexicon.calendar.contains(&first) && !possessive);
+            || (self.inner.lexicon.calendar.contains(&first) && !possessive && !day_then_clause);
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
         // After "that" the phrase opens the reported clause: "said that in

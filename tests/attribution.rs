@@ -1007,6 +1007,12 @@ fn cue_forms_that_are_also_nouns() {
                 .by("Ola Brandt")
                 .cue("pledged")],
         ),
+        (
+            "Mayor Ola Brandt threatened to close the ferry.",
+            vec![indirect("to close the ferry")
+                .by("Ola Brandt")
+                .cue("threatened")],
+        ),
         // Indefinite pronouns are speakers.
         (
             "Someone told the mayor that the dyke was weak.",
@@ -1223,6 +1229,11 @@ fn where_a_reported_clause_ends() {
             vec![indirect("he was worried that the mill would close")
                 .by("Teodor Vance")
                 .cue("said")],
+        ),
+        // A day alone between the cue and a clause is the cue's time.
+        (
+            "Officials said Tuesday the ferry would run.",
+            vec![indirect("the ferry would run").by("Officials").cue("said")],
         ),
         // A day with "'s" opens the reported clause.
         (
