@@ -969,6 +969,18 @@ impl Extractor {
                     if s >= e && b <= k && entry.is_some_and(|x| x.addressee && !x.inverts) {
                         continue;
                     }
+                    // Names alone before ", said" are no reported clause: in
+                    // "Lee and her deputy, Ann Berg, said the talks went well"
+                    // they are the speakers.
+                    let names_only = (a..b).all(|t| {
+                        matches!(
+                            doc.tokens[t].base,
+                            c::NAME | c::AND | c::COMMA | c::DET | c::POSS | c::SOURCE
+                        )
+                    }) && (a..b).any(|t| doc.tokens[t].base == c::NAME);
+                    if s >= e && b <= k && names_only {
+                        continue;
+                    }
                     // "..., said the early vote is fair": a common noun phrase
                     // after the cue that a verb follows is the subject of what
                     // was said, not the speaker.

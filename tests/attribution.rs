@@ -1252,6 +1252,11 @@ fn where_a_reported_clause_ends() {
             "The count was slow, said the new rules were unclear.",
             vec![],
         ),
+        // Names before ", said" are speakers, not what was said.
+        (
+            "Ada Quist and her deputy, Ola Hanssen, said the talks went well.",
+            vec![indirect("the talks went well").cue("said")],
+        ),
         // After the hearer of "told", a clause of time is not what was told.
         (
             "The budget is fine, Ada Lund told her aides as she left the hall.",
