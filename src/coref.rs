@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::cues::with_key;
 use crate::record::SpeakerKind;
-use crate::speaker::Mention;
+use crate::speaker::{Mention, Pronoun};
 
 /// A person's gender as the article gives it, for pronoun agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,16 +18,16 @@ pub(crate) enum Gender {
 
 /// One person or organisation of the article.
 #[derive(Debug, Clone)]
-pub(crate) struct Entity {
-    pub name: String,
-    pub role: Option<String>,
+pub(crate) struct Entity<'t> {
+    pub name: &'t str,
+    pub role: Option<&'t str>,
     pub kind: SpeakerKind,
     pub mentions: Vec<(usize, usize)>,
     pub proper: bool,
     /// Female or male, once a mention or a pronoun linked to it has said so.
     gender: Option<Gender>,
-    /// `norm(name)`, kept with the name.
-    norm: String,
+    /// Where `norm(name)` stands in [`Registry::norms`].
+    norm: (usize, usize),
     /// Byte offset of the latest mention.
     last: usize,
     /// Byte offset of the latest mention as a subject.
@@ -41,21 +41,27 @@ const WINDOW: usize = 64;
 ///
 /// Look-ups are by hash for names and over a window of the latest entities
 /// for pronouns and descriptions, so linking a mention costs O(1) amortised
-/// whatever the length of the article.
+/// whatever the length of the article. Names and roles are slices of the
+/// article's text; a mention allocates only when it brings a new name.
 #[derive(Debug, Default)]
-pub(crate) struct Registry {
-    pub entities: Vec<Entity>,
+pub(crate) struct Registry<'t> {
+    pub entities: Vec<Entity<'t>>,
     /// Normalised names and aliases to entities.
     by_name: HashMap<String, usize>,
     /// Last words of people's names (surnames) to the latest such entity.
     by_surname: HashMap<String, usize>,
     /// The latest entities, oldest first.
     recent: Vec<usize>,
+    /// The normalised names of the entities, one after another.
+    norms: String,
+    /// Scratch space for the normalised name of the mention being linked.
+    buf: String,
 }
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
-/// "Lind-Holt" is one word.
-fn norm(s: &str) -> String {
+/// "Lind-Holt" is one word. Written into `out`, which is cleared first.
+fn norm_into(out: &mut String, s: &str) {
+    out.clear();
     if s.is_ascii() {
         // The same, byte by byte: the key of ASCII text is its lowercase.
         let b = s.as_bytes();
@@ -63,7 +69,6 @@ fn norm(s: &str) -> String {
             Some(the) if the.eq_ignore_ascii_case(b"the ") => &b[4..],
             _ => b,
         };
-        let mut out = String::with_capacity(b.len());
         for w in b.split(|c| !c.is_ascii_alphanumeric() && *c != b'-') {
             let start = w.iter().position(|&c| c != b'-').unwrap_or(w.len());
             let end = w.iter().rposition(|&c| c != b'-').map_or(start, |e| e + 1);
@@ -75,11 +80,10 @@ fn norm(s: &str) -> String {
             }
             out.extend(w[start..end].iter().map(|c| c.to_ascii_lowercase() as char));
         }
-        return out;
+        return;
     }
     with_key(s, |k| {
         let k = k.strip_prefix("the ").unwrap_or(k);
-        let mut out = String::with_capacity(k.len());
         for w in k
             .split(|c: char| !c.is_alphanumeric() && c != '-')
             .map(|w| w.trim_matches('-'))
@@ -90,7 +94,6 @@ fn norm(s: &str) -> String {
             }
             out.push_str(w);
         }
-        out
     })
 }
 
@@ -98,18 +101,76 @@ fn last_word(n: &str) -> &str {
     n.rsplit(' ').next().unwrap_or("")
 }
 
-impl Registry {
+/// The word `w` is one of the space-separated words of `n`.
+fn has_word(n: &str, w: &str) -> bool {
+    n.as_bytes()
+        .split(|&b| b == b' ')
+        .any(|x| x == w.as_bytes())
+}
+
+/// Maps `k` to `i` in `map`, allocating the key only when it is new.
+fn set(map: &mut HashMap<String, usize>, k: &str, i: usize) {
+    match map.get_mut(k) {
+        Some(v) => *v = i,
+        None => {
+            map.insert(k.to_owned(), i);
+        }
+    }
+}
+
+impl<'t> Registry<'t> {
     /// Links a mention at byte `pos` to an entity, creating one when nothing
     /// fits, and returns its index.
-    pub fn observe(&mut self, m: &Mention, pos: usize) -> usize {
-        let n = norm(&m.name);
-        let found = if let Some(p) = &m.pronoun {
-            let want: &[SpeakerKind] = match p.as_str() {
-                "he" | "she" | "i" => &[SpeakerKind::Person],
-                "it" => &[SpeakerKind::Organization],
-                "they" => &[SpeakerKind::Organization, SpeakerKind::Person],
-                _ => &[],
+    pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
+        let mut n = std::mem::take(&mut self.buf);
+        norm_into(&mut n, m.name);
+        let i = self.link(m, pos, &n);
+        if let Some(a) = m.alias {
+            norm_into(&mut n, a);
+            set(&mut self.by_name, &n, i);
+        }
+        self.buf = n;
+        if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
+            let (a, b) = self.entities[i].norm;
+            let surname = last_word(&self.norms[a..b]);
+            if self.by_surname.get(surname) != Some(&i) {
+                set(&mut self.by_surname, surname, i);
+            }
+        }
+        if let Some(p) = self.recent.iter().position(|&x| x == i) {
+            self.recent.remove(p);
+        }
+        self.recent.push(i);
+        if self.recent.len() > WINDOW {
+            self.recent.remove(0);
+        }
+        i
+    }
+
+    /// The normalised name of entity `i`.
+    fn norm(&self, i: usize) -> &str {
+        let (a, b) = self.entities[i].norm;
+        &self.norms[a..b]
+    }
+
+    /// Keeps the normalised name `n` with the others; returns where it stands.
+    fn push_norm(&mut self, n: &str) -> (usize, usize) {
+        let a = self.norms.len();
+        self.norms.push_str(n);
+        (a, self.norms.len())
+    }
+
+    /// [`Registry::observe`] but for the alias, the surname and the window
+    /// of the latest entities; `n` is `norm(m.name)`.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str) -> usize {
+        let found = if let Some(p) = m.pronoun {
+            let want: &[SpeakerKind] = match p {
+                Pronoun::Personal => &[SpeakerKind::Person],
+                Pronoun::It => &[SpeakerKind::Organization],
+                Pronoun::They => &[SpeakerKind::Organization, SpeakerKind::Person],
+                Pronoun::Other => &[],
             };
+            let they = p == Pronoun::They;
             // "she" never refers to a person the article calls male, nor
             // "he" to one it calls female.
             let agrees =
@@ -117,33 +178,35 @@ impl Registry {
             self.latest_subject(|e| {
                 agrees(e)
                     && want.contains(&e.kind)
-                    && (p != "they" || e.kind == SpeakerKind::Organization || !e.proper)
-                    && (e.kind != SpeakerKind::Person || p == "they" || e.proper)
+                    && (!they || e.kind == SpeakerKind::Organization || !e.proper)
+                    && (e.kind != SpeakerKind::Person || they || e.proper)
             })
         } else if m.proper {
-            self.by_name.get(&n).copied().or_else(|| {
+            self.by_name.get(n).copied().or_else(|| {
                 if !n.contains(' ') {
                     // A surname alone: "Osei" after "Amara Osei".
-                    self.by_surname.get(&n).copied()
+                    self.by_surname.get(n).copied()
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
-                    self.by_name.get(last_word(&n)).copied().filter(|&i| {
-                        self.entities[i].proper && !self.entities[i].norm.contains(' ')
-                    })
+                    self.by_name
+                        .get(last_word(n))
+                        .copied()
+                        .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
                 }
             })
         } else if m.definite && !m.coordinated {
             // "the embassy" repeats the head of "the Russian embassy in Kyiv".
-            let head = last_word(&n).to_string();
+            let head = last_word(n);
             if head.is_empty() {
                 None
             } else {
-                self.latest(|e| e.norm.split(' ').any(|w| w == head))
+                let norms = &self.norms;
+                self.latest(|e| has_word(&norms[e.norm.0..e.norm.1], head))
             }
         } else {
             None
         };
-        let i = match found {
+        match found {
             Some(i) => {
                 let e = &mut self.entities[i];
                 e.mentions.push(m.span);
@@ -152,7 +215,7 @@ impl Registry {
                     e.last_subject = Some(pos);
                 }
                 if e.role.is_none() {
-                    e.role = m.role.clone();
+                    e.role = m.role;
                 }
                 if e.kind == SpeakerKind::Unknown {
                     e.kind = m.kind;
@@ -161,23 +224,25 @@ impl Registry {
                     e.gender = m.gender;
                 }
                 // The fullest proper name wins.
-                if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.len()) {
-                    e.name = m.name.clone();
-                    e.norm = n.clone();
+                if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.1 - e.norm.0) {
+                    e.name = m.name;
                     e.proper = true;
+                    let span = self.push_norm(n);
+                    self.entities[i].norm = span;
                     self.index_name(i, n);
                 }
                 i
             }
             None => {
+                let norm = self.push_norm(n);
                 self.entities.push(Entity {
-                    name: m.name.clone(),
-                    role: m.role.clone(),
+                    name: m.name,
+                    role: m.role,
                     kind: m.kind,
                     mentions: vec![m.span],
                     proper: m.proper,
                     gender: m.gender,
-                    norm: n.clone(),
+                    norm,
                     last: pos,
                     last_subject: m.subject.then_some(pos),
                 });
@@ -187,27 +252,12 @@ impl Registry {
                 }
                 i
             }
-        };
-        if let Some(a) = &m.alias {
-            self.by_name.insert(norm(a), i);
         }
-        if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
-            let surname = last_word(&self.entities[i].norm);
-            if self.by_surname.get(surname) != Some(&i) {
-                self.by_surname.insert(surname.to_string(), i);
-            }
-        }
-        self.recent.retain(|&x| x != i);
-        self.recent.push(i);
-        if self.recent.len() > WINDOW {
-            self.recent.remove(0);
-        }
-        i
     }
 
-    fn index_name(&mut self, i: usize, n: String) {
+    fn index_name(&mut self, i: usize, n: &str) {
         if !n.is_empty() {
-            self.by_name.insert(n, i);
+            set(&mut self.by_name, n, i);
         }
     }
 

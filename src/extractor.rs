@@ -1323,7 +1323,12 @@ impl Extractor {
         drafts
     }
 
-    fn resolve(&self, doc: &Doc<'_>, renumbered: &[u8], mut drafts: Vec<Draft<'_>>) -> Analysis {
+    fn resolve<'t>(
+        &self,
+        doc: &Doc<'t>,
+        renumbered: &[u8],
+        mut drafts: Vec<Draft<'_>>,
+    ) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
@@ -1454,7 +1459,7 @@ impl Extractor {
         // One mention that serves two records ("A, officials said, B") is
         // one speaker: its entity is looked up, not made twice.
         let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
-        let mut link_speakers = |reg: &mut Registry, upto: usize| {
+        let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
             while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
                 let e = match entity_at.get(&m.span) {
                     Some(&e) => e,
@@ -1476,6 +1481,8 @@ impl Extractor {
         // the phrases found are the ones a search of the whole text finds.
         let mut np_cache = self.inner.np_caches.get();
         let starts = &self.inner.np_starts;
+        // The parts of one phrase (reused).
+        let mut parts: Vec<(usize, usize)> = Vec::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             // The sentence's bytes in `hay`: after its separator(s).
             let h0 = s.tokens.start + 2 * i + 1;
@@ -1509,9 +1516,10 @@ impl Extractor {
                 }
                 let subject = ma == 0 || matches!(hay[ma - 1], c::COMMA | c::SEP);
                 // "Ann Lee and Bo Dahl": each name is a mention of its own.
-                let mut parts = vec![(a, b)];
-                if (a..b).any(|i| doc.tokens[i].base == c::AND) {
-                    parts.clear();
+                parts.clear();
+                if !(a..b).any(|i| doc.tokens[i].base == c::AND) {
+                    parts.push((a, b));
+                } else {
                     let mut p0 = a;
                     for i in a..=b {
                         if i == b || matches!(doc.tokens[i].base, c::AND | c::COMMA) {
@@ -1522,7 +1530,7 @@ impl Extractor {
                         }
                     }
                 }
-                for (pa, pb) in parts {
+                for &(pa, pb) in &parts {
                     if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
                         continue;
                     }
@@ -1570,8 +1578,8 @@ impl Extractor {
                 mentions.sort();
                 mentions.dedup();
                 Speaker {
-                    name: clean_name(&en.name),
-                    role: en.role.clone(),
+                    name: clean_name(en.name),
+                    role: en.role.map(str::to_string),
                     kind: en.kind,
                     mentions,
                     quotes: 0,
@@ -1586,10 +1594,10 @@ impl Extractor {
             // A mention is always linked to an entity.
             let speaker = mention_of[i].zip(entity_of[i]).map(|(span, e)| {
                 let (name, role, kind, index) = {
-                    let en = &reg.entities[e];
                     let idx = index_of[e];
-                    speakers[idx].quotes += 1;
-                    (clean_name(&en.name), en.role.clone(), en.kind, idx)
+                    let sp = &mut speakers[idx];
+                    sp.quotes += 1;
+                    (sp.name.clone(), sp.role.clone(), sp.kind, idx)
                 };
                 SpeakerRef {
                     name,

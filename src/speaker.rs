@@ -6,25 +6,39 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::coref::Gender;
-use crate::cues::{key, with_key, Lexicon};
+use crate::cues::{with_key, Lexicon};
 use crate::record::SpeakerKind;
 use crate::segment::{class as c, Doc};
 
-/// What a speaker mention says about its speaker.
+/// A personal pronoun that a mention may be, by what it can refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pronoun {
+    /// "he", "she" or "i": a person.
+    Personal,
+    /// "it": an organisation.
+    It,
+    /// "they": an organisation, or people not named.
+    They,
+    /// Any other pronoun, which refers to nothing.
+    Other,
+}
+
+/// What a speaker mention says about its speaker; its texts are slices of
+/// the document's text, so a mention allocates nothing.
 #[derive(Debug, Clone)]
-pub(crate) struct Mention {
+pub(crate) struct Mention<'t> {
     /// The mention as the record reports it (start, end).
     pub span: (usize, usize),
     /// Name as written here, without title, honorific or leading article.
-    pub name: String,
-    pub role: Option<String>,
+    pub name: &'t str,
+    pub role: Option<&'t str>,
     pub kind: SpeakerKind,
-    /// A pronoun (lowercase) when the mention is one.
-    pub pronoun: Option<String>,
+    /// What the mention refers to when it is a pronoun.
+    pub pronoun: Option<Pronoun>,
     /// The name is a proper name (capitalised words), not a description.
     pub proper: bool,
     /// An alias given in parentheses: "the U.S. Department of Defense (Pentagon)".
-    pub alias: Option<String>,
+    pub alias: Option<&'t str>,
     /// The phrase opens with "the": a definite description.
     pub definite: bool,
     /// The phrase joins several sources with "and" / "or".
@@ -86,9 +100,10 @@ impl<'k> Words<'k> {
                 let mut f = Words::KNOWN | kinds.get(k);
                 // Vice-Chair, Director-General: judge the last part.
                 if f & Words::TITLE_KEY != 0
-                    || k.rsplit('-')
-                        .next()
-                        .is_some_and(|last| last != k && kinds.get(last) & Words::TITLE_KEY != 0)
+                    || k.as_bytes()
+                        .iter()
+                        .rposition(|&b| b == b'-')
+                        .is_some_and(|h| kinds.get(&k[h + 1..]) & Words::TITLE_KEY != 0)
                 {
                     f |= Words::TITLE;
                 }
@@ -137,12 +152,12 @@ impl WordKinds {
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
-fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
+fn text_of<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
     if a >= b {
-        return String::new();
+        return "";
     }
     let (s, e) = doc.span(a, b);
-    doc.text[s..e].to_string()
+    &doc.text[s..e]
 }
 
 fn strip_article(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize, all_determiners: bool) -> usize {
@@ -211,13 +226,13 @@ fn kind_of(
 
 /// Analyses the speaker noun phrase in tokens `a..b`, `w` holding the
 /// look-ups of `doc`'s words.
-pub(crate) fn analyze(
-    doc: &Doc<'_>,
+pub(crate) fn analyze<'t>(
+    doc: &Doc<'t>,
     lex: &Lexicon,
     w: &mut Words,
     mut a: usize,
     mut b: usize,
-) -> Mention {
+) -> Mention<'t> {
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -239,23 +254,26 @@ pub(crate) fn analyze(
         )
     };
     if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
-        let k = key(doc.tok_text(a));
-        let kind = match k.as_str() {
-            "he" | "she" | "i" => SpeakerKind::Person,
-            "it" => SpeakerKind::Organization,
+        let (pronoun, gender) = with_key(doc.tok_text(a), |k| match k {
+            "he" => (Pronoun::Personal, Some(Gender::Male)),
+            "she" => (Pronoun::Personal, Some(Gender::Female)),
+            "i" => (Pronoun::Personal, None),
+            "it" => (Pronoun::It, None),
+            "they" => (Pronoun::They, None),
+            _ => (Pronoun::Other, None),
+        });
+        let kind = match pronoun {
+            Pronoun::Personal => SpeakerKind::Person,
+            Pronoun::It => SpeakerKind::Organization,
             _ => SpeakerKind::Unknown,
         };
         return Mention {
             span: full,
-            name: doc.tok_text(a).to_string(),
+            name: doc.tok_text(a),
             role: None,
             kind,
-            gender: match k.as_str() {
-                "she" => Some(Gender::Female),
-                "he" => Some(Gender::Male),
-                _ => None,
-            },
-            pronoun: Some(k),
+            gender,
+            pronoun: Some(pronoun),
             proper: false,
             alias: None,
             definite: false,
@@ -333,7 +351,6 @@ pub(crate) fn analyze(
         let inner = analyze(doc, lex, w, name_part.0, name_part.1);
         let role = inner
             .role
-            .clone()
             .or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
         let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() {
             SpeakerKind::Person
