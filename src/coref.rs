@@ -3,7 +3,9 @@
 //! or alias ("Sullivan", "(Pentagon)") to the full name, and a definite
 //! description ("the embassy") to the earlier mention whose head it repeats.
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 use crate::cues::with_key;
 use crate::record::SpeakerKind;
@@ -22,7 +24,8 @@ pub(crate) struct Entity<'t> {
     pub name: &'t str,
     pub role: Option<&'t str>,
     pub kind: SpeakerKind,
-    pub mentions: Vec<(usize, usize)>,
+    /// Byte offset where its earliest mention starts.
+    pub first: usize,
     pub proper: bool,
     /// Female or male, once a mention or a pronoun linked to it has said so.
     gender: Option<Gender>,
@@ -46,16 +49,66 @@ const WINDOW: usize = 64;
 #[derive(Debug, Default)]
 pub(crate) struct Registry<'t> {
     pub entities: Vec<Entity<'t>>,
+    /// Every mention linked (its entity, its span), in the order linked.
+    pub mentions: Vec<(usize, (usize, usize))>,
     /// Normalised names and aliases to entities.
-    by_name: HashMap<String, usize>,
+    by_name: NameMap,
     /// Last words of people's names (surnames) to the latest such entity.
-    by_surname: HashMap<String, usize>,
+    by_surname: NameMap,
     /// The latest entities, oldest first.
     recent: Vec<usize>,
-    /// The normalised names of the entities, one after another.
+    /// The normalised names of the entities and the aliases, one after
+    /// another: the keys of `by_name` and `by_surname` are spans of it.
     norms: String,
     /// Scratch space for the normalised name of the mention being linked.
     buf: String,
+}
+
+/// A map from names to entities whose keys are spans of one string (the
+/// registry's `norms`), so that adding a key allocates nothing: each hash
+/// of a key leads to a chain of the entries with that hash.
+#[derive(Debug, Default)]
+struct NameMap {
+    /// The hash of a key to its latest entry.
+    heads: HashMap<u64, usize>,
+    /// The entries: the key's span, its entity, and the entry before it
+    /// with the same hash ([`NameMap::END`] for none).
+    entries: Vec<((usize, usize), usize, usize)>,
+}
+
+impl NameMap {
+    /// No entry.
+    const END: usize = usize::MAX;
+
+    /// The entry whose key (a span of `keys`) is `k`, with the hash of `k`.
+    fn find(&self, keys: &str, k: &str) -> (Option<usize>, u64) {
+        let h = FxBuildHasher.hash_one(k);
+        let mut at = self.heads.get(&h).copied().unwrap_or(NameMap::END);
+        while at != NameMap::END {
+            let ((a, b), _, prev) = self.entries[at];
+            if &keys[a..b] == k {
+                return (Some(at), h);
+            }
+            at = prev;
+        }
+        (None, h)
+    }
+
+    /// The entity of the key `k`.
+    fn get(&self, keys: &str, k: &str) -> Option<usize> {
+        self.find(keys, k).0.map(|e| self.entries[e].1)
+    }
+
+    /// Maps the key `keys[a..b]` to entity `i`.
+    fn set(&mut self, keys: &str, (a, b): (usize, usize), i: usize) {
+        match self.find(keys, &keys[a..b]) {
+            (Some(e), _) => self.entries[e].1 = i,
+            (None, h) => {
+                let prev = self.heads.insert(h, self.entries.len());
+                self.entries.push(((a, b), i, prev.unwrap_or(NameMap::END)));
+            }
+        }
+    }
 }
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
@@ -64,21 +117,36 @@ fn norm_into(out: &mut String, s: &str) {
     out.clear();
     if s.is_ascii() {
         // The same, byte by byte: the key of ASCII text is its lowercase.
-        let b = s.as_bytes();
-        let b = match b.get(..4) {
-            Some(the) if the.eq_ignore_ascii_case(b"the ") => &b[4..],
-            _ => b,
+        let s = match s.as_bytes().get(..4) {
+            Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
+            _ => s,
         };
-        for w in b.split(|c| !c.is_ascii_alphanumeric() && *c != b'-') {
-            let start = w.iter().position(|&c| c != b'-').unwrap_or(w.len());
-            let end = w.iter().rposition(|&c| c != b'-').map_or(start, |e| e + 1);
+        let b = s.as_bytes();
+        let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+        let mut i = 0;
+        while i < b.len() {
+            // A run of letters, digits and hyphens, without its outer hyphens.
+            let run = i;
+            while i < b.len() && part(b[i]) {
+                i += 1;
+            }
+            let (mut start, mut end) = (run, i);
+            while start < end && b[start] == b'-' {
+                start += 1;
+            }
+            while end > start && b[end - 1] == b'-' {
+                end -= 1;
+            }
+            i += 1;
             if start >= end {
                 continue;
             }
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.extend(w[start..end].iter().map(|c| c.to_ascii_lowercase() as char));
+            let at = out.len();
+            out.push_str(&s[start..end]);
+            out[at..].make_ascii_lowercase();
         }
         return;
     }
@@ -98,7 +166,10 @@ fn norm_into(out: &mut String, s: &str) {
 }
 
 fn last_word(n: &str) -> &str {
-    n.rsplit(' ').next().unwrap_or("")
+    match n.as_bytes().iter().rposition(|&b| b == b' ') {
+        Some(k) => &n[k + 1..],
+        None => n,
+    }
 }
 
 /// The word `w` is one of the space-separated words of `n`.
@@ -108,16 +179,6 @@ fn has_word(n: &str, w: &str) -> bool {
         .any(|x| x == w.as_bytes())
 }
 
-/// Maps `k` to `i` in `map`, allocating the key only when it is new.
-fn set(map: &mut HashMap<String, usize>, k: &str, i: usize) {
-    match map.get_mut(k) {
-        Some(v) => *v = i,
-        None => {
-            map.insert(k.to_owned(), i);
-        }
-    }
-}
-
 impl<'t> Registry<'t> {
     /// Links a mention at byte `pos` to an entity, creating one when nothing
     /// fits, and returns its index.
@@ -125,16 +186,19 @@ impl<'t> Registry<'t> {
         let mut n = std::mem::take(&mut self.buf);
         norm_into(&mut n, m.name);
         let i = self.link(m, pos, &n);
+        self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
             norm_into(&mut n, a);
-            set(&mut self.by_name, &n, i);
+            let k = self.push_norm(&n);
+            self.by_name.set(&self.norms, k, i);
         }
         self.buf = n;
         if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
             let (a, b) = self.entities[i].norm;
             let surname = last_word(&self.norms[a..b]);
-            if self.by_surname.get(surname) != Some(&i) {
-                set(&mut self.by_surname, surname, i);
+            if self.by_surname.get(&self.norms, surname) != Some(i) {
+                let a = b - surname.len();
+                self.by_surname.set(&self.norms, (a, b), i);
             }
         }
         if let Some(p) = self.recent.iter().position(|&x| x == i) {
@@ -182,15 +246,15 @@ impl<'t> Registry<'t> {
                     && (e.kind != SpeakerKind::Person || they || e.proper)
             })
         } else if m.proper {
-            self.by_name.get(n).copied().or_else(|| {
+            let norms = &self.norms;
+            self.by_name.get(norms, n).or_else(|| {
                 if !n.contains(' ') {
                     // A surname alone: "Osei" after "Amara Osei".
-                    self.by_surname.get(n).copied()
+                    self.by_surname.get(norms, n)
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
                     self.by_name
-                        .get(last_word(n))
-                        .copied()
+                        .get(norms, last_word(n))
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
                 }
             })
@@ -209,7 +273,7 @@ impl<'t> Registry<'t> {
         match found {
             Some(i) => {
                 let e = &mut self.entities[i];
-                e.mentions.push(m.span);
+                e.first = e.first.min(m.span.0);
                 e.last = e.last.max(pos);
                 if m.subject {
                     e.last_subject = Some(pos);
@@ -229,7 +293,7 @@ impl<'t> Registry<'t> {
                     e.proper = true;
                     let span = self.push_norm(n);
                     self.entities[i].norm = span;
-                    self.index_name(i, n);
+                    self.index_name(i, span);
                 }
                 i
             }
@@ -239,7 +303,7 @@ impl<'t> Registry<'t> {
                     name: m.name,
                     role: m.role,
                     kind: m.kind,
-                    mentions: vec![m.span],
+                    first: m.span.0,
                     proper: m.proper,
                     gender: m.gender,
                     norm,
@@ -248,16 +312,17 @@ impl<'t> Registry<'t> {
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.index_name(i, n);
+                    self.index_name(i, norm);
                 }
                 i
             }
         }
     }
 
-    fn index_name(&mut self, i: usize, n: &str) {
-        if !n.is_empty() {
-            set(&mut self.by_name, n, i);
+    /// Maps the name `norms[a..b]` to entity `i`.
+    fn index_name(&mut self, i: usize, (a, b): (usize, usize)) {
+        if a < b {
+            self.by_name.set(&self.norms, (a, b), i);
         }
     }
 

@@ -1554,15 +1554,9 @@ impl Extractor {
             .collect();
         order.sort_unstable();
         order.dedup();
-        order.sort_by_cached_key(|&e| {
-            reg.entities[e]
-                .mentions
-                .iter()
-                .map(|m| m.0)
-                .min()
-                .unwrap_or(0)
-        });
-        let mut index_of = vec![0usize; reg.entities.len()];
+        order.sort_by_key(|&e| reg.entities[e].first);
+        // Entities without quotes have no index.
+        let mut index_of = vec![usize::MAX; reg.entities.len()];
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
@@ -1570,22 +1564,25 @@ impl Extractor {
             .iter()
             .map(|&e| {
                 let en = &reg.entities[e];
-                let mut mentions: Vec<crate::Span> = en
-                    .mentions
-                    .iter()
-                    .map(|&(a, b)| crate::Span::new(a, b))
-                    .collect();
-                mentions.sort();
-                mentions.dedup();
                 Speaker {
                     name: clean_name(en.name),
                     role: en.role.map(str::to_string),
                     kind: en.kind,
-                    mentions,
+                    mentions: Vec::new(),
                     quotes: 0,
                 }
             })
             .collect();
+        // Each speaker's mentions in text order, each once.
+        for &(e, (a, b)) in &reg.mentions {
+            if let Some(sp) = speakers.get_mut(index_of[e]) {
+                sp.mentions.push(crate::Span::new(a, b));
+            }
+        }
+        for sp in &mut speakers {
+            sp.mentions.sort();
+            sp.mentions.dedup();
+        }
         let mut quotes = Vec::with_capacity(drafts.len());
         for (i, d) in drafts.iter().enumerate() {
             if d.leadin {
