@@ -259,7 +259,7 @@ fn flags_of(lexicon: &Lexicon, k: &str) -> u8 {
 
 /// A word key of at most [`SHORT`] bytes packed into an integer, its bytes
 /// little-endian and zero-padded (no key holds a zero byte).
-type ShortKey = u128;
+pub(crate) type ShortKey = u128;
 
 /// The longest key that packs into a [`ShortKey`].
 const SHORT: usize = 16;
@@ -268,7 +268,7 @@ const SHORT: usize = 16;
 const ONES: u128 = u128::MAX / 255;
 
 /// The key of up to [`SHORT`] bytes `k`.
-fn pack(k: &[u8]) -> ShortKey {
+pub(crate) fn pack(k: &[u8]) -> ShortKey {
     let mut buf = [0u8; SHORT];
     buf[..k.len()].copy_from_slice(k);
     u128::from_le_bytes(buf)
@@ -293,6 +293,14 @@ fn ascii_key(bytes: &[u8], start: usize, len: usize) -> ShortKey {
     }
 }
 
+/// The [`ShortKey`] of the lexicon key of `word` (its lowercase) when `word`
+/// is ASCII and of 1 to [`SHORT`] bytes.
+#[inline]
+pub(crate) fn short_key(word: &str) -> Option<ShortKey> {
+    let b = word.as_bytes();
+    (!b.is_empty() && b.len() <= SHORT && word.is_ascii()).then(|| lower(pack(b)))
+}
+
 /// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
 const KEY_MASKS: [u128; SHORT + 1] = {
     let mut m = [0u128; SHORT + 1];
@@ -315,35 +323,36 @@ fn lower(x: ShortKey) -> ShortKey {
     x | ((ge_a & !gt_z & (ONES * 0x80)) >> 2)
 }
 
-/// An open-addressing hash table from [`ShortKey`]s to word infos: one
-/// multiplication and, at a load of at most a half, about one probe per
+/// An open-addressing hash table from [`ShortKey`]s to values (word infos):
+/// one multiplication and, at a load of at most a half, about one probe per
 /// look-up (a word of the text is mostly in no list at all). It always has
 /// an empty slot.
-#[derive(Debug)]
-struct ShortTable {
+#[derive(Debug, Clone)]
+pub(crate) struct ShortTable<V> {
     /// The key in each slot; 0 (no key) marks an empty slot.
     keys: Vec<ShortKey>,
-    /// The info of the key in the same slot.
-    infos: Vec<WordInfo>,
+    /// The value of the key in the same slot.
+    infos: Vec<V>,
     /// `keys.len()` is `1 << bits`.
     bits: u32,
 }
 
-impl Default for ShortTable {
-    fn default() -> ShortTable {
+impl<V: Copy + Default> Default for ShortTable<V> {
+    fn default() -> ShortTable<V> {
         ShortTable::new(Vec::new())
     }
 }
 
-impl ShortTable {
-    fn new(entries: Vec<(ShortKey, WordInfo)>) -> ShortTable {
+impl<V: Copy + Default> ShortTable<V> {
+    /// A table of `entries` (keys not 0); a later entry of a key wins.
+    pub fn new(entries: Vec<(ShortKey, V)>) -> ShortTable<V> {
         let mut bits = 4;
         while (1usize << bits) < 2 * entries.len() {
             bits += 1;
         }
         let mut t = ShortTable {
             keys: vec![0; 1 << bits],
-            infos: vec![WordInfo::default(); 1 << bits],
+            infos: vec![V::default(); 1 << bits],
             bits,
         };
         for (k, info) in entries {
@@ -364,8 +373,9 @@ impl ShortTable {
         (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
     }
 
+    /// The value of the key `k`.
     #[inline]
-    fn get(&self, k: ShortKey) -> Option<&WordInfo> {
+    pub fn get(&self, k: ShortKey) -> Option<&V> {
         let mask = self.keys.len() - 1;
         let mut at = self.slot(k);
         loop {
@@ -385,7 +395,7 @@ impl ShortTable {
 /// extractor: keys of up to 16 bytes (nearly all) are looked up as integers.
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
-    short: ShortTable,
+    short: ShortTable<WordInfo>,
     long: HashMap<String, WordInfo>,
     /// The flags of the possessive "'s".
     poss_flags: u8,

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::coref::Gender;
 use crate::cues::{with_key, Lexicon};
 use crate::record::SpeakerKind;
-use crate::segment::{class as c, Doc};
+use crate::segment::{class as c, pack, short_key, Doc, ShortKey, ShortTable};
 
 /// A personal pronoun that a mention may be, by what it can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,36 +95,32 @@ impl<'k> Words<'k> {
     fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u16) -> bool {
         let mut f = self.flags[i];
         if f == 0 {
-            let kinds = self.kinds;
-            f = with_key(doc.tok_text(i), |k| {
-                let mut f = Words::KNOWN | kinds.get(k);
-                // Vice-Chair, Director-General: judge the last part.
-                if f & Words::TITLE_KEY != 0
-                    || k.as_bytes()
-                        .iter()
-                        .rposition(|&b| b == b'-')
-                        .is_some_and(|h| kinds.get(&k[h + 1..]) & Words::TITLE_KEY != 0)
-                {
-                    f |= Words::TITLE;
-                }
-                if ARTICLES.contains(&k) {
-                    f |= Words::ARTICLE;
-                }
-                if k == "the" {
-                    f |= Words::THE;
-                }
-                f
-            });
+            f = self.kinds.flags(doc.tok_text(i));
             self.flags[i] = f;
         }
         f & flag != 0
     }
 }
 
+/// The [`ShortKey`]s of "the", "a" and "an".
+const THE: ShortKey = pack3(*b"the");
+const A: ShortKey = b'a' as ShortKey;
+const AN: ShortKey = pack3(*b"an\0");
+
+/// The [`ShortKey`] of up to three bytes (a zero byte ends the key).
+const fn pack3(b: [u8; 3]) -> ShortKey {
+    b[0] as ShortKey | (b[1] as ShortKey) << 8 | (b[2] as ShortKey) << 16
+}
+
 /// The lexicon's titles, organisation words, honorifics, source nouns and
 /// gendered words in one map: which of them a word is, in one look-up.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WordKinds(HashMap<String, u16>);
+pub(crate) struct WordKinds {
+    /// Every key.
+    all: HashMap<String, u16>,
+    /// The keys of 1 to 16 bytes, looked up as integers.
+    short: ShortTable<u16>,
+}
 
 impl WordKinds {
     /// The word lists of `lex`.
@@ -142,12 +138,67 @@ impl WordKinds {
                 *m.entry(w.clone()).or_insert(0) |= bit;
             }
         }
-        WordKinds(m)
+        let short = m
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && k.len() <= 16)
+            .map(|(k, &f)| (pack(k.as_bytes()), f))
+            .collect();
+        WordKinds {
+            short: ShortTable::new(short),
+            all: m,
+        }
     }
 
     /// The lists that hold the key `k`, as [`Words`] flags.
     fn get(&self, k: &str) -> u16 {
-        self.0.get(k).copied().unwrap_or(0)
+        match short_key(k) {
+            // A key is lowercase: its short key is itself packed.
+            Some(sk) => self.short.get(sk).copied().unwrap_or(0),
+            None => self.all.get(k).copied().unwrap_or(0),
+        }
+    }
+
+    /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
+    fn flags(&self, word: &str) -> u16 {
+        if let Some(k) = short_key(word) {
+            // An ASCII word: its key is its lowercase, and packed it is `k`.
+            let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
+            // Vice-Chair, Director-General: judge the last part.
+            if f & Words::TITLE_KEY != 0
+                || word
+                    .as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            {
+                f |= Words::TITLE;
+            }
+            if k == THE || k == A || k == AN {
+                f |= Words::ARTICLE;
+            }
+            if k == THE {
+                f |= Words::THE;
+            }
+            return f;
+        }
+        with_key(word, |k| {
+            let mut f = Words::KNOWN | self.get(k);
+            if f & Words::TITLE_KEY != 0
+                || k.as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&k[h + 1..]) & Words::TITLE_KEY != 0)
+            {
+                f |= Words::TITLE;
+            }
+            if ARTICLES.contains(&k) {
+                f |= Words::ARTICLE;
+            }
+            if k == "the" {
+                f |= Words::THE;
+            }
+            f
+        })
     }
 }
 
