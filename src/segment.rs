@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cues::{key, key_into, Form, Lexicon};
+use crate::cues::{key, key_into, with_key, Form, Lexicon};
 use crate::marks::QuotePiece;
 use crate::record::CueClass;
 
@@ -525,7 +525,7 @@ impl Vocab {
         if s.len() >= 4 * (self.flag_len + 1) {
             return 0;
         }
-        flags_of(lexicon, &key(s))
+        with_key(s, |k| flags_of(lexicon, k))
     }
 }
 

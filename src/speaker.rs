@@ -92,13 +92,21 @@ impl<'k> Words<'k> {
     }
 
     /// Whether token `i` has any of `flag`.
+    #[inline]
     fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u16) -> bool {
         let mut f = self.flags[i];
         if f == 0 {
-            f = self.kinds.flags(doc.tok_text(i));
-            self.flags[i] = f;
+            f = self.look_up(doc, i);
         }
         f & flag != 0
+    }
+
+    /// Looks up the flags of token `i` and keeps them.
+    #[inline(never)]
+    fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
+        let f = self.kinds.flags(doc.tok_text(i));
+        self.flags[i] = f;
+        f
     }
 }
 
