@@ -80,6 +80,14 @@ impl NameMap {
     /// No entry.
     const END: usize = usize::MAX;
 
+    /// An empty map with room for `n` keys.
+    fn with_capacity(n: usize) -> NameMap {
+        NameMap {
+            heads: HashMap::with_capacity_and_hasher(n, FxBuildHasher),
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// The entry whose key (a span of `keys`) is `k`, with the hash of `k`.
     fn find(&self, keys: &str, k: &str) -> (Option<usize>, u64) {
         let h = FxBuildHasher.hash_one(k);
@@ -180,6 +188,19 @@ fn has_word(n: &str, w: &str) -> bool {
 }
 
 impl<'t> Registry<'t> {
+    /// An empty registry with room for about `n` mentions.
+    pub fn with_capacity(n: usize) -> Registry<'t> {
+        Registry {
+            entities: Vec::with_capacity(n),
+            mentions: Vec::with_capacity(n),
+            by_name: NameMap::with_capacity(n),
+            by_surname: NameMap::with_capacity(n),
+            recent: Vec::with_capacity(WINDOW + 1),
+            norms: String::with_capacity(16 * n),
+            buf: String::new(),
+        }
+    }
+
     /// Links a mention at byte `pos` to an entity, creating one when nothing
     /// fits, and returns its index.
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
@@ -196,10 +217,8 @@ impl<'t> Registry<'t> {
         if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
             let (a, b) = self.entities[i].norm;
             let surname = last_word(&self.norms[a..b]);
-            if self.by_surname.get(&self.norms, surname) != Some(i) {
-                let a = b - surname.len();
-                self.by_surname.set(&self.norms, (a, b), i);
-            }
+            let a = b - surname.len();
+            self.by_surname.set(&self.norms, (a, b), i);
         }
         if let Some(p) = self.recent.iter().position(|&x| x == i) {
             self.recent.remove(p);

@@ -1450,7 +1450,7 @@ impl Extractor {
             }
         }
         events.sort_by_key(|(p, _, _)| *p);
-        let mut reg = Registry::default();
+        let mut reg = Registry::with_capacity(doc.sentences.len() + drafts.len());
         let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
         // The span of each record's speaker mention.
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];

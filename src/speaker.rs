@@ -115,6 +115,16 @@ const THE: ShortKey = pack3(*b"the");
 const A: ShortKey = b'a' as ShortKey;
 const AN: ShortKey = pack3(*b"an\0");
 
+/// Some byte of the [`ShortKey`] `k` is a hyphen.
+fn has_hyphen(k: ShortKey) -> bool {
+    const ONES: ShortKey = ShortKey::MAX / 255;
+    // The bytes that are a hyphen become zero in `x`, and `(x - ONES) & !x`
+    // has the top bit of its lowest zero byte set, or no top bit set when
+    // no byte is zero (all bytes of a key are ASCII).
+    let x = k ^ (ONES * b'-' as ShortKey);
+    x.wrapping_sub(ONES) & !x & (ONES * 0x80) != 0
+}
+
 /// The [`ShortKey`] of up to three bytes (a zero byte ends the key).
 const fn pack3(b: [u8; 3]) -> ShortKey {
     b[0] as ShortKey | (b[1] as ShortKey) << 8 | (b[2] as ShortKey) << 16
@@ -173,11 +183,12 @@ impl WordKinds {
             let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
             // Vice-Chair, Director-General: judge the last part.
             if f & Words::TITLE_KEY != 0
-                || word
-                    .as_bytes()
-                    .iter()
-                    .rposition(|&b| b == b'-')
-                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+                || has_hyphen(k)
+                    && word
+                        .as_bytes()
+                        .iter()
+                        .rposition(|&b| b == b'-')
+                        .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
             {
                 f |= Words::TITLE;
             }
@@ -535,5 +546,27 @@ fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender>
         (true, false) => Some(Gender::Female),
         (false, true) => Some(Gender::Male),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphens_are_found_in_packed_keys() {
+        for w in [
+            "a",
+            "-",
+            "vice-chair",
+            "co-",
+            "-x",
+            "abcdefghijklmno-",
+            "abcdefghijklmnop",
+            "x-y-z",
+        ] {
+            let k = short_key(w).unwrap();
+            assert_eq!(has_hyphen(k), w.contains('-'), "{w}");
+        }
     }
 }
