@@ -1430,7 +1430,7 @@ impl Extractor {
         // name's at the same offset. Name mentions come in text order from the
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
-        let mut events: Vec<(usize, usize, Mention)> = Vec::new();
+        let mut events: Vec<(usize, usize, Mention)> = Vec::with_capacity(drafts.len());
         let mut words = speaker::Words::new(doc, &self.inner.word_kinds);
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
@@ -1458,7 +1458,11 @@ impl Extractor {
         // Links the speaker mentions up to byte `upto`.
         // One mention that serves two records ("A, officials said, B") is
         // one speaker: its entity is looked up, not made twice.
-        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
+        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(
+                speakers_left.len(),
+                Default::default(),
+            );
         let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
             while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
                 let e = match entity_at.get(&m.span) {

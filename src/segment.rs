@@ -804,7 +804,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 4);
     let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 4);
     // Paragraph break before token i.
-    let mut breaks: Vec<usize> = Vec::new();
+    let mut breaks: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
     let mut qi = 0usize;
     // Where the next quotation opens.
     let mut next_open = quotes.first().map_or(usize::MAX, |q| q.open);
@@ -813,7 +813,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut kbuf = String::with_capacity(32);
     let vocab = cl.vocab;
     // The tokens of a cue class, which `mark_nouns` and `mark_voice` visit.
-    let mut cues: Vec<usize> = Vec::new();
+    let mut cues: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
@@ -1311,7 +1311,8 @@ fn split_sentences(
     breaks: &[usize],
     quotes: &[QuotePiece],
 ) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    // News sentences run to some twenty tokens.
+    let mut out = Vec::with_capacity(tokens.len() / 12 + 1);
     let mut start = 0usize;
     let mut para = 0usize;
     let mut bi = 0usize;
