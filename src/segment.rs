@@ -942,8 +942,10 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // a title or a source noun heads a source as that noun would.
             if matches!(base, class::WORD | class::NAME) {
                 if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
-                    let last = key(&text[h + 1..end]);
-                    if cl.lexicon.titles.contains(&last) || cl.lexicon.sources.contains(&last) {
+                    let lex = cl.lexicon;
+                    if with_key(&text[h + 1..end], |k| {
+                        lex.titles.contains(k) || lex.sources.contains(k)
+                    }) {
                         base = class::SOURCE;
                     }
                 }
