@@ -207,9 +207,23 @@ fn last_word(n: &str) -> &str {
 
 /// The word `w` is one of the space-separated words of `n`.
 fn has_word(n: &str, w: &str) -> bool {
-    n.as_bytes()
-        .split(|&b| b == b' ')
-        .any(|x| x == w.as_bytes())
+    let (n, w) = (n.as_bytes(), w.as_bytes());
+    // From the last word, which a description mostly repeats; the bytes
+    // are compared only for a word of the same length.
+    let mut end = n.len();
+    loop {
+        let start = n[..end]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(0, |k| k + 1);
+        if end - start == w.len() && &n[start..end] == w {
+            return true;
+        }
+        if start == 0 {
+            return false;
+        }
+        end = start - 1;
+    }
 }
 
 impl<'t> Registry<'t> {
@@ -405,6 +419,25 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
         })
+    }
+
+    #[test]
+    fn words_are_found_whole() {
+        for (n, w) in [
+            ("", "a"),
+            ("a", "a"),
+            ("russian embassy in kyiv", "embassy"),
+            ("russian embassy", "embassy"),
+            ("embassy", "embass"),
+            ("the  embassy", "embassy"),
+            ("embassy staff", "embassy"),
+            ("embassys", "embassy"),
+            (" x", "x"),
+            ("x ", "x"),
+        ] {
+            let want = n.split(' ').any(|x| x == w);
+            assert_eq!(has_word(n, w), want, "{n:?} {w:?}");
+        }
     }
 
     #[test]
