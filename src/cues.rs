@@ -155,17 +155,19 @@ pub(crate) fn key(word: &str) -> String {
 pub(crate) fn with_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     const MAX: usize = 32;
     let b = word.as_bytes();
-    if word.is_ascii() && !b.iter().any(u8::is_ascii_uppercase) {
-        // Already lowercase.
-        return f(word);
-    }
-    if b.len() <= MAX && word.is_ascii() {
-        let mut buf = [0u8; MAX];
-        for (d, s) in buf.iter_mut().zip(b) {
-            *d = s.to_ascii_lowercase();
+    if word.is_ascii() {
+        if !b.iter().any(u8::is_ascii_uppercase) {
+            // Already lowercase.
+            return f(word);
         }
-        if let Ok(k) = std::str::from_utf8(&buf[..b.len()]) {
-            return f(k);
+        if b.len() <= MAX {
+            let mut buf = [0u8; MAX];
+            let k = &mut buf[..b.len()];
+            k.copy_from_slice(b);
+            k.make_ascii_lowercase();
+            if let Ok(k) = std::str::from_utf8(k) {
+                return f(k);
+            }
         }
     }
     f(&key(word))

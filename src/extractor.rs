@@ -1410,7 +1410,12 @@ impl Extractor {
         drafts
     }
 
-    fn resolve(&self, doc: &Doc<'_>, renumbered: &[u8], mut drafts: Vec<Draft<'_>>) -> Analysis {
+    fn resolve<'t>(
+        &self,
+        doc: &Doc<'t>,
+        renumbered: &[u8],
+        mut drafts: Vec<Draft<'_>>,
+    ) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
@@ -1512,7 +1517,7 @@ impl Extractor {
         // name's at the same offset. Name mentions come in text order from the
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
-        let mut events: Vec<(usize, usize, Mention)> = Vec::new();
+        let mut events: Vec<(usize, usize, Mention)> = Vec::with_capacity(drafts.len());
         let mut words = speaker::Words::new(doc, &self.inner.word_kinds);
         let mut speaker_toks = vec![false; doc.tokens.len()];
         for (i, d) in drafts.iter().enumerate() {
@@ -1532,7 +1537,7 @@ impl Extractor {
             }
         }
         events.sort_by_key(|(p, _, _)| *p);
-        let mut reg = Registry::default();
+        let mut reg = Registry::with_capacity(doc.sentences.len() + drafts.len());
         let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
         // The span of each record's speaker mention.
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
@@ -1540,8 +1545,12 @@ impl Extractor {
         // Links the speaker mentions up to byte `upto`.
         // One mention that serves two records ("A, officials said, B") is
         // one speaker: its entity is looked up, not made twice.
-        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
-        let mut link_speakers = |reg: &mut Registry, upto: usize| {
+        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(
+                speakers_left.len(),
+                Default::default(),
+            );
+        let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
             while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
                 let e = match entity_at.get(&m.span) {
                     Some(&e) => e,
@@ -1563,6 +1572,8 @@ impl Extractor {
         // the phrases found are the ones a search of the whole text finds.
         let mut np_cache = self.inner.np_caches.get();
         let starts = &self.inner.np_starts;
+        // The parts of one phrase (reused).
+        let mut parts: Vec<(usize, usize)> = Vec::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             // The sentence's bytes in `hay`: after its separator(s).
             let h0 = s.tokens.start + 2 * i + 1;
@@ -1596,9 +1607,10 @@ impl Extractor {
                 }
                 let subject = ma == 0 || matches!(hay[ma - 1], c::COMMA | c::SEP);
                 // "Ann Lee and Bo Dahl": each name is a mention of its own.
-                let mut parts = vec![(a, b)];
-                if (a..b).any(|i| doc.tokens[i].base == c::AND) {
-                    parts.clear();
+                parts.clear();
+                if !(a..b).any(|i| doc.tokens[i].base == c::AND) {
+                    parts.push((a, b));
+                } else {
                     let mut p0 = a;
                     for i in a..=b {
                         if i == b || matches!(doc.tokens[i].base, c::AND | c::COMMA) {
@@ -1609,7 +1621,7 @@ impl Extractor {
                         }
                     }
                 }
-                for (pa, pb) in parts {
+                for &(pa, pb) in &parts {
                     if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
                         continue;
                     }
@@ -1633,15 +1645,9 @@ impl Extractor {
             .collect();
         order.sort_unstable();
         order.dedup();
-        order.sort_by_cached_key(|&e| {
-            reg.entities[e]
-                .mentions
-                .iter()
-                .map(|m| m.0)
-                .min()
-                .unwrap_or(0)
-        });
-        let mut index_of = vec![0usize; reg.entities.len()];
+        order.sort_by_key(|&e| reg.entities[e].first);
+        // Entities without quotes have no index.
+        let mut index_of = vec![usize::MAX; reg.entities.len()];
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
@@ -1649,22 +1655,25 @@ impl Extractor {
             .iter()
             .map(|&e| {
                 let en = &reg.entities[e];
-                let mut mentions: Vec<crate::Span> = en
-                    .mentions
-                    .iter()
-                    .map(|&(a, b)| crate::Span::new(a, b))
-                    .collect();
-                mentions.sort();
-                mentions.dedup();
                 Speaker {
-                    name: clean_name(&en.name),
-                    role: en.role.clone(),
+                    name: clean_name(en.name),
+                    role: en.role.map(str::to_string),
                     kind: en.kind,
-                    mentions,
+                    mentions: Vec::new(),
                     quotes: 0,
                 }
             })
             .collect();
+        // Each speaker's mentions in text order, each once.
+        for &(e, (a, b)) in &reg.mentions {
+            if let Some(sp) = speakers.get_mut(index_of[e]) {
+                sp.mentions.push(crate::Span::new(a, b));
+            }
+        }
+        for sp in &mut speakers {
+            sp.mentions.sort();
+            sp.mentions.dedup();
+        }
         let mut quotes = Vec::with_capacity(drafts.len());
         for (i, d) in drafts.iter().enumerate() {
             if d.leadin {
@@ -1673,10 +1682,10 @@ impl Extractor {
             // A mention is always linked to an entity.
             let speaker = mention_of[i].zip(entity_of[i]).map(|(span, e)| {
                 let (name, role, kind, index) = {
-                    let en = &reg.entities[e];
                     let idx = index_of[e];
-                    speakers[idx].quotes += 1;
-                    (clean_name(&en.name), en.role.clone(), en.kind, idx)
+                    let sp = &mut speakers[idx];
+                    sp.quotes += 1;
+                    (sp.name.clone(), sp.role.clone(), sp.kind, idx)
                 };
                 SpeakerRef {
                     name,

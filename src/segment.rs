@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cues::{key, key_into, Form, Lexicon};
+use crate::cues::{key, key_into, with_key, Form, Lexicon};
 use crate::marks::QuotePiece;
 use crate::record::CueClass;
 
@@ -259,7 +259,7 @@ fn flags_of(lexicon: &Lexicon, k: &str) -> u8 {
 
 /// A word key of at most [`SHORT`] bytes packed into an integer, its bytes
 /// little-endian and zero-padded (no key holds a zero byte).
-type ShortKey = u128;
+pub(crate) type ShortKey = u128;
 
 /// The longest key that packs into a [`ShortKey`].
 const SHORT: usize = 16;
@@ -268,7 +268,7 @@ const SHORT: usize = 16;
 const ONES: u128 = u128::MAX / 255;
 
 /// The key of up to [`SHORT`] bytes `k`.
-fn pack(k: &[u8]) -> ShortKey {
+pub(crate) fn pack(k: &[u8]) -> ShortKey {
     let mut buf = [0u8; SHORT];
     buf[..k.len()].copy_from_slice(k);
     u128::from_le_bytes(buf)
@@ -293,6 +293,14 @@ fn ascii_key(bytes: &[u8], start: usize, len: usize) -> ShortKey {
     }
 }
 
+/// The [`ShortKey`] of the lexicon key of `word` (its lowercase) when `word`
+/// is ASCII and of 1 to [`SHORT`] bytes.
+#[inline]
+pub(crate) fn short_key(word: &str) -> Option<ShortKey> {
+    let b = word.as_bytes();
+    (!b.is_empty() && b.len() <= SHORT && word.is_ascii()).then(|| lower(pack(b)))
+}
+
 /// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
 const KEY_MASKS: [u128; SHORT + 1] = {
     let mut m = [0u128; SHORT + 1];
@@ -315,35 +323,36 @@ fn lower(x: ShortKey) -> ShortKey {
     x | ((ge_a & !gt_z & (ONES * 0x80)) >> 2)
 }
 
-/// An open-addressing hash table from [`ShortKey`]s to word infos: one
-/// multiplication and, at a load of at most a half, about one probe per
+/// An open-addressing hash table from [`ShortKey`]s to values (word infos):
+/// one multiplication and, at a load of at most a half, about one probe per
 /// look-up (a word of the text is mostly in no list at all). It always has
 /// an empty slot.
-#[derive(Debug)]
-struct ShortTable {
+#[derive(Debug, Clone)]
+pub(crate) struct ShortTable<V> {
     /// The key in each slot; 0 (no key) marks an empty slot.
     keys: Vec<ShortKey>,
-    /// The info of the key in the same slot.
-    infos: Vec<WordInfo>,
+    /// The value of the key in the same slot.
+    infos: Vec<V>,
     /// `keys.len()` is `1 << bits`.
     bits: u32,
 }
 
-impl Default for ShortTable {
-    fn default() -> ShortTable {
+impl<V: Copy + Default> Default for ShortTable<V> {
+    fn default() -> ShortTable<V> {
         ShortTable::new(Vec::new())
     }
 }
 
-impl ShortTable {
-    fn new(entries: Vec<(ShortKey, WordInfo)>) -> ShortTable {
+impl<V: Copy + Default> ShortTable<V> {
+    /// A table of `entries` (keys not 0); a later entry of a key wins.
+    pub fn new(entries: Vec<(ShortKey, V)>) -> ShortTable<V> {
         let mut bits = 4;
         while (1usize << bits) < 2 * entries.len() {
             bits += 1;
         }
         let mut t = ShortTable {
             keys: vec![0; 1 << bits],
-            infos: vec![WordInfo::default(); 1 << bits],
+            infos: vec![V::default(); 1 << bits],
             bits,
         };
         for (k, info) in entries {
@@ -364,8 +373,9 @@ impl ShortTable {
         (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
     }
 
+    /// The value of the key `k`.
     #[inline]
-    fn get(&self, k: ShortKey) -> Option<&WordInfo> {
+    pub fn get(&self, k: ShortKey) -> Option<&V> {
         let mask = self.keys.len() - 1;
         let mut at = self.slot(k);
         loop {
@@ -385,7 +395,7 @@ impl ShortTable {
 /// extractor: keys of up to 16 bytes (nearly all) are looked up as integers.
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
-    short: ShortTable,
+    short: ShortTable<WordInfo>,
     long: HashMap<String, WordInfo>,
     /// The flags of the possessive "'s".
     poss_flags: u8,
@@ -515,7 +525,7 @@ impl Vocab {
         if s.len() >= 4 * (self.flag_len + 1) {
             return 0;
         }
-        flags_of(lexicon, &key(s))
+        with_key(s, |k| flags_of(lexicon, k))
     }
 }
 
@@ -794,7 +804,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 4);
     let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 4);
     // Paragraph break before token i.
-    let mut breaks: Vec<usize> = Vec::new();
+    let mut breaks: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
     let mut qi = 0usize;
     // Where the next quotation opens.
     let mut next_open = quotes.first().map_or(usize::MAX, |q| q.open);
@@ -803,7 +813,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut kbuf = String::with_capacity(32);
     let vocab = cl.vocab;
     // The tokens of a cue class, which `mark_nouns` and `mark_voice` visit.
-    let mut cues: Vec<usize> = Vec::new();
+    let mut cues: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
     let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
         tokens.push(t);
         classes.push(c);
@@ -932,8 +942,10 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // a title or a source noun heads a source as that noun would.
             if matches!(base, class::WORD | class::NAME) {
                 if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
-                    let last = key(&text[h + 1..end]);
-                    if cl.lexicon.titles.contains(&last) || cl.lexicon.sources.contains(&last) {
+                    let lex = cl.lexicon;
+                    if with_key(&text[h + 1..end], |k| {
+                        lex.titles.contains(k) || lex.sources.contains(k)
+                    }) {
                         base = class::SOURCE;
                     }
                 }
@@ -1301,7 +1313,8 @@ fn split_sentences(
     breaks: &[usize],
     quotes: &[QuotePiece],
 ) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    // News sentences run to some twenty tokens.
+    let mut out = Vec::with_capacity(tokens.len() / 12 + 1);
     let mut start = 0usize;
     let mut para = 0usize;
     let mut bi = 0usize;

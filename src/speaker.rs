@@ -6,25 +6,39 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::coref::Gender;
-use crate::cues::{key, with_key, Lexicon};
+use crate::cues::{with_key, Lexicon};
 use crate::record::SpeakerKind;
-use crate::segment::{class as c, Doc};
+use crate::segment::{class as c, pack, short_key, Doc, ShortKey, ShortTable};
 
-/// What a speaker mention says about its speaker.
+/// A personal pronoun that a mention may be, by what it can refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pronoun {
+    /// "he", "she" or "i": a person.
+    Personal,
+    /// "it": an organisation.
+    It,
+    /// "they": an organisation, or people not named.
+    They,
+    /// Any other pronoun, which refers to nothing.
+    Other,
+}
+
+/// What a speaker mention says about its speaker; its texts are slices of
+/// the document's text, so a mention allocates nothing.
 #[derive(Debug, Clone)]
-pub(crate) struct Mention {
+pub(crate) struct Mention<'t> {
     /// The mention as the record reports it (start, end).
     pub span: (usize, usize),
     /// Name as written here, without title, honorific or leading article.
-    pub name: String,
-    pub role: Option<String>,
+    pub name: &'t str,
+    pub role: Option<&'t str>,
     pub kind: SpeakerKind,
-    /// A pronoun (lowercase) when the mention is one.
-    pub pronoun: Option<String>,
+    /// What the mention refers to when it is a pronoun.
+    pub pronoun: Option<Pronoun>,
     /// The name is a proper name (capitalised words), not a description.
     pub proper: bool,
     /// An alias given in parentheses: "the U.S. Department of Defense (Pentagon)".
-    pub alias: Option<String>,
+    pub alias: Option<&'t str>,
     /// The phrase opens with "the": a definite description.
     pub definite: bool,
     /// The phrase joins several sources with "and" / "or".
@@ -78,38 +92,53 @@ impl<'k> Words<'k> {
     }
 
     /// Whether token `i` has any of `flag`.
+    #[inline]
     fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u16) -> bool {
         let mut f = self.flags[i];
         if f == 0 {
-            let kinds = self.kinds;
-            f = with_key(doc.tok_text(i), |k| {
-                let mut f = Words::KNOWN | kinds.get(k);
-                // Vice-Chair, Director-General: judge the last part.
-                if f & Words::TITLE_KEY != 0
-                    || k.rsplit('-')
-                        .next()
-                        .is_some_and(|last| last != k && kinds.get(last) & Words::TITLE_KEY != 0)
-                {
-                    f |= Words::TITLE;
-                }
-                if ARTICLES.contains(&k) {
-                    f |= Words::ARTICLE;
-                }
-                if k == "the" {
-                    f |= Words::THE;
-                }
-                f
-            });
-            self.flags[i] = f;
+            f = self.look_up(doc, i);
         }
         f & flag != 0
     }
+
+    /// Looks up the flags of token `i` and keeps them.
+    #[inline(never)]
+    fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
+        let f = self.kinds.flags(doc.tok_text(i));
+        self.flags[i] = f;
+        f
+    }
+}
+
+/// The [`ShortKey`]s of "the", "a" and "an".
+const THE: ShortKey = pack3(*b"the");
+const A: ShortKey = b'a' as ShortKey;
+const AN: ShortKey = pack3(*b"an\0");
+
+/// Some byte of the [`ShortKey`] `k` is a hyphen.
+fn has_hyphen(k: ShortKey) -> bool {
+    const ONES: ShortKey = ShortKey::MAX / 255;
+    // The bytes that are a hyphen become zero in `x`, and `(x - ONES) & !x`
+    // has the top bit of its lowest zero byte set, or no top bit set when
+    // no byte is zero (all bytes of a key are ASCII).
+    let x = k ^ (ONES * b'-' as ShortKey);
+    x.wrapping_sub(ONES) & !x & (ONES * 0x80) != 0
+}
+
+/// The [`ShortKey`] of up to three bytes (a zero byte ends the key).
+const fn pack3(b: [u8; 3]) -> ShortKey {
+    b[0] as ShortKey | (b[1] as ShortKey) << 8 | (b[2] as ShortKey) << 16
 }
 
 /// The lexicon's titles, organisation words, honorifics, source nouns and
 /// gendered words in one map: which of them a word is, in one look-up.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WordKinds(HashMap<String, u16>);
+pub(crate) struct WordKinds {
+    /// Every key.
+    all: HashMap<String, u16>,
+    /// The keys of 1 to 16 bytes, looked up as integers.
+    short: ShortTable<u16>,
+}
 
 impl WordKinds {
     /// The word lists of `lex`.
@@ -127,22 +156,78 @@ impl WordKinds {
                 *m.entry(w.clone()).or_insert(0) |= bit;
             }
         }
-        WordKinds(m)
+        let short = m
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && k.len() <= 16)
+            .map(|(k, &f)| (pack(k.as_bytes()), f))
+            .collect();
+        WordKinds {
+            short: ShortTable::new(short),
+            all: m,
+        }
     }
 
     /// The lists that hold the key `k`, as [`Words`] flags.
     fn get(&self, k: &str) -> u16 {
-        self.0.get(k).copied().unwrap_or(0)
+        match short_key(k) {
+            // A key is lowercase: its short key is itself packed.
+            Some(sk) => self.short.get(sk).copied().unwrap_or(0),
+            None => self.all.get(k).copied().unwrap_or(0),
+        }
+    }
+
+    /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
+    fn flags(&self, word: &str) -> u16 {
+        if let Some(k) = short_key(word) {
+            // An ASCII word: its key is its lowercase, and packed it is `k`.
+            let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
+            // Vice-Chair, Director-General: judge the last part.
+            if f & Words::TITLE_KEY != 0
+                || has_hyphen(k)
+                    && word
+                        .as_bytes()
+                        .iter()
+                        .rposition(|&b| b == b'-')
+                        .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            {
+                f |= Words::TITLE;
+            }
+            if k == THE || k == A || k == AN {
+                f |= Words::ARTICLE;
+            }
+            if k == THE {
+                f |= Words::THE;
+            }
+            return f;
+        }
+        with_key(word, |k| {
+            let mut f = Words::KNOWN | self.get(k);
+            if f & Words::TITLE_KEY != 0
+                || k.as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&k[h + 1..]) & Words::TITLE_KEY != 0)
+            {
+                f |= Words::TITLE;
+            }
+            if ARTICLES.contains(&k) {
+                f |= Words::ARTICLE;
+            }
+            if k == "the" {
+                f |= Words::THE;
+            }
+            f
+        })
     }
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
-fn text_of(doc: &Doc<'_>, a: usize, b: usize) -> String {
+fn text_of<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
     if a >= b {
-        return String::new();
+        return "";
     }
     let (s, e) = doc.span(a, b);
-    doc.text[s..e].to_string()
+    &doc.text[s..e]
 }
 
 fn strip_article(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize, all_determiners: bool) -> usize {
@@ -211,13 +296,13 @@ fn kind_of(
 
 /// Analyses the speaker noun phrase in tokens `a..b`, `w` holding the
 /// look-ups of `doc`'s words.
-pub(crate) fn analyze(
-    doc: &Doc<'_>,
+pub(crate) fn analyze<'t>(
+    doc: &Doc<'t>,
     lex: &Lexicon,
     w: &mut Words,
     mut a: usize,
     mut b: usize,
-) -> Mention {
+) -> Mention<'t> {
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -239,23 +324,26 @@ pub(crate) fn analyze(
         )
     };
     if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
-        let k = key(doc.tok_text(a));
-        let kind = match k.as_str() {
-            "he" | "she" | "i" => SpeakerKind::Person,
-            "it" => SpeakerKind::Organization,
+        let (pronoun, gender) = with_key(doc.tok_text(a), |k| match k {
+            "he" => (Pronoun::Personal, Some(Gender::Male)),
+            "she" => (Pronoun::Personal, Some(Gender::Female)),
+            "i" => (Pronoun::Personal, None),
+            "it" => (Pronoun::It, None),
+            "they" => (Pronoun::They, None),
+            _ => (Pronoun::Other, None),
+        });
+        let kind = match pronoun {
+            Pronoun::Personal => SpeakerKind::Person,
+            Pronoun::It => SpeakerKind::Organization,
             _ => SpeakerKind::Unknown,
         };
         return Mention {
             span: full,
-            name: doc.tok_text(a).to_string(),
+            name: doc.tok_text(a),
             role: None,
             kind,
-            gender: match k.as_str() {
-                "she" => Some(Gender::Female),
-                "he" => Some(Gender::Male),
-                _ => None,
-            },
-            pronoun: Some(k),
+            gender,
+            pronoun: Some(pronoun),
             proper: false,
             alias: None,
             definite: false,
@@ -344,7 +432,6 @@ pub(crate) fn analyze(
         let inner = analyze(doc, lex, w, name_part.0, name_part.1);
         let role = inner
             .role
-            .clone()
             .or_else(|| Some(text_of(doc, role_part.0, role_part.1)).filter(|r| !r.is_empty()));
         let kind = if inner.kind == SpeakerKind::Unknown && role.is_some() {
             SpeakerKind::Person
@@ -470,5 +557,27 @@ fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender>
         (true, false) => Some(Gender::Female),
         (false, true) => Some(Gender::Male),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphens_are_found_in_packed_keys() {
+        for w in [
+            "a",
+            "-",
+            "vice-chair",
+            "co-",
+            "-x",
+            "abcdefghijklmno-",
+            "abcdefghijklmnop",
+            "x-y-z",
+        ] {
+            let k = short_key(w).unwrap();
+            assert_eq!(has_hyphen(k), w.contains('-'), "{w}");
+        }
     }
 }
