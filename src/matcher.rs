@@ -15,7 +15,12 @@
 //! 3. tries those starts in order with the whole pattern, anchored (a
 //!    forward lazy DFA gives the end of the leftmost-first match there), and
 //! 4. takes the capture groups of the first match with a bounded
-//!    backtracker over the match alone.
+//!    backtracker over the match alone. The backtracker's cost is in the
+//!    alternatives of the speaker's noun phrase, so where a pattern holds
+//!    such a wide element that is one group, the match is first cut around
+//!    it (see [`Split`]): lazy DFAs find where the element starts and ends,
+//!    its group is that span, and the backtracker walks only the elements
+//!    before and after it.
 //!
 //! The first start with a match is the leftmost match start, and an anchored
 //! leftmost-first search from it gives the match an unanchored search would
@@ -71,6 +76,8 @@ pub(crate) struct AnchoredMatcher {
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
     rev: Option<DFA>,
+    /// The captures of a match from its parts, around its widest group.
+    split: Option<Split>,
     key: [bool; 256],
     /// Capture-group names, by index.
     names: Vec<Option<String>>,
@@ -91,16 +98,77 @@ pub(crate) struct AnchoredCache {
     pike: pikevm::Cache,
     caps: Captures,
     starts: Vec<usize>,
+    split: Option<SplitCache>,
+    /// The groups of the last match, when found by the split.
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 /// The capture groups of one match.
-pub(crate) struct Found<'a>(&'a Captures);
+pub(crate) enum Found<'a> {
+    /// As an engine gives them.
+    Caps(&'a Captures),
+    /// Span by group index.
+    Spans(&'a [Option<(usize, usize)>]),
+}
 
 impl Found<'_> {
     /// The span of group `i` in the haystack, if it took part.
     pub fn get(&self, i: usize) -> Option<(usize, usize)> {
-        self.0.get_group(i).map(|s| (s.start, s.end))
+        match self {
+            Found::Caps(c) => c.get_group(i).map(|s| (s.start, s.end)),
+            Found::Spans(s) => s.get(i).copied().flatten(),
+        }
     }
+}
+
+/// The captures of a match taken apart around one element that is a group
+/// of its own (the speaker's noun phrase). Its start bound is where the
+/// elements before it can end (from the match start) and the elements from
+/// it on can start (up to the match end); its end bound, where the element
+/// can end (from the start bound) and the elements after it can start. When
+/// each bound is the only such position in the match, the groups of the
+/// elements before and after it are those of a bounded backtracker over
+/// each side, and the element's group is the span between the bounds.
+///
+/// This is exact: the match is the first path (in leftmost-first order)
+/// through the pattern that ends at the match end, so its bounds are among
+/// those positions, and the path is the first one through each side
+/// between its bounds (a path through one side that came first would make
+/// a whole path that came first). The backtracker then walks only the small
+/// sides, not the element, whose alternatives cost it most. When a bound is
+/// not the only candidate, the whole pattern's backtracker decides.
+#[derive(Debug)]
+struct Split {
+    /// The number of groups in the elements before the element.
+    groups_before: usize,
+    /// The bound before the element (`None`: it is the first element).
+    start: Option<Bound>,
+    /// The bound after it (`None`: it is the last element).
+    end: Option<Bound>,
+    /// The elements before it, with their groups (`None`: none, or no
+    /// groups).
+    before: Option<BoundedBacktracker>,
+    /// The elements after it, with their groups.
+    after: Option<BoundedBacktracker>,
+}
+
+/// A position between two parts of a pattern: the first part, forward,
+/// and the second, reversed, both reporting every match.
+#[derive(Debug)]
+struct Bound {
+    left: DFA,
+    right: DFA,
+}
+
+#[derive(Debug)]
+struct SplitCache {
+    start: Option<(DfaCache, DfaCache)>,
+    end: Option<(DfaCache, DfaCache)>,
+    before: Option<(backtrack::Cache, Captures)>,
+    after: Option<(backtrack::Cache, Captures)>,
+    /// Candidate positions of a bound.
+    lefts: Vec<usize>,
+    rights: Vec<usize>,
 }
 
 /// Size limits, as for the regex crate's builder in [`crate::rules`].
@@ -616,11 +684,13 @@ impl Matcher {
             [] => None,
             prefix => Some(parts.prefix(prefix)?),
         };
+        let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
             fwd,
             bt,
             pike,
             rev,
+            split,
             key: table(
                 &anchor
                     .key
@@ -670,6 +740,8 @@ impl Matcher {
                 pike: m.pike.create_cache(),
                 caps: m.bt.create_captures(),
                 starts: Vec::new(),
+                split: m.split.as_ref().map(Split::cache),
+                spans: Vec::new(),
             })),
         }
     }
@@ -702,7 +774,7 @@ impl Matcher {
                     let Some(m) = caps.get_match() else {
                         break;
                     };
-                    at = f(at, (m.start(), m.end()), &Found(caps));
+                    at = f(at, (m.start(), m.end()), &Found::Caps(caps));
                 }
             }
             (Matcher::Anchored(m), MatchCache::Anchored(c)) => m.for_each(c, hay, anchors, w0, f),
@@ -746,10 +818,18 @@ impl AnchoredMatcher {
             let Some(end) = self.match_end(c, hay, s) else {
                 continue;
             };
+            let split = match (&self.split, c.split.as_mut()) {
+                (Some(sp), Some(sc)) => sp.captures(sc, hay, s, end, &mut c.spans),
+                _ => false,
+            };
+            if split {
+                at = f(at, (s, end), &Found::Spans(&c.spans));
+                continue;
+            }
             if !self.captures(c, hay, s, end) {
                 continue;
             }
-            at = f(at, (s, end), &Found(&c.caps));
+            at = f(at, (s, end), &Found::Caps(&c.caps));
         }
         c.starts = starts;
     }
@@ -767,37 +847,7 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
-        let scan = |cache: &mut DfaCache, out: &mut Vec<usize>| -> Result<(), ()> {
-            let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
-            let mut at = p;
-            while at > w0 {
-                at -= 1;
-                sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
-                if sid.is_tagged() {
-                    if sid.is_match() {
-                        // Matches show one byte late: the prefix starts at at + 1.
-                        out.push(at + 1);
-                    } else if sid.is_dead() {
-                        return Ok(());
-                    } else if sid.is_quit() {
-                        return Err(());
-                    }
-                }
-            }
-            // The byte before the window, or the end of input, shows a
-            // match that ends there (as the regex crate's reverse search).
-            sid = match w0.checked_sub(1) {
-                Some(b) => rev.next_state(cache, sid, hay[b]),
-                None => rev.next_eoi_state(cache, sid),
-            }
-            .map_err(|_| ())?;
-            if sid.is_match() {
-                out.push(w0);
-            }
-            Ok(())
-        };
-        if scan(cache, out).is_err() {
+        if starts_rev(rev, cache, hay, w0, p, out).is_err() {
             // The lazy DFA gave up: every position is a possible start, and
             // the anchored search below decides.
             out.extend(w0..=p);
@@ -829,6 +879,272 @@ impl AnchoredMatcher {
         c.caps.is_match()
     }
 }
+
+/// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
+/// (every match) matches `hay[s..p]`; `Err` if the lazy DFA gave up.
+fn starts_rev(
+    rev: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    w0: usize,
+    p: usize,
+    out: &mut Vec<usize>,
+) -> Result<(), ()> {
+    let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
+    let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
+    let mut at = p;
+    while at > w0 {
+        at -= 1;
+        sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: the prefix starts at at + 1.
+                out.push(at + 1);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    // The byte before the window, or the end of input, shows a
+    // match that ends there (as the regex crate's reverse search).
+    sid = match w0.checked_sub(1) {
+        Some(b) => rev.next_state(cache, sid, hay[b]),
+        None => rev.next_eoi_state(cache, sid),
+    }
+    .map_err(|_| ())?;
+    if sid.is_match() {
+        out.push(w0);
+    }
+    Ok(())
+}
+
+/// Every `e` in `s..=end`, from `s` up, where the pattern `fwd` (every
+/// match) matches `hay[s..e]`; `Err` if the lazy DFA gave up.
+fn ends_fwd(
+    fwd: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    s: usize,
+    end: usize,
+    out: &mut Vec<usize>,
+) -> Result<(), ()> {
+    let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
+    let mut sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
+    for (at, &b) in hay.iter().enumerate().take(end).skip(s) {
+        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`.
+                out.push(at);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    // The byte after, or the end of input, shows a match that ends at `end`.
+    sid = match hay.get(end) {
+        Some(&b) => fwd.next_state(cache, sid, b),
+        None => fwd.next_eoi_state(cache, sid),
+    }
+    .map_err(|_| ())?;
+    if sid.is_match() {
+        out.push(end);
+    }
+    Ok(())
+}
+
+impl Bound {
+    /// The bound between `left` and `right`.
+    fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
+        let left = dfa(nfa(&parts.concat(left)?, false, false)?, MatchKind::All)?;
+        let right = parts.prefix(right)?;
+        Ok(Bound { left, right })
+    }
+
+    fn cache(&self) -> (DfaCache, DfaCache) {
+        (self.left.create_cache(), self.right.create_cache())
+    }
+
+    /// The bound in a match `s..end` whose left part starts at `s`, if it is
+    /// the only position where the left part can end and the right part
+    /// start (or the only one where the left part can end).
+    fn find(
+        &self,
+        cache: &mut (DfaCache, DfaCache),
+        lefts: &mut Vec<usize>,
+        rights: &mut Vec<usize>,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+    ) -> Option<usize> {
+        lefts.clear();
+        rights.clear();
+        ends_fwd(&self.left, &mut cache.0, hay, s, end, lefts).ok()?;
+        match lefts[..] {
+            [] => return None,
+            [one] => return Some(one),
+            _ => {}
+        }
+        starts_rev(&self.right, &mut cache.1, hay, s, end, rights).ok()?;
+        // `lefts` ascends, `rights` descends.
+        let mut found = None;
+        let mut j = rights.len();
+        for &l in lefts.iter() {
+            while j > 0 && rights[j - 1] < l {
+                j -= 1;
+            }
+            if j > 0 && rights[j - 1] == l {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(l);
+            }
+        }
+        found
+    }
+}
+
+/// The groups of the first match of `bt` from `a` that ends at `b` (as
+/// `(index, span)` from group 1 on), if its first match ending by `b` ends
+/// there.
+fn side(
+    bt: &BoundedBacktracker,
+    cache: &mut (backtrack::Cache, Captures),
+    hay: &[u8],
+    a: usize,
+    b: usize,
+) -> bool {
+    let input = Input::new(hay).range(a..b).anchored(Anchored::Yes);
+    let (cache, caps) = cache;
+    if bt.try_captures(cache, input, caps).is_err() {
+        return false;
+    }
+    caps.get_match().is_some_and(|m| m.end() == b)
+}
+
+impl Split {
+    /// The split around the widest element that is one group with no
+    /// groups inside, if there is one and it is wide.
+    fn new(parts_src: &[String], parts: &mut Parts) -> Result<Option<Split>, String> {
+        let mut best: Option<usize> = None;
+        let mut groups = Vec::with_capacity(parts_src.len());
+        for (i, p) in parts_src.iter().enumerate() {
+            let h = parts.hir(p)?;
+            groups.push(h.properties().explicit_captures_len());
+            if let HirKind::Capture(c) = h.kind() {
+                if c.sub.properties().explicit_captures_len() == 0
+                    && p.len() >= SPLIT_MIN
+                    && best.map_or(true, |b| parts_src[b].len() < p.len())
+                {
+                    best = Some(i);
+                }
+            }
+        }
+        let Some(i) = best else {
+            return Ok(None);
+        };
+        let n = parts_src.len();
+        let side = |parts: &mut Parts, r: std::ops::Range<usize>| -> Result<_, String> {
+            if r.is_empty() || groups[r.clone()].iter().sum::<usize>() == 0 {
+                return Ok(None);
+            }
+            let nfa = nfa(&parts.concat(&parts_src[r])?, false, true)?;
+            BoundedBacktracker::builder()
+                .build_from_nfa(nfa)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        };
+        Ok(Some(Split {
+            groups_before: groups[..i].iter().sum(),
+            start: if i == 0 {
+                None
+            } else {
+                Some(Bound::new(&parts_src[..i], &parts_src[i..], parts)?)
+            },
+            // From the start bound on.
+            end: if i + 1 == n {
+                None
+            } else {
+                Some(Bound::new(&parts_src[i..=i], &parts_src[i + 1..], parts)?)
+            },
+            before: side(parts, 0..i)?,
+            after: side(parts, i + 1..n)?,
+        }))
+    }
+
+    fn cache(&self) -> SplitCache {
+        let bt = |b: &BoundedBacktracker| (b.create_cache(), b.create_captures());
+        SplitCache {
+            start: self.start.as_ref().map(Bound::cache),
+            end: self.end.as_ref().map(Bound::cache),
+            before: self.before.as_ref().map(bt),
+            after: self.after.as_ref().map(bt),
+            lefts: Vec::new(),
+            rights: Vec::new(),
+        }
+    }
+
+    /// The groups of the match `s..end` into `spans`, by group index, if
+    /// the split finds them.
+    fn captures(
+        &self,
+        c: &mut SplitCache,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+        spans: &mut Vec<Option<(usize, usize)>>,
+    ) -> bool {
+        let a = match (&self.start, c.start.as_mut()) {
+            (Some(bound), Some(bc)) => {
+                match bound.find(bc, &mut c.lefts, &mut c.rights, hay, s, end) {
+                    Some(a) => a,
+                    None => return false,
+                }
+            }
+            _ => s,
+        };
+        let b = match (&self.end, c.end.as_mut()) {
+            (Some(bound), Some(bc)) => {
+                match bound.find(bc, &mut c.lefts, &mut c.rights, hay, a, end) {
+                    Some(b) => b,
+                    None => return false,
+                }
+            }
+            _ => end,
+        };
+        spans.clear();
+        spans.push(Some((s, end)));
+        if let (Some(bt), Some(bc)) = (&self.before, c.before.as_mut()) {
+            if !side(bt, bc, hay, s, a) {
+                return false;
+            }
+            let caps = &bc.1;
+            spans.extend(
+                (1..caps.group_len()).map(|g| caps.get_group(g).map(|sp| (sp.start, sp.end))),
+            );
+        }
+        spans.resize(1 + self.groups_before, None);
+        spans.push(Some((a, b)));
+        if let (Some(bt), Some(bc)) = (&self.after, c.after.as_mut()) {
+            if !side(bt, bc, hay, b, end) {
+                return false;
+            }
+            let caps = &bc.1;
+            spans.extend(
+                (1..caps.group_len()).map(|g| caps.get_group(g).map(|sp| (sp.start, sp.end))),
+            );
+        }
+        true
+    }
+}
+
+/// How long (in regex text) an element must be for [`Split`] to walk
+/// around it.
+const SPLIT_MIN: usize = 256;
 
 /// Search state for every rule, one entry per matcher.
 pub(crate) type Scratch = Vec<MatchCache>;
