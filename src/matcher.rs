@@ -15,12 +15,13 @@
 //! 3. tries those starts in order with the whole pattern, anchored (a
 //!    forward lazy DFA gives the end of the leftmost-first match there), and
 //! 4. takes the capture groups of the first match with a bounded
-//!    backtracker over the match alone. The backtracker's cost is in the
-//!    alternatives of the speaker's noun phrase, so where a pattern holds
-//!    such a wide element that is one group, the match is first cut around
-//!    it (see [`Split`]): lazy DFAs find where the element starts and ends,
-//!    its group is that span, and the backtracker walks only the elements
-//!    before and after it.
+//!    backtracker over the match alone. The backtracker's cost is in wide
+//!    elements such as the speaker's noun phrase, whose alternatives it
+//!    walks one by one, so where a pattern holds wide elements that are one
+//!    group each (the speaker, the content), the match is first cut at
+//!    their bounds (see [`Split`]): lazy DFAs find where each starts and
+//!    ends, its group is that span, and the backtracker walks only the
+//!    elements between them.
 //!
 //! The first start with a match is the leftmost match start, and an anchored
 //! leftmost-first search from it gives the match an unanchored search would
@@ -121,54 +122,61 @@ impl Found<'_> {
     }
 }
 
-/// The captures of a match taken apart around one element that is a group
-/// of its own (the speaker's noun phrase). Its start bound is where the
-/// elements before it can end (from the match start) and the elements from
-/// it on can start (up to the match end); its end bound, where the element
-/// can end (from the start bound) and the elements after it can start. When
-/// each bound is the only such position in the match, the groups of the
-/// elements before and after it are those of a bounded backtracker over
-/// each side, and the element's group is the span between the bounds.
+/// The captures of a match taken apart at the bounds of its wide elements
+/// that are one group each (the speaker's noun phrase, the content). Each
+/// bound is found in turn, from the match start: where the elements since
+/// the last bound can end (from the last bound) and the elements from it on
+/// can start (up to the match end). When each bound is the only such
+/// position, a wide element's group is the span between its bounds, and
+/// the groups of the other elements between two bounds are those of a
+/// bounded backtracker over them.
 ///
 /// This is exact: the match is the first path (in leftmost-first order)
 /// through the pattern that ends at the match end, so its bounds are among
-/// those positions, and the path is the first one through each side
-/// between its bounds (a path through one side that came first would make
+/// those positions, and the path is the first one through each piece
+/// between its bounds (a path through one piece that came first would make
 /// a whole path that came first). The backtracker then walks only the small
-/// sides, not the element, whose alternatives cost it most. When a bound is
-/// not the only candidate, the whole pattern's backtracker decides.
+/// pieces, not the wide elements, whose alternatives cost it most. When a
+/// bound is not the only candidate, the whole pattern's backtracker
+/// decides.
 #[derive(Debug)]
 struct Split {
-    /// The number of groups in the elements before the element.
-    groups_before: usize,
-    /// The bound before the element (`None`: it is the first element).
-    start: Option<Bound>,
-    /// The bound after it (`None`: it is the last element).
-    end: Option<Bound>,
-    /// The elements before it, with their groups (`None`: none, or no
-    /// groups).
-    before: Option<BoundedBacktracker>,
-    /// The elements after it, with their groups.
-    after: Option<BoundedBacktracker>,
+    /// The bounds, in order (none at the pattern's ends).
+    bounds: Vec<Bound>,
+    /// The pieces between bounds, one more than the bounds.
+    pieces: Vec<Piece>,
 }
 
-/// A position between two parts of a pattern: the first part, forward,
-/// and the second, reversed, both reporting every match.
+/// A position between two elements: the elements since the bound before
+/// (or the start), forward, and the elements from it on, reversed, both
+/// reporting every match.
 #[derive(Debug)]
 struct Bound {
     left: DFA,
     right: DFA,
 }
 
+/// The elements between two bounds.
+#[derive(Debug)]
+enum Piece {
+    /// One wide element, one group.
+    Group,
+    /// No groups.
+    Bare,
+    /// Elements with groups, and their number.
+    Groups(BoundedBacktracker, usize),
+}
+
 #[derive(Debug)]
 struct SplitCache {
-    start: Option<(DfaCache, DfaCache)>,
-    end: Option<(DfaCache, DfaCache)>,
-    before: Option<(backtrack::Cache, Captures)>,
-    after: Option<(backtrack::Cache, Captures)>,
+    bounds: Vec<(DfaCache, DfaCache)>,
+    /// By piece (for those with groups).
+    pieces: Vec<Option<(backtrack::Cache, Captures)>>,
     /// Candidate positions of a bound.
     lefts: Vec<usize>,
     rights: Vec<usize>,
+    /// The position of each bound of a match, and its end.
+    at: Vec<usize>,
 }
 
 /// Size limits, as for the regex crate's builder in [`crate::rules`].
@@ -969,7 +977,7 @@ impl Bound {
         (self.left.create_cache(), self.right.create_cache())
     }
 
-    /// The bound in a match `s..end` whose left part starts at `s`, if it is
+    /// The bound in a match `..end` whose left part starts at `s`, if it is
     /// the only position where the left part can end and the right part
     /// start (or the only one where the left part can end).
     fn find(
@@ -1008,9 +1016,8 @@ impl Bound {
     }
 }
 
-/// The groups of the first match of `bt` from `a` that ends at `b` (as
-/// `(index, span)` from group 1 on), if its first match ending by `b` ends
-/// there.
+/// Whether the first match of `bt` from `a` that ends by `b` ends at `b`,
+/// its groups in `cache`.
 fn side(
     bt: &BoundedBacktracker,
     cache: &mut (backtrack::Cache, Captures),
@@ -1027,64 +1034,78 @@ fn side(
 }
 
 impl Split {
-    /// The split around the widest element that is one group with no
-    /// groups inside, if there is one and it is wide.
+    /// The split at the bounds of each element that is one group with no
+    /// groups inside and wide, if there is one.
     fn new(parts_src: &[String], parts: &mut Parts) -> Result<Option<Split>, String> {
-        let mut best: Option<usize> = None;
-        let mut groups = Vec::with_capacity(parts_src.len());
-        for (i, p) in parts_src.iter().enumerate() {
+        let n = parts_src.len();
+        let mut groups = Vec::with_capacity(n);
+        let mut wide = Vec::with_capacity(n);
+        for p in parts_src {
             let h = parts.hir(p)?;
             groups.push(h.properties().explicit_captures_len());
-            if let HirKind::Capture(c) = h.kind() {
-                if c.sub.properties().explicit_captures_len() == 0
-                    && p.len() >= SPLIT_MIN
-                    && best.map_or(true, |b| parts_src[b].len() < p.len())
-                {
-                    best = Some(i);
+            wide.push(match h.kind() {
+                HirKind::Capture(c) => {
+                    c.sub.properties().explicit_captures_len() == 0 && p.len() >= SPLIT_MIN
+                }
+                _ => false,
+            });
+        }
+        if !wide.contains(&true) {
+            return Ok(None);
+        }
+        // Element indices of the bounds, 0 and n at the ends.
+        let mut cuts = vec![0];
+        for (i, _) in wide.iter().enumerate().filter(|(_, &w)| w) {
+            for c in [i, i + 1] {
+                if cuts.last() != Some(&c) {
+                    cuts.push(c);
                 }
             }
         }
-        let Some(i) = best else {
-            return Ok(None);
-        };
-        let n = parts_src.len();
-        let side = |parts: &mut Parts, r: std::ops::Range<usize>| -> Result<_, String> {
-            if r.is_empty() || groups[r.clone()].iter().sum::<usize>() == 0 {
-                return Ok(None);
-            }
-            let nfa = nfa(&parts.concat(&parts_src[r])?, false, true)?;
-            BoundedBacktracker::builder()
-                .build_from_nfa(nfa)
-                .map(Some)
-                .map_err(|e| e.to_string())
-        };
-        Ok(Some(Split {
-            groups_before: groups[..i].iter().sum(),
-            start: if i == 0 {
-                None
+        if cuts.last() != Some(&n) {
+            cuts.push(n);
+        }
+        let mut bounds = Vec::new();
+        for w in cuts.windows(3) {
+            bounds.push(Bound::new(
+                &parts_src[w[0]..w[1]],
+                &parts_src[w[1]..],
+                parts,
+            )?);
+        }
+        let mut pieces = Vec::new();
+        for w in cuts.windows(2) {
+            let r = w[0]..w[1];
+            let g: usize = groups[r.clone()].iter().sum();
+            pieces.push(if r.len() == 1 && wide[r.start] {
+                Piece::Group
+            } else if g == 0 {
+                Piece::Bare
             } else {
-                Some(Bound::new(&parts_src[..i], &parts_src[i..], parts)?)
-            },
-            // From the start bound on.
-            end: if i + 1 == n {
-                None
-            } else {
-                Some(Bound::new(&parts_src[i..=i], &parts_src[i + 1..], parts)?)
-            },
-            before: side(parts, 0..i)?,
-            after: side(parts, i + 1..n)?,
-        }))
+                let nfa = nfa(&parts.concat(&parts_src[r])?, false, true)?;
+                let bt = BoundedBacktracker::builder()
+                    .build_from_nfa(nfa)
+                    .map_err(|e| e.to_string())?;
+                Piece::Groups(bt, g)
+            });
+        }
+        Ok(Some(Split { bounds, pieces }))
     }
 
     fn cache(&self) -> SplitCache {
-        let bt = |b: &BoundedBacktracker| (b.create_cache(), b.create_captures());
         SplitCache {
-            start: self.start.as_ref().map(Bound::cache),
-            end: self.end.as_ref().map(Bound::cache),
-            before: self.before.as_ref().map(bt),
-            after: self.after.as_ref().map(bt),
+            bounds: self.bounds.iter().map(Bound::cache).collect(),
+            pieces: self
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Groups(bt, _) => Some((bt.create_cache(), bt.create_captures())),
+                    _ => None,
+                })
+                .collect(),
             lefts: Vec::new(),
             rights: Vec::new(),
+            at: Vec::new(),
         }
     }
 
@@ -1098,45 +1119,32 @@ impl Split {
         end: usize,
         spans: &mut Vec<Option<(usize, usize)>>,
     ) -> bool {
-        let a = match (&self.start, c.start.as_mut()) {
-            (Some(bound), Some(bc)) => {
-                match bound.find(bc, &mut c.lefts, &mut c.rights, hay, s, end) {
-                    Some(a) => a,
-                    None => return false,
-                }
+        c.at.clear();
+        c.at.push(s);
+        let mut p = s;
+        for (bound, bc) in self.bounds.iter().zip(c.bounds.iter_mut()) {
+            match bound.find(bc, &mut c.lefts, &mut c.rights, hay, p, end) {
+                Some(q) => p = q,
+                None => return false,
             }
-            _ => s,
-        };
-        let b = match (&self.end, c.end.as_mut()) {
-            (Some(bound), Some(bc)) => {
-                match bound.find(bc, &mut c.lefts, &mut c.rights, hay, a, end) {
-                    Some(b) => b,
-                    None => return false,
-                }
-            }
-            _ => end,
-        };
+            c.at.push(p);
+        }
+        c.at.push(end);
         spans.clear();
         spans.push(Some((s, end)));
-        if let (Some(bt), Some(bc)) = (&self.before, c.before.as_mut()) {
-            if !side(bt, bc, hay, s, a) {
-                return false;
+        for (k, (piece, pc)) in self.pieces.iter().zip(c.pieces.iter_mut()).enumerate() {
+            let (a, b) = (c.at[k], c.at[k + 1]);
+            match (piece, pc) {
+                (Piece::Group, _) => spans.push(Some((a, b))),
+                (Piece::Groups(bt, g), Some(pc)) => {
+                    if !side(bt, pc, hay, a, b) {
+                        return false;
+                    }
+                    let caps = &pc.1;
+                    spans.extend((1..=*g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))));
+                }
+                _ => {}
             }
-            let caps = &bc.1;
-            spans.extend(
-                (1..caps.group_len()).map(|g| caps.get_group(g).map(|sp| (sp.start, sp.end))),
-            );
-        }
-        spans.resize(1 + self.groups_before, None);
-        spans.push(Some((a, b)));
-        if let (Some(bt), Some(bc)) = (&self.after, c.after.as_mut()) {
-            if !side(bt, bc, hay, b, end) {
-                return false;
-            }
-            let caps = &bc.1;
-            spans.extend(
-                (1..caps.group_len()).map(|g| caps.get_group(g).map(|sp| (sp.start, sp.end))),
-            );
         }
         true
     }
