@@ -28,7 +28,7 @@
 //! give; the output is the same, the cost is per anchor, not per byte. Rules
 //! with no anchor keep the regex crate's unanchored search.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::meta;
@@ -76,7 +76,7 @@ pub(crate) struct AnchoredMatcher {
     /// For a match too long for the backtracker.
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
-    rev: Option<DFA>,
+    rev: Option<Arc<DFA>>,
     /// The captures of a match from its parts, around its widest group.
     split: Option<Split>,
     key: [bool; 256],
@@ -94,7 +94,7 @@ pub(crate) enum MatchCache {
 #[derive(Debug)]
 pub(crate) struct AnchoredCache {
     fwd: DfaCache,
-    rev: Option<DfaCache>,
+    rev: Option<SharedCache>,
     bt: backtrack::Cache,
     pike: pikevm::Cache,
     caps: Captures,
@@ -152,8 +152,8 @@ struct Split {
 /// reporting every match.
 #[derive(Debug)]
 struct Bound {
-    left: DFA,
-    right: DFA,
+    left: Arc<DFA>,
+    right: Arc<DFA>,
 }
 
 /// The elements between two bounds.
@@ -169,7 +169,7 @@ enum Piece {
 
 #[derive(Debug)]
 struct SplitCache {
-    bounds: Vec<(DfaCache, DfaCache)>,
+    bounds: Vec<(SharedCache, SharedCache)>,
     /// By piece (for those with groups).
     pieces: Vec<Option<(backtrack::Cache, Captures)>>,
     /// Candidate positions of a bound.
@@ -446,7 +446,10 @@ fn collect_sets(
 pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
     hirs: HashMap<String, Hir>,
-    prefixes: HashMap<String, DFA>,
+    /// Reversed parts, every match, by their text (see [`Parts::prefix`]).
+    prefixes: HashMap<String, Arc<DFA>>,
+    /// Parts forward, every match, by their text.
+    forwards: HashMap<String, Arc<DFA>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -515,6 +518,7 @@ impl Parts {
         Parts {
             hirs,
             prefixes: HashMap::default(),
+            forwards: HashMap::default(),
             alphabet,
             finders,
             shared: trees,
@@ -567,14 +571,26 @@ impl Parts {
     }
 
     /// The prefix `parts`, reversed, reporting every match.
-    fn prefix(&mut self, parts: &[String]) -> Result<DFA, String> {
+    fn prefix(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
         let key = parts.concat();
         if let Some(d) = self.prefixes.get(&key) {
             return Ok(d.clone());
         }
         let hir = self.concat(parts)?;
-        let d = dfa(nfa(&hir, true, false)?, MatchKind::All)?;
+        let d = Arc::new(dfa(nfa(&hir, true, false)?, MatchKind::All)?);
         self.prefixes.insert(key, d.clone());
+        Ok(d)
+    }
+
+    /// The parts `parts`, forward, reporting every match.
+    fn forward(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+        let key = parts.concat();
+        if let Some(d) = self.forwards.get(&key) {
+            return Ok(d.clone());
+        }
+        let hir = self.concat(parts)?;
+        let d = Arc::new(dfa(nfa(&hir, false, false)?, MatchKind::All)?);
+        self.forwards.insert(key, d.clone());
         Ok(d)
     }
 }
@@ -584,6 +600,7 @@ impl Default for Parts {
         Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
+            forwards: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
             shared: Vec::new(),
@@ -735,20 +752,27 @@ impl Matcher {
             .map(|(b, _)| b as u8)
     }
 
-    /// Fresh search state for this matcher.
+    /// Fresh search state for this matcher (its own caches).
+    #[cfg(test)]
     pub fn cache(&self) -> MatchCache {
+        self.cache_in(&mut SharedCaches::default())
+    }
+
+    /// Fresh search state for this matcher, sharing with other matchers the
+    /// caches in `shared` of the lazy DFAs they share.
+    fn cache_in(&self, shared: &mut SharedCaches) -> MatchCache {
         match self {
             Matcher::Plain(re) => {
                 MatchCache::Plain(Box::new((re.create_cache(), re.create_captures())))
             }
             Matcher::Anchored(m) => MatchCache::Anchored(Box::new(AnchoredCache {
                 fwd: m.fwd.create_cache(),
-                rev: m.rev.as_ref().map(DFA::create_cache),
+                rev: m.rev.as_ref().map(|d| shared.get(d)),
                 bt: m.bt.create_cache(),
                 pike: m.pike.create_cache(),
                 caps: m.bt.create_captures(),
                 starts: Vec::new(),
-                split: m.split.as_ref().map(Split::cache),
+                split: m.split.as_ref().map(|sp| sp.cache(shared)),
                 spans: Vec::new(),
             })),
         }
@@ -806,6 +830,7 @@ impl AnchoredMatcher {
         let mut starts = std::mem::take(&mut c.starts);
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
+        let mut rev = c.rev.as_deref().map(lock);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
@@ -814,8 +839,9 @@ impl AnchoredMatcher {
             if !self.key[hay[k] as usize] {
                 continue;
             }
-            self.prefix_starts(c, hay, w0, k, &mut starts);
+            self.prefix_starts(rev.as_deref_mut(), hay, w0, k, &mut starts);
         }
+        drop(rev);
         starts.sort_unstable();
         starts.dedup();
         let mut at = w0;
@@ -845,13 +871,13 @@ impl AnchoredMatcher {
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
     fn prefix_starts(
         &self,
-        c: &mut AnchoredCache,
+        cache: Option<&mut DfaCache>,
         hay: &[u8],
         w0: usize,
         p: usize,
         out: &mut Vec<usize>,
     ) {
-        let (Some(rev), Some(cache)) = (&self.rev, c.rev.as_mut()) else {
+        let (Some(rev), Some(cache)) = (&self.rev, cache) else {
             out.push(p);
             return;
         };
@@ -968,13 +994,13 @@ fn ends_fwd(
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
-        let left = dfa(nfa(&parts.concat(left)?, false, false)?, MatchKind::All)?;
+        let left = parts.forward(left)?;
         let right = parts.prefix(right)?;
         Ok(Bound { left, right })
     }
 
-    fn cache(&self) -> (DfaCache, DfaCache) {
-        (self.left.create_cache(), self.right.create_cache())
+    fn cache(&self, shared: &mut SharedCaches) -> (SharedCache, SharedCache) {
+        (shared.get(&self.left), shared.get(&self.right))
     }
 
     /// The bound in a match `..end` whose left part starts at `s`, if it is
@@ -982,7 +1008,7 @@ impl Bound {
     /// start (or the only one where the left part can end).
     fn find(
         &self,
-        cache: &mut (DfaCache, DfaCache),
+        cache: &(SharedCache, SharedCache),
         lefts: &mut Vec<usize>,
         rights: &mut Vec<usize>,
         hay: &[u8],
@@ -991,13 +1017,13 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        ends_fwd(&self.left, &mut cache.0, hay, s, end, lefts).ok()?;
+        ends_fwd(&self.left, &mut lock(&cache.0), hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        starts_rev(&self.right, &mut cache.1, hay, s, end, rights).ok()?;
+        starts_rev(&self.right, &mut lock(&cache.1), hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
         let mut j = rights.len();
@@ -1092,9 +1118,9 @@ impl Split {
         Ok(Some(Split { bounds, pieces }))
     }
 
-    fn cache(&self) -> SplitCache {
+    fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
         SplitCache {
-            bounds: self.bounds.iter().map(Bound::cache).collect(),
+            bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
             pieces: self
                 .pieces
                 .iter()
@@ -1122,7 +1148,7 @@ impl Split {
         c.at.clear();
         c.at.push(s);
         let mut p = s;
-        for (bound, bc) in self.bounds.iter().zip(c.bounds.iter_mut()) {
+        for (bound, bc) in self.bounds.iter().zip(&c.bounds) {
             match bound.find(bc, &mut c.lefts, &mut c.rights, hay, p, end) {
                 Some(q) => p = q,
                 None => return false,
@@ -1159,7 +1185,34 @@ pub(crate) type Scratch = Vec<MatchCache>;
 
 /// Makes [`Scratch`] for a list of matchers.
 pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
-    matchers.iter().map(|m| m.cache()).collect()
+    let mut shared = SharedCaches::default();
+    matchers.iter().map(|m| m.cache_in(&mut shared)).collect()
+}
+
+/// The cache of a lazy DFA that several matchers hold (rules share parts,
+/// such as the speaker and the elements around it), shared by their search
+/// states in one [`Scratch`], so that each state is built once. A scratch
+/// serves one search at a time, so the lock is never contended.
+type SharedCache = Arc<Mutex<DfaCache>>;
+
+/// The shared caches made so far, by lazy DFA.
+#[derive(Default)]
+struct SharedCaches(HashMap<*const DFA, SharedCache>);
+
+impl SharedCaches {
+    /// The cache of `dfa`.
+    fn get(&mut self, dfa: &Arc<DFA>) -> SharedCache {
+        self.0
+            .entry(Arc::as_ptr(dfa))
+            .or_insert_with(|| Arc::new(Mutex::new(dfa.create_cache())))
+            .clone()
+    }
+}
+
+/// The cache behind `m` (a panic while it was held leaves it usable: a
+/// lazy DFA cache is only ever a memo).
+fn lock(m: &Mutex<DfaCache>) -> std::sync::MutexGuard<'_, DfaCache> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// An anchored leftmost-first search of one pattern over the bytes of an
