@@ -9,7 +9,9 @@
 //! the window (a lazy DFA that follows every possible start at once, whose
 //! many states cost most of a cold run), the search
 //!
-//! 1. finds the anchor tokens in the window (a byte table),
+//! 1. finds the anchor tokens in the window (a byte table) that the
+//!    elements after the anchor element can follow (a small lazy DFA,
+//!    stopped at its first match),
 //! 2. runs the prefix reversed and anchored from each anchor, collecting
 //!    every position where the prefix can start (a small lazy DFA),
 //! 3. tries those starts in order with the whole pattern, anchored (a
@@ -77,6 +79,9 @@ pub(crate) struct AnchoredMatcher {
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
     rev: Option<Arc<DFA>>,
+    /// The elements after the anchor element, forward, every match
+    /// (`None`: none): an anchor they do not follow starts no match.
+    after: Option<Arc<DFA>>,
     /// The captures of a match from its parts, around its widest group.
     split: Option<Split>,
     key: [bool; 256],
@@ -95,6 +100,7 @@ pub(crate) enum MatchCache {
 pub(crate) struct AnchoredCache {
     fwd: DfaCache,
     rev: Option<SharedCache>,
+    after: Option<SharedCache>,
     bt: backtrack::Cache,
     pike: pikevm::Cache,
     caps: Captures,
@@ -709,12 +715,17 @@ impl Matcher {
             [] => None,
             prefix => Some(parts.prefix(prefix)?),
         };
+        let after = match &parts_src[anchor.element + 1..] {
+            [] => None,
+            suffix => Some(parts.forward(suffix)?),
+        };
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
             fwd,
             bt,
             pike,
             rev,
+            after,
             split,
             key: table(
                 &anchor
@@ -768,6 +779,7 @@ impl Matcher {
             Matcher::Anchored(m) => MatchCache::Anchored(Box::new(AnchoredCache {
                 fwd: m.fwd.create_cache(),
                 rev: m.rev.as_ref().map(|d| shared.get(d)),
+                after: m.after.as_ref().map(|d| shared.get(d)),
                 bt: m.bt.create_cache(),
                 pike: m.pike.create_cache(),
                 caps: m.bt.create_captures(),
@@ -831,17 +843,18 @@ impl AnchoredMatcher {
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
         let mut rev = c.rev.as_deref().map(lock);
+        let mut after = c.after.as_deref().map(lock);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize] {
+            if !self.key[hay[k] as usize] || !self.suffix_at(after.as_deref_mut(), hay, k + 1) {
                 continue;
             }
             self.prefix_starts(rev.as_deref_mut(), hay, w0, k, &mut starts);
         }
-        drop(rev);
+        drop((rev, after));
         starts.sort_unstable();
         starts.dedup();
         let mut at = w0;
@@ -866,6 +879,34 @@ impl AnchoredMatcher {
             at = f(at, (s, end), &Found::Caps(&c.caps));
         }
         c.starts = starts;
+    }
+
+    /// Whether the elements after the anchor element match from `p` on
+    /// (true if the lazy DFA gave up). A match holds its anchor token where
+    /// they do.
+    fn suffix_at(&self, cache: Option<&mut DfaCache>, hay: &[u8], p: usize) -> bool {
+        let (Some(after), Some(cache)) = (&self.after, cache) else {
+            return true;
+        };
+        let mut scan = || -> Result<bool, ()> {
+            let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
+            let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
+            for &b in &hay[p..] {
+                sid = after.next_state(cache, sid, b).map_err(|_| ())?;
+                if sid.is_tagged() {
+                    if sid.is_match() {
+                        return Ok(true);
+                    } else if sid.is_dead() {
+                        return Ok(false);
+                    } else if sid.is_quit() {
+                        return Err(());
+                    }
+                }
+            }
+            let sid = after.next_eoi_state(cache, sid).map_err(|_| ())?;
+            Ok(sid.is_match())
+        };
+        scan().unwrap_or(true)
     }
 
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
