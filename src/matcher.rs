@@ -41,7 +41,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{
-    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
+    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, LookSet, Repetition,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -143,14 +143,19 @@ impl Found<'_> {
 /// between its bounds (a path through one piece that came first would make
 /// a whole path that came first). The backtracker then walks only the small
 /// pieces, not the wide elements, whose alternatives cost it most. When a
-/// bound is not the only candidate, the whole pattern's backtracker
-/// decides.
+/// bound is not the only candidate, a backtracker over the rest of the
+/// pattern from the bound before it decides (the path through the rest is
+/// the first one from there), or the whole pattern's for the first bound.
 #[derive(Debug)]
 struct Split {
     /// The bounds, in order (none at the pattern's ends).
     bounds: Vec<Bound>,
     /// The pieces between bounds, one more than the bounds.
     pieces: Vec<Piece>,
+    /// For each bound after the first, the elements from the bound before
+    /// it on, with their groups: when the bound is not found, the rest of
+    /// the match is the first path through them from the bound before.
+    tails: Vec<BoundedBacktracker>,
 }
 
 /// A position between two elements: the elements since the bound before
@@ -169,8 +174,11 @@ enum Piece {
     Group,
     /// No groups.
     Bare,
-    /// Elements with groups, and their number.
-    Groups(BoundedBacktracker, usize),
+    /// Elements with groups, their number, and whether the pattern ends
+    /// with `\z` (unless the piece is the last one or looks around), to be
+    /// searched in the haystack cut at the piece's end, so that the first
+    /// path found is the first one that ends there.
+    Groups(BoundedBacktracker, usize, bool),
 }
 
 #[derive(Debug)]
@@ -178,6 +186,7 @@ struct SplitCache {
     bounds: Vec<(SharedCache, SharedCache)>,
     /// By piece (for those with groups).
     pieces: Vec<Option<(backtrack::Cache, Captures)>>,
+    tails: Vec<(backtrack::Cache, Captures)>,
     /// Candidate positions of a bound.
     lefts: Vec<usize>,
     rights: Vec<usize>,
@@ -1084,7 +1093,8 @@ impl Bound {
 }
 
 /// Whether the first match of `bt` from `a` that ends by `b` ends at `b`,
-/// its groups in `cache`.
+/// its groups in `cache` (for a pattern that ends with `\z`, `hay` is cut
+/// at `b`).
 fn side(
     bt: &BoundedBacktracker,
     cache: &mut (backtrack::Cache, Captures),
@@ -1140,6 +1150,11 @@ impl Split {
                 parts,
             )?);
         }
+        let backtracker = |hir: &Hir| -> Result<BoundedBacktracker, String> {
+            BoundedBacktracker::builder()
+                .build_from_nfa(nfa(hir, false, true)?)
+                .map_err(|e| e.to_string())
+        };
         let mut pieces = Vec::new();
         for w in cuts.windows(2) {
             let r = w[0]..w[1];
@@ -1149,14 +1164,30 @@ impl Split {
             } else if g == 0 {
                 Piece::Bare
             } else {
-                let nfa = nfa(&parts.concat(&parts_src[r])?, false, true)?;
-                let bt = BoundedBacktracker::builder()
-                    .build_from_nfa(nfa)
-                    .map_err(|e| e.to_string())?;
-                Piece::Groups(bt, g)
+                let mut hir = parts.concat(&parts_src[r.clone()])?;
+                let pinned = r.end < n
+                    && hir
+                        .properties()
+                        .look_set()
+                        .subtract(LookSet::singleton(Look::Start))
+                        .is_empty();
+                if pinned {
+                    hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
+                }
+                Piece::Groups(backtracker(&hir)?, g, pinned)
             });
         }
-        Ok(Some(Split { bounds, pieces }))
+        let tails = cuts
+            .iter()
+            .skip(1)
+            .take(bounds.len().saturating_sub(1))
+            .map(|&c| backtracker(&parts.concat(&parts_src[c..])?))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(Split {
+            bounds,
+            pieces,
+            tails,
+        }))
     }
 
     fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
@@ -1166,9 +1197,14 @@ impl Split {
                 .pieces
                 .iter()
                 .map(|p| match p {
-                    Piece::Groups(bt, _) => Some((bt.create_cache(), bt.create_captures())),
+                    Piece::Groups(bt, _, _) => Some((bt.create_cache(), bt.create_captures())),
                     _ => None,
                 })
+                .collect(),
+            tails: self
+                .tails
+                .iter()
+                .map(|bt| (bt.create_cache(), bt.create_captures()))
                 .collect(),
             lefts: Vec::new(),
             rights: Vec::new(),
@@ -1189,22 +1225,41 @@ impl Split {
         c.at.clear();
         c.at.push(s);
         let mut p = s;
-        for (bound, bc) in self.bounds.iter().zip(&c.bounds) {
+        // The first bound not found, if any.
+        let mut missing = None;
+        for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
             match bound.find(bc, &mut c.lefts, &mut c.rights, hay, p, end) {
                 Some(q) => p = q,
-                None => return false,
+                None => {
+                    missing = Some(k);
+                    break;
+                }
             }
             c.at.push(p);
         }
-        c.at.push(end);
+        let known = match missing {
+            Some(0) => return false,
+            Some(k) => k,
+            None => {
+                c.at.push(end);
+                self.pieces.len()
+            }
+        };
         spans.clear();
         spans.push(Some((s, end)));
-        for (k, (piece, pc)) in self.pieces.iter().zip(c.pieces.iter_mut()).enumerate() {
+        for (k, (piece, pc)) in self
+            .pieces
+            .iter()
+            .zip(c.pieces.iter_mut())
+            .enumerate()
+            .take(known)
+        {
             let (a, b) = (c.at[k], c.at[k + 1]);
             match (piece, pc) {
                 (Piece::Group, _) => spans.push(Some((a, b))),
-                (Piece::Groups(bt, g), Some(pc)) => {
-                    if !side(bt, pc, hay, a, b) {
+                (Piece::Groups(bt, g, pinned), Some(pc)) => {
+                    let cut = if *pinned { &hay[..b] } else { hay };
+                    if !side(bt, pc, cut, a, b) {
                         return false;
                     }
                     let caps = &pc.1;
@@ -1212,6 +1267,19 @@ impl Split {
                 }
                 _ => {}
             }
+        }
+        if let Some(k) = missing {
+            // The rest: the first path from the last bound found.
+            let (bt, (cache, caps)) = (&self.tails[k - 1], &mut c.tails[k - 1]);
+            let input = Input::new(hay).range(c.at[k]..end).anchored(Anchored::Yes);
+            if bt.try_captures(cache, input, caps).is_err()
+                || !caps.get_match().is_some_and(|m| m.end() == end)
+            {
+                return false;
+            }
+            spans.extend(
+                (1..caps.group_len()).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))),
+            );
         }
         true
     }
