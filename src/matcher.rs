@@ -9,20 +9,28 @@
 //! the window (a lazy DFA that follows every possible start at once, whose
 //! many states cost most of a cold run), the search
 //!
-//! 1. finds the anchor tokens in the window (a byte table),
+//! 1. finds the anchor tokens in the window (a byte table) that the
+//!    elements after the anchor element can follow (a small lazy DFA,
+//!    stopped at its first match),
 //! 2. runs the prefix reversed and anchored from each anchor, collecting
 //!    every position where the prefix can start (a small lazy DFA),
 //! 3. tries those starts in order with the whole pattern, anchored (a
 //!    forward lazy DFA gives the end of the leftmost-first match there), and
 //! 4. takes the capture groups of the first match with a bounded
-//!    backtracker over the match alone.
+//!    backtracker over the match alone. The backtracker's cost is in wide
+//!    elements such as the speaker's noun phrase, whose alternatives it
+//!    walks one by one, so where a pattern holds wide elements that are one
+//!    group each (the speaker, the content), the match is first cut at
+//!    their bounds (see [`Split`]): lazy DFAs find where each starts and
+//!    ends, its group is that span, and the backtracker walks only the
+//!    elements between them.
 //!
 //! The first start with a match is the leftmost match start, and an anchored
 //! leftmost-first search from it gives the match an unanchored search would
 //! give; the output is the same, the cost is per anchor, not per byte. Rules
 //! with no anchor keep the regex crate's unanchored search.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::meta;
@@ -33,7 +41,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{
-    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
+    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, LookSet, Repetition,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -70,7 +78,12 @@ pub(crate) struct AnchoredMatcher {
     /// For a match too long for the backtracker.
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
-    rev: Option<DFA>,
+    rev: Option<Arc<DFA>>,
+    /// The elements after the anchor element, forward, every match
+    /// (`None`: none): an anchor they do not follow starts no match.
+    after: Option<Arc<DFA>>,
+    /// The captures of a match from its parts, around its widest group.
+    split: Option<Split>,
     key: [bool; 256],
     /// Capture-group names, by index.
     names: Vec<Option<String>>,
@@ -86,21 +99,99 @@ pub(crate) enum MatchCache {
 #[derive(Debug)]
 pub(crate) struct AnchoredCache {
     fwd: DfaCache,
-    rev: Option<DfaCache>,
+    rev: Option<SharedCache>,
+    after: Option<SharedCache>,
     bt: backtrack::Cache,
     pike: pikevm::Cache,
     caps: Captures,
     starts: Vec<usize>,
+    split: Option<SplitCache>,
+    /// The groups of the last match, when found by the split.
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 /// The capture groups of one match.
-pub(crate) struct Found<'a>(&'a Captures);
+pub(crate) enum Found<'a> {
+    /// As an engine gives them.
+    Caps(&'a Captures),
+    /// Span by group index.
+    Spans(&'a [Option<(usize, usize)>]),
+}
 
 impl Found<'_> {
     /// The span of group `i` in the haystack, if it took part.
     pub fn get(&self, i: usize) -> Option<(usize, usize)> {
-        self.0.get_group(i).map(|s| (s.start, s.end))
+        match self {
+            Found::Caps(c) => c.get_group(i).map(|s| (s.start, s.end)),
+            Found::Spans(s) => s.get(i).copied().flatten(),
+        }
     }
+}
+
+/// The captures of a match taken apart at the bounds of its wide elements
+/// that are one group each (the speaker's noun phrase, the content). Each
+/// bound is found in turn, from the match start: where the elements since
+/// the last bound can end (from the last bound) and the elements from it on
+/// can start (up to the match end). When each bound is the only such
+/// position, a wide element's group is the span between its bounds, and
+/// the groups of the other elements between two bounds are those of a
+/// bounded backtracker over them.
+///
+/// This is exact: the match is the first path (in leftmost-first order)
+/// through the pattern that ends at the match end, so its bounds are among
+/// those positions, and the path is the first one through each piece
+/// between its bounds (a path through one piece that came first would make
+/// a whole path that came first). The backtracker then walks only the small
+/// pieces, not the wide elements, whose alternatives cost it most. When a
+/// bound is not the only candidate, a backtracker over the rest of the
+/// pattern from the bound before it decides (the path through the rest is
+/// the first one from there), or the whole pattern's for the first bound.
+#[derive(Debug)]
+struct Split {
+    /// The bounds, in order (none at the pattern's ends).
+    bounds: Vec<Bound>,
+    /// The pieces between bounds, one more than the bounds.
+    pieces: Vec<Piece>,
+    /// For each bound after the first, the elements from the bound before
+    /// it on, with their groups: when the bound is not found, the rest of
+    /// the match is the first path through them from the bound before.
+    tails: Vec<BoundedBacktracker>,
+}
+
+/// A position between two elements: the elements since the bound before
+/// (or the start), forward, and the elements from it on, reversed, both
+/// reporting every match.
+#[derive(Debug)]
+struct Bound {
+    left: Arc<DFA>,
+    right: Arc<DFA>,
+}
+
+/// The elements between two bounds.
+#[derive(Debug)]
+enum Piece {
+    /// One wide element, one group.
+    Group,
+    /// No groups.
+    Bare,
+    /// Elements with groups, their number, and whether the pattern ends
+    /// with `\z` (unless the piece is the last one or looks around), to be
+    /// searched in the haystack cut at the piece's end, so that the first
+    /// path found is the first one that ends there.
+    Groups(BoundedBacktracker, usize, bool),
+}
+
+#[derive(Debug)]
+struct SplitCache {
+    bounds: Vec<(SharedCache, SharedCache)>,
+    /// By piece (for those with groups).
+    pieces: Vec<Option<(backtrack::Cache, Captures)>>,
+    tails: Vec<(backtrack::Cache, Captures)>,
+    /// Candidate positions of a bound.
+    lefts: Vec<usize>,
+    rights: Vec<usize>,
+    /// The position of each bound of a match, and its end.
+    at: Vec<usize>,
 }
 
 /// Size limits, as for the regex crate's builder in [`crate::rules`].
@@ -370,7 +461,10 @@ fn collect_sets(
 pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
     hirs: HashMap<String, Hir>,
-    prefixes: HashMap<String, DFA>,
+    /// Reversed parts, every match, by their text (see [`Parts::prefix`]).
+    prefixes: HashMap<String, Arc<DFA>>,
+    /// Parts forward, every match, by their text.
+    forwards: HashMap<String, Arc<DFA>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -439,6 +533,7 @@ impl Parts {
         Parts {
             hirs,
             prefixes: HashMap::default(),
+            forwards: HashMap::default(),
             alphabet,
             finders,
             shared: trees,
@@ -491,14 +586,26 @@ impl Parts {
     }
 
     /// The prefix `parts`, reversed, reporting every match.
-    fn prefix(&mut self, parts: &[String]) -> Result<DFA, String> {
+    fn prefix(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
         let key = parts.concat();
         if let Some(d) = self.prefixes.get(&key) {
             return Ok(d.clone());
         }
         let hir = self.concat(parts)?;
-        let d = dfa(nfa(&hir, true, false)?, MatchKind::All)?;
+        let d = Arc::new(dfa(nfa(&hir, true, false)?, MatchKind::All)?);
         self.prefixes.insert(key, d.clone());
+        Ok(d)
+    }
+
+    /// The parts `parts`, forward, reporting every match.
+    fn forward(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+        let key = parts.concat();
+        if let Some(d) = self.forwards.get(&key) {
+            return Ok(d.clone());
+        }
+        let hir = self.concat(parts)?;
+        let d = Arc::new(dfa(nfa(&hir, false, false)?, MatchKind::All)?);
+        self.forwards.insert(key, d.clone());
         Ok(d)
     }
 }
@@ -508,6 +615,7 @@ impl Default for Parts {
         Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
+            forwards: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
             shared: Vec::new(),
@@ -616,11 +724,18 @@ impl Matcher {
             [] => None,
             prefix => Some(parts.prefix(prefix)?),
         };
+        let after = match &parts_src[anchor.element + 1..] {
+            [] => None,
+            suffix => Some(parts.forward(suffix)?),
+        };
+        let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
             fwd,
             bt,
             pike,
             rev,
+            after,
+            split,
             key: table(
                 &anchor
                     .key
@@ -657,19 +772,29 @@ impl Matcher {
             .map(|(b, _)| b as u8)
     }
 
-    /// Fresh search state for this matcher.
+    /// Fresh search state for this matcher (its own caches).
+    #[cfg(test)]
     pub fn cache(&self) -> MatchCache {
+        self.cache_in(&mut SharedCaches::default())
+    }
+
+    /// Fresh search state for this matcher, sharing with other matchers the
+    /// caches in `shared` of the lazy DFAs they share.
+    fn cache_in(&self, shared: &mut SharedCaches) -> MatchCache {
         match self {
             Matcher::Plain(re) => {
                 MatchCache::Plain(Box::new((re.create_cache(), re.create_captures())))
             }
             Matcher::Anchored(m) => MatchCache::Anchored(Box::new(AnchoredCache {
                 fwd: m.fwd.create_cache(),
-                rev: m.rev.as_ref().map(DFA::create_cache),
+                rev: m.rev.as_ref().map(|d| shared.get(d)),
+                after: m.after.as_ref().map(|d| shared.get(d)),
                 bt: m.bt.create_cache(),
                 pike: m.pike.create_cache(),
                 caps: m.bt.create_captures(),
                 starts: Vec::new(),
+                split: m.split.as_ref().map(|sp| sp.cache(shared)),
+                spans: Vec::new(),
             })),
         }
     }
@@ -702,7 +827,7 @@ impl Matcher {
                     let Some(m) = caps.get_match() else {
                         break;
                     };
-                    at = f(at, (m.start(), m.end()), &Found(caps));
+                    at = f(at, (m.start(), m.end()), &Found::Caps(caps));
                 }
             }
             (Matcher::Anchored(m), MatchCache::Anchored(c)) => m.for_each(c, hay, anchors, w0, f),
@@ -726,16 +851,19 @@ impl AnchoredMatcher {
         let mut starts = std::mem::take(&mut c.starts);
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
+        let mut rev = c.rev.as_deref().map(lock);
+        let mut after = c.after.as_deref().map(lock);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize] {
+            if !self.key[hay[k] as usize] || !self.suffix_at(after.as_deref_mut(), hay, k + 1) {
                 continue;
             }
-            self.prefix_starts(c, hay, w0, k, &mut starts);
+            self.prefix_starts(rev.as_deref_mut(), hay, w0, k, &mut starts);
         }
+        drop((rev, after));
         starts.sort_unstable();
         starts.dedup();
         let mut at = w0;
@@ -746,58 +874,64 @@ impl AnchoredMatcher {
             let Some(end) = self.match_end(c, hay, s) else {
                 continue;
             };
+            let split = match (&self.split, c.split.as_mut()) {
+                (Some(sp), Some(sc)) => sp.captures(sc, hay, s, end, &mut c.spans),
+                _ => false,
+            };
+            if split {
+                at = f(at, (s, end), &Found::Spans(&c.spans));
+                continue;
+            }
             if !self.captures(c, hay, s, end) {
                 continue;
             }
-            at = f(at, (s, end), &Found(&c.caps));
+            at = f(at, (s, end), &Found::Caps(&c.caps));
         }
         c.starts = starts;
     }
 
-    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
-    fn prefix_starts(
-        &self,
-        c: &mut AnchoredCache,
-        hay: &[u8],
-        w0: usize,
-        p: usize,
-        out: &mut Vec<usize>,
-    ) {
-        let (Some(rev), Some(cache)) = (&self.rev, c.rev.as_mut()) else {
-            out.push(p);
-            return;
+    /// Whether the elements after the anchor element match from `p` on
+    /// (true if the lazy DFA gave up). A match holds its anchor token where
+    /// they do.
+    fn suffix_at(&self, cache: Option<&mut DfaCache>, hay: &[u8], p: usize) -> bool {
+        let (Some(after), Some(cache)) = (&self.after, cache) else {
+            return true;
         };
-        let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
-        let scan = |cache: &mut DfaCache, out: &mut Vec<usize>| -> Result<(), ()> {
-            let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
-            let mut at = p;
-            while at > w0 {
-                at -= 1;
-                sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
+        let mut scan = || -> Result<bool, ()> {
+            let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
+            let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
+            for &b in &hay[p..] {
+                sid = after.next_state(cache, sid, b).map_err(|_| ())?;
                 if sid.is_tagged() {
                     if sid.is_match() {
-                        // Matches show one byte late: the prefix starts at at + 1.
-                        out.push(at + 1);
+                        return Ok(true);
                     } else if sid.is_dead() {
-                        return Ok(());
+                        return Ok(false);
                     } else if sid.is_quit() {
                         return Err(());
                     }
                 }
             }
-            // The byte before the window, or the end of input, shows a
-            // match that ends there (as the regex crate's reverse search).
-            sid = match w0.checked_sub(1) {
-                Some(b) => rev.next_state(cache, sid, hay[b]),
-                None => rev.next_eoi_state(cache, sid),
-            }
-            .map_err(|_| ())?;
-            if sid.is_match() {
-                out.push(w0);
-            }
-            Ok(())
+            let sid = after.next_eoi_state(cache, sid).map_err(|_| ())?;
+            Ok(sid.is_match())
         };
-        if scan(cache, out).is_err() {
+        scan().unwrap_or(true)
+    }
+
+    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
+    fn prefix_starts(
+        &self,
+        cache: Option<&mut DfaCache>,
+        hay: &[u8],
+        w0: usize,
+        p: usize,
+        out: &mut Vec<usize>,
+    ) {
+        let (Some(rev), Some(cache)) = (&self.rev, cache) else {
+            out.push(p);
+            return;
+        };
+        if starts_rev(rev, cache, hay, w0, p, out).is_err() {
             // The lazy DFA gave up: every position is a possible start, and
             // the anchored search below decides.
             out.extend(w0..=p);
@@ -830,12 +964,364 @@ impl AnchoredMatcher {
     }
 }
 
+/// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
+/// (every match) matches `hay[s..p]`; `Err` if the lazy DFA gave up.
+fn starts_rev(
+    rev: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    w0: usize,
+    p: usize,
+    out: &mut Vec<usize>,
+) -> Result<(), ()> {
+    let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
+    let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
+    let mut at = p;
+    while at > w0 {
+        at -= 1;
+        sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: the prefix starts at at + 1.
+                out.push(at + 1);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    // The byte before the window, or the end of input, shows a
+    // match that ends there (as the regex crate's reverse search).
+    sid = match w0.checked_sub(1) {
+        Some(b) => rev.next_state(cache, sid, hay[b]),
+        None => rev.next_eoi_state(cache, sid),
+    }
+    .map_err(|_| ())?;
+    if sid.is_match() {
+        out.push(w0);
+    }
+    Ok(())
+}
+
+/// Every `e` in `s..=end`, from `s` up, where the pattern `fwd` (every
+/// match) matches `hay[s..e]`; `Err` if the lazy DFA gave up.
+fn ends_fwd(
+    fwd: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    s: usize,
+    end: usize,
+    out: &mut Vec<usize>,
+) -> Result<(), ()> {
+    let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
+    let mut sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
+    for (at, &b) in hay.iter().enumerate().take(end).skip(s) {
+        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`.
+                out.push(at);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    // The byte after, or the end of input, shows a match that ends at `end`.
+    sid = match hay.get(end) {
+        Some(&b) => fwd.next_state(cache, sid, b),
+        None => fwd.next_eoi_state(cache, sid),
+    }
+    .map_err(|_| ())?;
+    if sid.is_match() {
+        out.push(end);
+    }
+    Ok(())
+}
+
+impl Bound {
+    /// The bound between `left` and `right`.
+    fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
+        let left = parts.forward(left)?;
+        let right = parts.prefix(right)?;
+        Ok(Bound { left, right })
+    }
+
+    fn cache(&self, shared: &mut SharedCaches) -> (SharedCache, SharedCache) {
+        (shared.get(&self.left), shared.get(&self.right))
+    }
+
+    /// The bound in a match `..end` whose left part starts at `s`, if it is
+    /// the only position where the left part can end and the right part
+    /// start (or the only one where the left part can end).
+    fn find(
+        &self,
+        cache: &(SharedCache, SharedCache),
+        lefts: &mut Vec<usize>,
+        rights: &mut Vec<usize>,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+    ) -> Option<usize> {
+        lefts.clear();
+        rights.clear();
+        ends_fwd(&self.left, &mut lock(&cache.0), hay, s, end, lefts).ok()?;
+        match lefts[..] {
+            [] => return None,
+            [one] => return Some(one),
+            _ => {}
+        }
+        starts_rev(&self.right, &mut lock(&cache.1), hay, s, end, rights).ok()?;
+        // `lefts` ascends, `rights` descends.
+        let mut found = None;
+        let mut j = rights.len();
+        for &l in lefts.iter() {
+            while j > 0 && rights[j - 1] < l {
+                j -= 1;
+            }
+            if j > 0 && rights[j - 1] == l {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(l);
+            }
+        }
+        found
+    }
+}
+
+/// Whether the first match of `bt` from `a` that ends by `b` ends at `b`,
+/// its groups in `cache` (for a pattern that ends with `\z`, `hay` is cut
+/// at `b`).
+fn side(
+    bt: &BoundedBacktracker,
+    cache: &mut (backtrack::Cache, Captures),
+    hay: &[u8],
+    a: usize,
+    b: usize,
+) -> bool {
+    let input = Input::new(hay).range(a..b).anchored(Anchored::Yes);
+    let (cache, caps) = cache;
+    if bt.try_captures(cache, input, caps).is_err() {
+        return false;
+    }
+    caps.get_match().is_some_and(|m| m.end() == b)
+}
+
+impl Split {
+    /// The split at the bounds of each element that is one group with no
+    /// groups inside and wide, if there is one.
+    fn new(parts_src: &[String], parts: &mut Parts) -> Result<Option<Split>, String> {
+        let n = parts_src.len();
+        let mut groups = Vec::with_capacity(n);
+        let mut wide = Vec::with_capacity(n);
+        for p in parts_src {
+            let h = parts.hir(p)?;
+            groups.push(h.properties().explicit_captures_len());
+            wide.push(match h.kind() {
+                HirKind::Capture(c) => {
+                    c.sub.properties().explicit_captures_len() == 0 && p.len() >= SPLIT_MIN
+                }
+                _ => false,
+            });
+        }
+        if !wide.contains(&true) {
+            return Ok(None);
+        }
+        // Element indices of the bounds, 0 and n at the ends.
+        let mut cuts = vec![0];
+        for (i, _) in wide.iter().enumerate().filter(|(_, &w)| w) {
+            for c in [i, i + 1] {
+                if cuts.last() != Some(&c) {
+                    cuts.push(c);
+                }
+            }
+        }
+        if cuts.last() != Some(&n) {
+            cuts.push(n);
+        }
+        let mut bounds = Vec::new();
+        for w in cuts.windows(3) {
+            bounds.push(Bound::new(
+                &parts_src[w[0]..w[1]],
+                &parts_src[w[1]..],
+                parts,
+            )?);
+        }
+        let backtracker = |hir: &Hir| -> Result<BoundedBacktracker, String> {
+            BoundedBacktracker::builder()
+                .build_from_nfa(nfa(hir, false, true)?)
+                .map_err(|e| e.to_string())
+        };
+        let mut pieces = Vec::new();
+        for w in cuts.windows(2) {
+            let r = w[0]..w[1];
+            let g: usize = groups[r.clone()].iter().sum();
+            pieces.push(if r.len() == 1 && wide[r.start] {
+                Piece::Group
+            } else if g == 0 {
+                Piece::Bare
+            } else {
+                let mut hir = parts.concat(&parts_src[r.clone()])?;
+                let pinned = r.end < n
+                    && hir
+                        .properties()
+                        .look_set()
+                        .subtract(LookSet::singleton(Look::Start))
+                        .is_empty();
+                if pinned {
+                    hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
+                }
+                Piece::Groups(backtracker(&hir)?, g, pinned)
+            });
+        }
+        let tails = cuts
+            .iter()
+            .skip(1)
+            .take(bounds.len().saturating_sub(1))
+            .map(|&c| backtracker(&parts.concat(&parts_src[c..])?))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(Split {
+            bounds,
+            pieces,
+            tails,
+        }))
+    }
+
+    fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
+        SplitCache {
+            bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
+            pieces: self
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Groups(bt, _, _) => Some((bt.create_cache(), bt.create_captures())),
+                    _ => None,
+                })
+                .collect(),
+            tails: self
+                .tails
+                .iter()
+                .map(|bt| (bt.create_cache(), bt.create_captures()))
+                .collect(),
+            lefts: Vec::new(),
+            rights: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+
+    /// The groups of the match `s..end` into `spans`, by group index, if
+    /// the split finds them.
+    fn captures(
+        &self,
+        c: &mut SplitCache,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+        spans: &mut Vec<Option<(usize, usize)>>,
+    ) -> bool {
+        c.at.clear();
+        c.at.push(s);
+        let mut p = s;
+        // The first bound not found, if any.
+        let mut missing = None;
+        for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
+            match bound.find(bc, &mut c.lefts, &mut c.rights, hay, p, end) {
+                Some(q) => p = q,
+                None => {
+                    missing = Some(k);
+                    break;
+                }
+            }
+            c.at.push(p);
+        }
+        let known = match missing {
+            Some(0) => return false,
+            Some(k) => k,
+            None => {
+                c.at.push(end);
+                self.pieces.len()
+            }
+        };
+        spans.clear();
+        spans.push(Some((s, end)));
+        for (k, (piece, pc)) in self
+            .pieces
+            .iter()
+            .zip(c.pieces.iter_mut())
+            .enumerate()
+            .take(known)
+        {
+            let (a, b) = (c.at[k], c.at[k + 1]);
+            match (piece, pc) {
+                (Piece::Group, _) => spans.push(Some((a, b))),
+                (Piece::Groups(bt, g, pinned), Some(pc)) => {
+                    let cut = if *pinned { &hay[..b] } else { hay };
+                    if !side(bt, pc, cut, a, b) {
+                        return false;
+                    }
+                    let caps = &pc.1;
+                    spans.extend((1..=*g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))));
+                }
+                _ => {}
+            }
+        }
+        if let Some(k) = missing {
+            // The rest: the first path from the last bound found.
+            let (bt, (cache, caps)) = (&self.tails[k - 1], &mut c.tails[k - 1]);
+            let input = Input::new(hay).range(c.at[k]..end).anchored(Anchored::Yes);
+            if bt.try_captures(cache, input, caps).is_err()
+                || !caps.get_match().is_some_and(|m| m.end() == end)
+            {
+                return false;
+            }
+            spans.extend(
+                (1..caps.group_len()).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))),
+            );
+        }
+        true
+    }
+}
+
+/// How long (in regex text) an element must be for [`Split`] to walk
+/// around it.
+const SPLIT_MIN: usize = 256;
+
 /// Search state for every rule, one entry per matcher.
 pub(crate) type Scratch = Vec<MatchCache>;
 
 /// Makes [`Scratch`] for a list of matchers.
 pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
-    matchers.iter().map(|m| m.cache()).collect()
+    let mut shared = SharedCaches::default();
+    matchers.iter().map(|m| m.cache_in(&mut shared)).collect()
+}
+
+/// The cache of a lazy DFA that several matchers hold (rules share parts,
+/// such as the speaker and the elements around it), shared by their search
+/// states in one [`Scratch`], so that each state is built once. A scratch
+/// serves one search at a time, so the lock is never contended.
+type SharedCache = Arc<Mutex<DfaCache>>;
+
+/// The shared caches made so far, by lazy DFA.
+#[derive(Default)]
+struct SharedCaches(HashMap<*const DFA, SharedCache>);
+
+impl SharedCaches {
+    /// The cache of `dfa`.
+    fn get(&mut self, dfa: &Arc<DFA>) -> SharedCache {
+        self.0
+            .entry(Arc::as_ptr(dfa))
+            .or_insert_with(|| Arc::new(Mutex::new(dfa.create_cache())))
+            .clone()
+    }
+}
+
+/// The cache behind `m` (a panic while it was held leaves it usable: a
+/// lazy DFA cache is only ever a memo).
+fn lock(m: &Mutex<DfaCache>) -> std::sync::MutexGuard<'_, DfaCache> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// An anchored leftmost-first search of one pattern over the bytes of an
