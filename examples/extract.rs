@@ -189,6 +189,15 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
     })
 }
 
+/// A single article's output for `--format json` (quotes and speakers) and
+/// `jsonl` (quotes): fields in schema order, as the `--jsonl` lines have them.
+#[derive(serde::Serialize)]
+struct AnalysisOut<'a> {
+    quotes: &'a [QuoteOut<'a>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speakers: Option<&'a [whosaid::Speaker]>,
+}
+
 /// One quote as the scorer's schema has it: the record plus `paraphrase`,
 /// serialised straight to the output (no intermediate JSON tree).
 #[derive(serde::Serialize)]
@@ -611,7 +620,10 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
         (Format::Text, true) => print_speakers_text(out, &a)?,
         (Format::Json, false) => {
             let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
-            let v = json!({"quotes": quotes, "speakers": a.speakers});
+            let v = AnalysisOut {
+                quotes: &quotes,
+                speakers: Some(&a.speakers),
+            };
             let s = serde_json::to_string_pretty(&v).unwrap_or_default();
             writeln!(out, "{s}")?;
         }
@@ -622,7 +634,11 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
         }
         (Format::Jsonl, false) => {
             let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
-            writeln!(out, "{}", json!({"quotes": quotes}))?;
+            let v = AnalysisOut {
+                quotes: &quotes,
+                speakers: None,
+            };
+            writeln!(out, "{}", serde_json::to_string(&v).unwrap_or_default())?;
         }
         (Format::Jsonl, true) => {
             writeln!(out, "{}", json!({"speakers": report::speaker_stats(&a)}))?;
