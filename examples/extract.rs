@@ -253,14 +253,26 @@ fn print_text(
             q.kind.as_str(),
             q.rule
         )?;
-        let content = text.get(q.start..q.end).unwrap_or(&q.text);
-        // Marks only around the words quoted as spoken; reported speech is
-        // shown as it stands in the text.
+        // A direct quote with the marks the text has around it (none where
+        // an unclosed quote ends); reported speech as it stands.
+        let (mut s, mut e) = (q.start, q.end);
         if q.kind == whosaid::QuoteKind::Direct {
-            writeln!(out, "     \u{201c}{content}\u{201d}")?;
-        } else {
-            writeln!(out, "     {content}")?;
+            const MARKS: &[char] = &[
+                '"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '«', '»',
+            ];
+            if let Some(c) = text.get(..s).and_then(|t| t.chars().next_back()) {
+                if MARKS.contains(&c) {
+                    s -= c.len_utf8();
+                }
+            }
+            if let Some(c) = text.get(e..).and_then(|t| t.chars().next()) {
+                if MARKS.contains(&c) {
+                    e += c.len_utf8();
+                }
+            }
         }
+        let content = text.get(s..e).unwrap_or(&q.text);
+        writeln!(out, "     {content}")?;
         if explain {
             writeln!(
                 out,
