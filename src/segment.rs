@@ -684,6 +684,19 @@ fn match_words(s: &str, rest: &[String]) -> Option<usize> {
 }
 
 /// The extent of a word (see [`scan_word`]).
+/// A party and state label such as "R-Ga" or "D-Conn" (before its full
+/// stop): R, D or I, a hyphen, and a capitalised abbreviation of two to five
+/// letters. Its full stop abbreviates; it ends no sentence.
+fn party_label(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 4
+        && b.len() <= 7
+        && matches!(b[0], b'R' | b'D' | b'I')
+        && b[1] == b'-'
+        && b[2].is_ascii_uppercase()
+        && b[3..].iter().all(|c| c.is_ascii_lowercase())
+}
+
 struct Word {
     /// One past its last byte.
     end: usize,
@@ -881,7 +894,7 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             // Abbreviation or initial: keep its full stop.
             if bytes.get(end) == Some(&b'.') {
                 let initial = end - i == clen && c.is_uppercase();
-                if dots || initial || info.is_some_and(|i| i.abbrev) {
+                if dots || initial || party_label(&text[i..end]) || info.is_some_and(|i| i.abbrev) {
                     end += 1;
                     info = vocab.word(text, i..end, ascii, &mut kbuf);
                 }
@@ -1366,15 +1379,20 @@ fn split_sentences(
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
                 // capitalised function word ends the sentence.
+                // A party label ("R-Ga.") stands mid-sentence before a comma
+                // or a parenthesis: before any capitalised word it ends one.
                 let (s, e) = (tokens[i].start(), tokens[i].end());
+                let party =
+                    e - s > 2 && text.as_bytes()[e - 1] == b'.' && party_label(&text[s..e - 1]);
                 e - s > 2
                     && text.as_bytes()[e - 1] == b'.'
                     && i + 1 < n
                     && (tokens[i + 1].capital
-                        && matches!(
-                            tokens[i + 1].base,
-                            class::PRONOUN | class::DET | class::CONJ
-                        )
+                        && (party
+                            || matches!(
+                                tokens[i + 1].base,
+                                class::PRONOUN | class::DET | class::CONJ
+                            ))
                         || tokens[i + 1].base == class::QUOTE
                             && text[tokens[i + 1].start()..tokens[i + 1].end()]
                                 .chars()

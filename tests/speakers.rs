@@ -391,6 +391,19 @@ fn the_mention_covers_the_speakers_whole_phrase() {
                 .by("Ivo Strand")
                 .cue("said")],
         ),
+        // A party label's full stop ends no sentence mid-phrase, and ends
+        // one before a capitalised word.
+        (
+            "The dam is old, Rep. Ivo Strand (D-Nor.) said on Monday.",
+            vec![indirect("The dam is old").by("Ivo Strand").cue("said")],
+        ),
+        (
+            "The dam is old, said Rep. Ivo Strand, D-Nor. Ola Berg said it was new.",
+            vec![
+                indirect("The dam is old").by("Ivo Strand"),
+                indirect("it was new").by("Ola Berg"),
+            ],
+        ),
         // Before the cue, a party and state may stand between the name and
         // its appositive.
         (
