@@ -257,7 +257,7 @@ impl Classes {
         // state "(D-R.I.)", which may be followed by a stray comma.
         let inside = not_class(&[c::RPAREN, c::SEMI, c::QUOTE]);
         let simple = format!(
-            "{core}(?:{o}(?:{core}|{w}{{1,3}}))*(?:{lp}{d}?{alias}+{rp}|{lp}{inside}{{1,6}}{rp}{comma}?)?"
+            "{core}(?:{o}(?:{core}|{d}?{w}{{1,3}}))*(?:{lp}{d}?{alias}+{rp}|{lp}{inside}{{1,6}}{rp}{comma}?)?"
         );
         let name = format!("{n}+");
         let role = format!(

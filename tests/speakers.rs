@@ -363,6 +363,11 @@ fn the_mention_covers_the_speakers_whole_phrase() {
             vec![indirect("the dam would hold")
                 .mention("Ivo Strand and others who fish the river")],
         ),
+        // After "of" or "in", a quantifier may open the noun phrase.
+        (
+            "The dam will hold, engineers in both towns insist.",
+            vec![indirect("The dam will hold").mention("engineers in both towns")],
+        ),
         // A possessor and a plain noun: "Lund's neighbours".
         (
             "Ivo Strand's neighbours said the dam would hold.",
