@@ -40,18 +40,21 @@ impl Extractor {
     /// with context: about 64 KiB of text before it and 16 KiB after it,
     /// begun and ended at a line break where one lies within reach, else at
     /// a sentence end, else at a space (see the cut rules above). Each
-    /// analysis gives the records whose content starts inside its section,
-    /// so every record of the sectioned text is given exactly once, in text
-    /// order. A record whose content starts inside a section and ends,
-    /// with its cue and speaker, inside that context is found as in a
-    /// whole-text analysis as long as nothing it depends on lies outside
-    /// the context: a pronoun resolves, and speakers merge, within that
-    /// reach only, so past it records may name their speakers otherwise
-    /// than [`Extractor::analyze`] on the whole text would (in an archive of
-    /// articles joined by blank lines, that is often better); a quotation
-    /// longer than the context after is cut at the context's end. That the
-    /// records equal those of the whole text is therefore not guaranteed,
-    /// only that each is given once, with offsets into `text`.
+    /// analysis gives the records whose content starts inside its section.
+    ///
+    /// Guaranteed: the sections cover `text` without overlap, so no record
+    /// is given twice and the records come in text order, each with spans
+    /// into `text`. Not guaranteed: that they are the records
+    /// [`Extractor::analyze`] finds in the whole text. They differ only
+    /// where something a record depends on lies outside its section's
+    /// context: a quotation mark opened before the context starts, or a
+    /// quotation running on past its end; a pronoun's antecedent; another
+    /// mention of the same person (speakers merge, taking their name and
+    /// role, within the context only, so past it records may name their
+    /// speakers, or give them roles, otherwise than a whole-text analysis
+    /// would; in an archive of articles joined by blank lines, that is
+    /// often better).
+    ///
     /// Each analysis lists the speakers of its own records, with the
     /// mentions inside its section and the mentions its records rest on;
     /// [`crate::SpeakerRef::index`] points into that list. Memory held
