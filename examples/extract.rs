@@ -600,8 +600,10 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
         Some("-") => "-",
         Some(path) => path,
     };
-    // A very long article (an archive in one file) in a format that lists
-    // records only is analysed and written a section at a time.
+    // A long article (over DEFAULT_SECTION_BYTES, 256 KiB: an archive in one
+    // file, or a text dense with quotations) in a format that lists records
+    // only is analysed and written a section at a time, so that memory
+    // follows the section, not the article.
     if text.len() > DEFAULT_SECTION_BYTES && !args.speakers {
         let mode = match args.format {
             Format::Jsonl => Some(Mode::Quotes),
@@ -748,7 +750,7 @@ fn id_json(raw: Option<&str>) -> String {
 enum LineResult {
     /// The output for the document: zero or more whole lines.
     Done(String),
-    /// A document over `DEFAULT_SECTION_BYTES`, not yet analysed: it is
+    /// A document over `DEFAULT_SECTION_BYTES` (256 KiB), not yet analysed: it is
     /// analysed a section at a time when its output is written (see
     /// [`write_long`]), so neither its records nor its output line are held
     /// whole.
@@ -853,8 +855,10 @@ fn run_text(
         );
         return (id, LineResult::Error(msg));
     }
-    // A very long document (an archive joined into one text) is analysed a
-    // section at a time, as its output is written.
+    // A long document (over DEFAULT_SECTION_BYTES, 256 KiB, several times
+    // any news article: an archive joined into one text, or a text dense
+    // with quotations) is analysed a section at a time, as its output is
+    // written, so that memory follows the section, not the document.
     if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
         return (id, LineResult::Long);
     }

@@ -79,3 +79,67 @@ fn a_text_below_the_section_size_is_one_section() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0], ex.analyze(&text));
 }
+
+/// Invented news sentences with quotations, joined with spaces into one
+/// line: no blank line and no line break to cut at.
+fn one_line_text(n: usize) -> String {
+    let names = ["Ivo Lund", "Mara Koss", "Teo Brandt", "Rina Solt"];
+    let things = ["dam", "levy", "bridge", "ferry", "mill"];
+    let mut text = String::new();
+    for i in 0..n {
+        let name = names[i % names.len()];
+        let last = name.split(' ').nth(1).unwrap_or(name);
+        let thing = things[i % things.len()];
+        let s = match i % 4 {
+            0 => format!(
+                "“The {thing} is old,” said {name}, a farmer. {last} said the {thing} was unfair. "
+            ),
+            1 => format!(
+                "{name} said: “We cannot wait for the {thing}.” The council did not reply. "
+            ),
+            2 => format!("“Nobody asked us,” {last} said. “The {thing} can wait!” "),
+            _ => format!("According to {name}, the {thing} will reopen in spring. "),
+        };
+        text.push_str(&s);
+    }
+    text
+}
+
+#[test]
+fn a_text_without_line_breaks_is_cut_at_sentence_ends() {
+    let text = one_line_text(3000);
+    assert!(!text.contains('\n') && text.len() > 200_000);
+    let ex = Extractor::new();
+    let whole = ex.analyze(&text);
+    let mut got: Vec<Row> = Vec::new();
+    let mut sections = 0;
+    let mut longest = 0;
+    ex.analyze_sections(&text, 8192, |a| {
+        sections += 1;
+        let (first, last) = match (a.quotes.first(), a.quotes.last()) {
+            (Some(f), Some(l)) => (f.start, l.start),
+            _ => return,
+        };
+        longest = longest.max(last - first);
+        for q in &a.quotes {
+            assert_eq!(&text[q.start..q.end], q.text);
+        }
+        got.extend(rows(&a));
+    });
+    assert!(sections >= 20, "{sections} sections");
+    assert!(longest <= 2 * 8192, "{longest}");
+    // Every record once, the same as in the whole text, speakers included.
+    assert_eq!(got, rows(&whole));
+}
+
+#[test]
+fn a_text_without_spaces_is_still_cut() {
+    let text = "é".repeat(50_000);
+    let ex = Extractor::new();
+    let mut sections = 0;
+    ex.analyze_sections(&text, 1000, |a| {
+        sections += 1;
+        assert!(a.quotes.is_empty());
+    });
+    assert!(sections >= 50, "{sections}");
+}
