@@ -25,10 +25,14 @@
 //!    ends, its group is that span, and the backtracker walks only the
 //!    elements between them.
 //!
-//! What only some matches need (the backtrackers of the pieces and of the
-//! rest of a pattern, and the reversed search that decides between several
-//! candidate bounds) is compiled on its first use, not when the rules are
-//! built: most of it is never used.
+//! Only the whole pattern's lazy DFA is compiled when the rules are built.
+//! The searches of parts (the prefix, the elements after the anchor, the
+//! bounds of a split) and the backtrackers of a split are compiled on their
+//! first use (they are shared between rules that hold the same parts): what
+//! a rule's matches never need, such as the search that decides between
+//! several candidate bounds or the backtracker of the rest of a pattern, is
+//! never built. A part that does not compile gives up its search, as a lazy
+//! DFA that gives up does, and the search that would follow it decides.
 //!
 //! The first start with a match is the leftmost match start, and an anchored
 //! leftmost-first search from it gives the match an unanchored search would
@@ -83,10 +87,10 @@ pub(crate) struct AnchoredMatcher {
     /// For a match too long for the backtracker.
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
-    rev: Option<Arc<DFA>>,
+    rev: Option<Arc<LazyDfa>>,
     /// The elements after the anchor element, forward, every match
     /// (`None`: none): an anchor they do not follow starts no match.
-    after: Option<Arc<DFA>>,
+    after: Option<Arc<LazyDfa>>,
     /// The captures of a match from its parts, around its widest group.
     split: Option<Split>,
     key: [bool; 256],
@@ -169,7 +173,7 @@ struct Split {
 /// one can end at more than one position, so it is compiled on first use.
 #[derive(Debug)]
 struct Bound {
-    left: Arc<DFA>,
+    left: Arc<LazyDfa>,
     right: Arc<LazyDfa>,
 }
 
@@ -191,7 +195,7 @@ enum Piece {
 /// use.
 #[derive(Debug)]
 struct SplitCache {
-    bounds: Vec<(SharedCache, LazyCache)>,
+    bounds: Vec<(SharedCache, SharedCache)>,
     /// By piece (for those with groups).
     pieces: Vec<Option<(backtrack::Cache, Captures)>>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
@@ -470,11 +474,9 @@ pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
     hirs: HashMap<String, Arc<Hir>>,
     /// Reversed parts, every match, by their text (see [`Parts::prefix`]).
-    prefixes: HashMap<String, Arc<DFA>>,
-    /// The same, compiled on first use (see [`Parts::lazy_prefix`]).
-    lazy_prefixes: HashMap<String, Arc<LazyDfa>>,
+    prefixes: HashMap<String, Arc<LazyDfa>>,
     /// Parts forward, every match, by their text.
-    forwards: HashMap<String, Arc<DFA>>,
+    forwards: HashMap<String, Arc<LazyDfa>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -544,7 +546,6 @@ impl Parts {
         Parts {
             hirs,
             prefixes: HashMap::default(),
-            lazy_prefixes: HashMap::default(),
             forwards: HashMap::default(),
             alphabet,
             finders,
@@ -597,42 +598,27 @@ impl Parts {
         Ok(concat(&self.trees(parts)?))
     }
 
-    /// The prefix `parts`, reversed, reporting every match.
-    fn prefix(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+    /// The prefix `parts`, reversed, reporting every match (compiled on
+    /// first use).
+    fn prefix(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
         let key = parts.concat();
         if let Some(d) = self.prefixes.get(&key) {
             return Ok(d.clone());
         }
-        let hir = self.concat(parts)?;
-        let d = Arc::new(dfa(nfa(&hir, true, false)?, MatchKind::All)?);
+        let d = Arc::new(LazyDfa::new(self.trees(parts)?, true));
         self.prefixes.insert(key, d.clone());
         Ok(d)
     }
 
-    /// The parts `parts`, forward, reporting every match.
-    fn forward(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+    /// The parts `parts`, forward, reporting every match (compiled on first
+    /// use).
+    fn forward(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
         let key = parts.concat();
         if let Some(d) = self.forwards.get(&key) {
             return Ok(d.clone());
         }
-        let hir = self.concat(parts)?;
-        let d = Arc::new(dfa(nfa(&hir, false, false)?, MatchKind::All)?);
+        let d = Arc::new(LazyDfa::new(self.trees(parts)?, false));
         self.forwards.insert(key, d.clone());
-        Ok(d)
-    }
-
-    /// The prefix `parts`, reversed, reporting every match, compiled on
-    /// first use: for a search that most matches never run.
-    fn lazy_prefix(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
-        let key = parts.concat();
-        if let Some(d) = self.lazy_prefixes.get(&key) {
-            return Ok(d.clone());
-        }
-        let d = Arc::new(LazyDfa {
-            trees: self.trees(parts)?,
-            dfa: OnceLock::new(),
-        });
-        self.lazy_prefixes.insert(key, d.clone());
         Ok(d)
     }
 }
@@ -646,21 +632,31 @@ fn concat(hirs: &[Arc<Hir>]) -> Hir {
     )
 }
 
-/// A reversed pattern reporting every match, compiled on its first use.
+/// A lazy DFA of elements in sequence, forward or reversed, reporting every
+/// match, compiled on its first use.
 #[derive(Debug)]
 struct LazyDfa {
     /// The elements of the pattern, in order.
     trees: Vec<Arc<Hir>>,
+    reverse: bool,
     /// The lazy DFA, `None` if it did not compile (the search that needs
     /// it then gives up).
     dfa: OnceLock<Option<DFA>>,
 }
 
 impl LazyDfa {
+    fn new(trees: Vec<Arc<Hir>>, reverse: bool) -> LazyDfa {
+        LazyDfa {
+            trees,
+            reverse,
+            dfa: OnceLock::new(),
+        }
+    }
+
     fn get(&self) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                let nfa = nfa(&concat(&self.trees), true, false).ok()?;
+                let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
                 dfa(nfa, MatchKind::All).ok()
             })
             .as_ref()
@@ -709,7 +705,6 @@ impl Default for Parts {
         Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
-            lazy_prefixes: HashMap::default(),
             forwards: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
@@ -988,10 +983,15 @@ impl AnchoredMatcher {
     /// Whether the elements after the anchor element match from `p` on
     /// (true if the lazy DFA gave up). A match holds its anchor token where
     /// they do.
-    fn suffix_at(&self, cache: Option<&mut DfaCache>, hay: &[u8], p: usize) -> bool {
+    fn suffix_at(&self, cache: Option<&mut Option<DfaCache>>, hay: &[u8], p: usize) -> bool {
         let (Some(after), Some(cache)) = (&self.after, cache) else {
             return true;
         };
+        // Not compiled: as if the lazy DFA gave up.
+        let Some(after) = after.get() else {
+            return true;
+        };
+        let cache = cache.get_or_insert_with(|| after.create_cache());
         let mut scan = || -> Result<bool, ()> {
             let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
             let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
@@ -1016,7 +1016,7 @@ impl AnchoredMatcher {
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
     fn prefix_starts(
         &self,
-        cache: Option<&mut DfaCache>,
+        cache: Option<&mut Option<DfaCache>>,
         hay: &[u8],
         w0: usize,
         p: usize,
@@ -1026,7 +1026,14 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        if starts_rev(rev, cache, hay, w0, p, out).is_err() {
+        let found = match rev.get() {
+            Some(rev) => {
+                let cache = cache.get_or_insert_with(|| rev.create_cache());
+                starts_rev(rev, cache, hay, w0, p, out)
+            }
+            None => Err(()),
+        };
+        if found.is_err() {
             // The lazy DFA gave up: every position is a possible start, and
             // the anchored search below decides.
             out.extend(w0..=p);
@@ -1140,12 +1147,12 @@ impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
         let left = parts.forward(left)?;
-        let right = parts.lazy_prefix(right)?;
+        let right = parts.prefix(right)?;
         Ok(Bound { left, right })
     }
 
-    fn cache(&self, shared: &mut SharedCaches) -> (SharedCache, LazyCache) {
-        (shared.get(&self.left), shared.get_lazy(&self.right))
+    fn cache(&self, shared: &mut SharedCaches) -> (SharedCache, SharedCache) {
+        (shared.get(&self.left), shared.get(&self.right))
     }
 
     /// The bound in a match `..end` whose left part starts at `s`, if it is
@@ -1153,7 +1160,7 @@ impl Bound {
     /// start (or the only one where the left part can end).
     fn find(
         &self,
-        cache: &(SharedCache, LazyCache),
+        cache: &(SharedCache, SharedCache),
         lefts: &mut Vec<usize>,
         rights: &mut Vec<usize>,
         hay: &[u8],
@@ -1162,14 +1169,15 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        ends_fwd(&self.left, &mut lock(&cache.0), hay, s, end, lefts).ok()?;
+        let (left, mut lc) = (self.left.get()?, lock(&cache.0));
+        let lc = lc.get_or_insert_with(|| left.create_cache());
+        ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        let right = self.right.get()?;
-        let mut rc = lock(&cache.1);
+        let (right, mut rc) = (self.right.get()?, lock(&cache.1));
         let rc = rc.get_or_insert_with(|| right.create_cache());
         starts_rev(right, rc, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
@@ -1390,34 +1398,19 @@ pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
 
 /// The cache of a lazy DFA that several matchers hold (rules share parts,
 /// such as the speaker and the elements around it), shared by their search
-/// states in one [`Scratch`], so that each state is built once. A scratch
-/// serves one search at a time, so the lock is never contended.
-type SharedCache = Arc<Mutex<DfaCache>>;
+/// states in one [`Scratch`], so that each state is built once; made on its
+/// first use, as the DFA is compiled. A scratch serves one search at a
+/// time, so the lock is never contended.
+type SharedCache = Arc<Mutex<Option<DfaCache>>>;
 
 /// The shared caches made so far, by lazy DFA.
 #[derive(Default)]
-struct SharedCaches(HashMap<*const DFA, SharedCache>, LazyCaches);
-
-/// The cache of a [`LazyDfa`], shared as a [`SharedCache`], made on first
-/// use.
-type LazyCache = Arc<Mutex<Option<DfaCache>>>;
-
-/// The shared caches made so far, by lazy DFA compiled on first use.
-#[derive(Default)]
-struct LazyCaches(HashMap<*const LazyDfa, LazyCache>);
+struct SharedCaches(HashMap<*const LazyDfa, SharedCache>);
 
 impl SharedCaches {
-    /// The cache of `dfa`, made on its first use.
-    fn get_lazy(&mut self, dfa: &Arc<LazyDfa>) -> LazyCache {
-        self.1 .0.entry(Arc::as_ptr(dfa)).or_default().clone()
-    }
-
     /// The cache of `dfa`.
-    fn get(&mut self, dfa: &Arc<DFA>) -> SharedCache {
-        self.0
-            .entry(Arc::as_ptr(dfa))
-            .or_insert_with(|| Arc::new(Mutex::new(dfa.create_cache())))
-            .clone()
+    fn get(&mut self, dfa: &Arc<LazyDfa>) -> SharedCache {
+        self.0.entry(Arc::as_ptr(dfa)).or_default().clone()
     }
 }
 
