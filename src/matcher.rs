@@ -25,12 +25,21 @@
 //!    ends, its group is that span, and the backtracker walks only the
 //!    elements between them.
 //!
+//! Only the whole pattern's lazy DFA is compiled when the rules are built.
+//! The searches of parts (the prefix, the elements after the anchor, the
+//! bounds of a split) and the backtrackers of a split are compiled on their
+//! first use (they are shared between rules that hold the same parts): what
+//! a rule's matches never need, such as the search that decides between
+//! several candidate bounds or the backtracker of the rest of a pattern, is
+//! never built. A part that does not compile gives up its search, as a lazy
+//! DFA that gives up does, and the search that would follow it decides.
+//!
 //! The first start with a match is the leftmost match start, and an anchored
 //! leftmost-first search from it gives the match an unanchored search would
 //! give; the output is the same, the cost is per anchor, not per byte. Rules
 //! with no anchor keep the regex crate's unanchored search.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::meta;
@@ -78,10 +87,10 @@ pub(crate) struct AnchoredMatcher {
     /// For a match too long for the backtracker.
     pike: PikeVM,
     /// The prefix, reversed, every match (`None`: empty prefix).
-    rev: Option<Arc<DFA>>,
+    rev: Option<Arc<LazyDfa>>,
     /// The elements after the anchor element, forward, every match
     /// (`None`: none): an anchor they do not follow starts no match.
-    after: Option<Arc<DFA>>,
+    after: Option<Arc<LazyDfa>>,
     /// The captures of a match from its parts, around its widest group.
     split: Option<Split>,
     key: [bool; 256],
@@ -155,16 +164,17 @@ struct Split {
     /// For each bound after the first, the elements from the bound before
     /// it on, with their groups: when the bound is not found, the rest of
     /// the match is the first path through them from the bound before.
-    tails: Vec<BoundedBacktracker>,
+    tails: Vec<LazyBacktracker>,
 }
 
 /// A position between two elements: the elements since the bound before
 /// (or the start), forward, and the elements from it on, reversed, both
-/// reporting every match.
+/// reporting every match. The right part is only searched when the left
+/// one can end at more than one position, so it is compiled on first use.
 #[derive(Debug)]
 struct Bound {
-    left: Arc<DFA>,
-    right: Arc<DFA>,
+    left: Arc<LazyDfa>,
+    right: Arc<LazyDfa>,
 }
 
 /// The elements between two bounds.
@@ -178,15 +188,17 @@ enum Piece {
     /// with `\z` (unless the piece is the last one or looks around), to be
     /// searched in the haystack cut at the piece's end, so that the first
     /// path found is the first one that ends there.
-    Groups(BoundedBacktracker, usize, bool),
+    Groups(LazyBacktracker, usize, bool),
 }
 
+/// Search state of a [`Split`]; that of a backtracker is made on its first
+/// use.
 #[derive(Debug)]
 struct SplitCache {
     bounds: Vec<(SharedCache, SharedCache)>,
     /// By piece (for those with groups).
     pieces: Vec<Option<(backtrack::Cache, Captures)>>,
-    tails: Vec<(backtrack::Cache, Captures)>,
+    tails: Vec<Option<(backtrack::Cache, Captures)>>,
     /// Candidate positions of a bound.
     lefts: Vec<usize>,
     rights: Vec<usize>,
@@ -460,11 +472,11 @@ fn collect_sets(
 /// [`Alphabet`], made for all the parts.
 pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
-    hirs: HashMap<String, Hir>,
+    hirs: HashMap<String, Arc<Hir>>,
     /// Reversed parts, every match, by their text (see [`Parts::prefix`]).
-    prefixes: HashMap<String, Arc<DFA>>,
+    prefixes: HashMap<String, Arc<LazyDfa>>,
     /// Parts forward, every match, by their text.
-    forwards: HashMap<String, Arc<DFA>>,
+    forwards: HashMap<String, Arc<LazyDfa>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -527,9 +539,10 @@ impl Parts {
         }
         let alphabet = Alphabet::of(order.iter().map(|p| &hirs[p]), &trees);
         let mapped: Vec<Hir> = trees.iter().map(|h| alphabet.hir(h, &[])).collect();
-        for h in hirs.values_mut() {
-            *h = alphabet.hir(h, &mapped);
-        }
+        let hirs = hirs
+            .into_iter()
+            .map(|(k, h)| (k, Arc::new(alphabet.hir(&h, &mapped))))
+            .collect();
         Parts {
             hirs,
             prefixes: HashMap::default(),
@@ -563,50 +576,127 @@ impl Parts {
     }
 
     /// The syntax tree of one element's regex, renumbered.
-    fn hir(&mut self, part: &str) -> Result<Hir, String> {
+    fn hir(&mut self, part: &str) -> Result<Arc<Hir>, String> {
         if let Some(h) = self.hirs.get(part) {
             return Ok(h.clone());
         }
         let h = syntax::parse_with(part, &syntax_config().dot_matches_new_line(true))
             .map_err(|e| e.to_string())?;
-        let h = self.alphabet.hir(&h, &[]);
+        let h = Arc::new(self.alphabet.hir(&h, &[]));
         self.hirs.insert(part.to_string(), h.clone());
         Ok(h)
+    }
+
+    /// The syntax trees of the elements `parts`.
+    fn trees(&mut self, parts: &[String]) -> Result<Vec<Arc<Hir>>, String> {
+        parts.iter().map(|p| self.hir(p)).collect()
     }
 
     /// The elements in sequence, capture groups numbered from 1 in order, as
     /// the parser numbers them in the whole pattern.
     fn concat(&mut self, parts: &[String]) -> Result<Hir, String> {
-        let hirs = parts
-            .iter()
-            .map(|p| self.hir(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut next = 1;
-        Ok(renumber(Hir::concat(hirs), &mut next))
+        Ok(concat(&self.trees(parts)?))
     }
 
-    /// The prefix `parts`, reversed, reporting every match.
-    fn prefix(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+    /// The prefix `parts`, reversed, reporting every match (compiled on
+    /// first use).
+    fn prefix(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
         let key = parts.concat();
         if let Some(d) = self.prefixes.get(&key) {
             return Ok(d.clone());
         }
-        let hir = self.concat(parts)?;
-        let d = Arc::new(dfa(nfa(&hir, true, false)?, MatchKind::All)?);
+        let d = Arc::new(LazyDfa::new(self.trees(parts)?, true));
         self.prefixes.insert(key, d.clone());
         Ok(d)
     }
 
-    /// The parts `parts`, forward, reporting every match.
-    fn forward(&mut self, parts: &[String]) -> Result<Arc<DFA>, String> {
+    /// The parts `parts`, forward, reporting every match (compiled on first
+    /// use).
+    fn forward(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
         let key = parts.concat();
         if let Some(d) = self.forwards.get(&key) {
             return Ok(d.clone());
         }
-        let hir = self.concat(parts)?;
-        let d = Arc::new(dfa(nfa(&hir, false, false)?, MatchKind::All)?);
+        let d = Arc::new(LazyDfa::new(self.trees(parts)?, false));
         self.forwards.insert(key, d.clone());
         Ok(d)
+    }
+}
+
+/// The trees `hirs` in sequence, capture groups numbered from 1 in order.
+fn concat(hirs: &[Arc<Hir>]) -> Hir {
+    let mut next = 1;
+    renumber(
+        Hir::concat(hirs.iter().map(|h| Hir::clone(h)).collect()),
+        &mut next,
+    )
+}
+
+/// A lazy DFA of elements in sequence, forward or reversed, reporting every
+/// match, compiled on its first use.
+#[derive(Debug)]
+struct LazyDfa {
+    /// The elements of the pattern, in order.
+    trees: Vec<Arc<Hir>>,
+    reverse: bool,
+    /// The lazy DFA, `None` if it did not compile (the search that needs
+    /// it then gives up).
+    dfa: OnceLock<Option<DFA>>,
+}
+
+impl LazyDfa {
+    fn new(trees: Vec<Arc<Hir>>, reverse: bool) -> LazyDfa {
+        LazyDfa {
+            trees,
+            reverse,
+            dfa: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&DFA> {
+        self.dfa
+            .get_or_init(|| {
+                let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
+                dfa(nfa, MatchKind::All).ok()
+            })
+            .as_ref()
+    }
+}
+
+/// A bounded backtracker over elements with their groups, compiled on its
+/// first use.
+#[derive(Debug)]
+struct LazyBacktracker {
+    /// The elements, in order.
+    trees: Vec<Arc<Hir>>,
+    /// Whether the pattern ends with `\z`.
+    pinned: bool,
+    /// `None` if it did not compile (the split that needs it then gives
+    /// up, and the whole pattern's backtracker decides).
+    bt: OnceLock<Option<BoundedBacktracker>>,
+}
+
+impl LazyBacktracker {
+    fn new(trees: Vec<Arc<Hir>>, pinned: bool) -> LazyBacktracker {
+        LazyBacktracker {
+            trees,
+            pinned,
+            bt: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&BoundedBacktracker> {
+        self.bt
+            .get_or_init(|| {
+                let mut hir = concat(&self.trees);
+                if self.pinned {
+                    hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
+                }
+                BoundedBacktracker::builder()
+                    .build_from_nfa(nfa(&hir, false, true).ok()?)
+                    .ok()
+            })
+            .as_ref()
     }
 }
 
@@ -893,10 +983,15 @@ impl AnchoredMatcher {
     /// Whether the elements after the anchor element match from `p` on
     /// (true if the lazy DFA gave up). A match holds its anchor token where
     /// they do.
-    fn suffix_at(&self, cache: Option<&mut DfaCache>, hay: &[u8], p: usize) -> bool {
+    fn suffix_at(&self, cache: Option<&mut Option<DfaCache>>, hay: &[u8], p: usize) -> bool {
         let (Some(after), Some(cache)) = (&self.after, cache) else {
             return true;
         };
+        // Not compiled: as if the lazy DFA gave up.
+        let Some(after) = after.get() else {
+            return true;
+        };
+        let cache = cache.get_or_insert_with(|| after.create_cache());
         let mut scan = || -> Result<bool, ()> {
             let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
             let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
@@ -921,7 +1016,7 @@ impl AnchoredMatcher {
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
     fn prefix_starts(
         &self,
-        cache: Option<&mut DfaCache>,
+        cache: Option<&mut Option<DfaCache>>,
         hay: &[u8],
         w0: usize,
         p: usize,
@@ -931,7 +1026,14 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        if starts_rev(rev, cache, hay, w0, p, out).is_err() {
+        let found = match rev.get() {
+            Some(rev) => {
+                let cache = cache.get_or_insert_with(|| rev.create_cache());
+                starts_rev(rev, cache, hay, w0, p, out)
+            }
+            None => Err(()),
+        };
+        if found.is_err() {
             // The lazy DFA gave up: every position is a possible start, and
             // the anchored search below decides.
             out.extend(w0..=p);
@@ -1067,13 +1169,17 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        ends_fwd(&self.left, &mut lock(&cache.0), hay, s, end, lefts).ok()?;
+        let (left, mut lc) = (self.left.get()?, lock(&cache.0));
+        let lc = lc.get_or_insert_with(|| left.create_cache());
+        ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        starts_rev(&self.right, &mut lock(&cache.1), hay, s, end, rights).ok()?;
+        let (right, mut rc) = (self.right.get()?, lock(&cache.1));
+        let rc = rc.get_or_insert_with(|| right.create_cache());
+        starts_rev(right, rc, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
         let mut j = rights.len();
@@ -1096,14 +1202,17 @@ impl Bound {
 /// its groups in `cache` (for a pattern that ends with `\z`, `hay` is cut
 /// at `b`).
 fn side(
-    bt: &BoundedBacktracker,
-    cache: &mut (backtrack::Cache, Captures),
+    bt: &LazyBacktracker,
+    cache: &mut Option<(backtrack::Cache, Captures)>,
     hay: &[u8],
     a: usize,
     b: usize,
 ) -> bool {
+    let Some(bt) = bt.get() else {
+        return false;
+    };
+    let (cache, caps) = cache.get_or_insert_with(|| (bt.create_cache(), bt.create_captures()));
     let input = Input::new(hay).range(a..b).anchored(Anchored::Yes);
-    let (cache, caps) = cache;
     if bt.try_captures(cache, input, caps).is_err() {
         return false;
     }
@@ -1150,11 +1259,6 @@ impl Split {
                 parts,
             )?);
         }
-        let backtracker = |hir: &Hir| -> Result<BoundedBacktracker, String> {
-            BoundedBacktracker::builder()
-                .build_from_nfa(nfa(hir, false, true)?)
-                .map_err(|e| e.to_string())
-        };
         let mut pieces = Vec::new();
         for w in cuts.windows(2) {
             let r = w[0]..w[1];
@@ -1164,25 +1268,24 @@ impl Split {
             } else if g == 0 {
                 Piece::Bare
             } else {
-                let mut hir = parts.concat(&parts_src[r.clone()])?;
+                let trees = parts.trees(&parts_src[r.clone()])?;
+                // The look-arounds of a sequence are those of its elements.
                 let pinned = r.end < n
-                    && hir
-                        .properties()
-                        .look_set()
-                        .subtract(LookSet::singleton(Look::Start))
-                        .is_empty();
-                if pinned {
-                    hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
-                }
-                Piece::Groups(backtracker(&hir)?, g, pinned)
+                    && trees.iter().all(|h| {
+                        h.properties()
+                            .look_set()
+                            .subtract(LookSet::singleton(Look::Start))
+                            .is_empty()
+                    });
+                Piece::Groups(LazyBacktracker::new(trees, pinned), g, pinned)
             });
         }
         let tails = cuts
             .iter()
             .skip(1)
             .take(bounds.len().saturating_sub(1))
-            .map(|&c| backtracker(&parts.concat(&parts_src[c..])?))
-            .collect::<Result<_, _>>()?;
+            .map(|&c| Ok(LazyBacktracker::new(parts.trees(&parts_src[c..])?, false)))
+            .collect::<Result<_, String>>()?;
         Ok(Some(Split {
             bounds,
             pieces,
@@ -1193,19 +1296,8 @@ impl Split {
     fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
         SplitCache {
             bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
-            pieces: self
-                .pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Groups(bt, _, _) => Some((bt.create_cache(), bt.create_captures())),
-                    _ => None,
-                })
-                .collect(),
-            tails: self
-                .tails
-                .iter()
-                .map(|bt| (bt.create_cache(), bt.create_captures()))
-                .collect(),
+            pieces: self.pieces.iter().map(|_| None).collect(),
+            tails: self.tails.iter().map(|_| None).collect(),
             lefts: Vec::new(),
             rights: Vec::new(),
             at: Vec::new(),
@@ -1257,20 +1349,26 @@ impl Split {
             let (a, b) = (c.at[k], c.at[k + 1]);
             match (piece, pc) {
                 (Piece::Group, _) => spans.push(Some((a, b))),
-                (Piece::Groups(bt, g, pinned), Some(pc)) => {
+                (Piece::Groups(bt, g, pinned), pc) => {
                     let cut = if *pinned { &hay[..b] } else { hay };
                     if !side(bt, pc, cut, a, b) {
                         return false;
                     }
-                    let caps = &pc.1;
+                    let Some((_, caps)) = pc else {
+                        return false;
+                    };
                     spans.extend((1..=*g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))));
                 }
-                _ => {}
+                (Piece::Bare, _) => {}
             }
         }
         if let Some(k) = missing {
             // The rest: the first path from the last bound found.
-            let (bt, (cache, caps)) = (&self.tails[k - 1], &mut c.tails[k - 1]);
+            let Some(bt) = self.tails[k - 1].get() else {
+                return false;
+            };
+            let (cache, caps) =
+                c.tails[k - 1].get_or_insert_with(|| (bt.create_cache(), bt.create_captures()));
             let input = Input::new(hay).range(c.at[k]..end).anchored(Anchored::Yes);
             if bt.try_captures(cache, input, caps).is_err()
                 || !caps.get_match().is_some_and(|m| m.end() == end)
@@ -1300,27 +1398,25 @@ pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
 
 /// The cache of a lazy DFA that several matchers hold (rules share parts,
 /// such as the speaker and the elements around it), shared by their search
-/// states in one [`Scratch`], so that each state is built once. A scratch
-/// serves one search at a time, so the lock is never contended.
-type SharedCache = Arc<Mutex<DfaCache>>;
+/// states in one [`Scratch`], so that each state is built once; made on its
+/// first use, as the DFA is compiled. A scratch serves one search at a
+/// time, so the lock is never contended.
+type SharedCache = Arc<Mutex<Option<DfaCache>>>;
 
 /// The shared caches made so far, by lazy DFA.
 #[derive(Default)]
-struct SharedCaches(HashMap<*const DFA, SharedCache>);
+struct SharedCaches(HashMap<*const LazyDfa, SharedCache>);
 
 impl SharedCaches {
     /// The cache of `dfa`.
-    fn get(&mut self, dfa: &Arc<DFA>) -> SharedCache {
-        self.0
-            .entry(Arc::as_ptr(dfa))
-            .or_insert_with(|| Arc::new(Mutex::new(dfa.create_cache())))
-            .clone()
+    fn get(&mut self, dfa: &Arc<LazyDfa>) -> SharedCache {
+        self.0.entry(Arc::as_ptr(dfa)).or_default().clone()
     }
 }
 
 /// The cache behind `m` (a panic while it was held leaves it usable: a
 /// lazy DFA cache is only ever a memo).
-fn lock(m: &Mutex<DfaCache>) -> std::sync::MutexGuard<'_, DfaCache> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -1342,7 +1438,7 @@ impl AnchoredSearch {
         // `parts` parses with `(?s)`, which only changes a dot.
         let hir = if src.contains('.') {
             let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
-            parts.alphabet.hir(&h, &[])
+            Arc::new(parts.alphabet.hir(&h, &[]))
         } else {
             parts.hir(src)?
         };
