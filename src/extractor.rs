@@ -788,7 +788,12 @@ impl Extractor {
         // bridge was safe" (a determiner or a pronoun opens the clause).
         let day_then_clause =
             a + 2 < b && matches!(doc.tokens[a + 1].base, c::DET | c::PRONOUN | c::THAT);
-        let adverbial = ADVERBIAL_START.contains(&first.as_str())
+        // So is "on" and a day: "told reporters on Monday the plan was dead".
+        let on_day_then_clause = first == "on"
+            && a + 3 < b
+            && doc.tokens[a + 1].base == c::TIME
+            && matches!(doc.tokens[a + 2].base, c::DET | c::PRONOUN | c::THAT);
+        let adverbial = (ADVERBIAL_START.contains(&first.as_str()) && !on_day_then_clause)
             || (self.inner.lexicon.calendar.contains(&first) && !possessive && !day_then_clause);
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
@@ -1225,9 +1230,10 @@ impl Extractor {
                 {
                     a -= 1;
                 }
-                // "said Monday that ...", "said on Monday the ...": a time
-                // right after the cue is the cue's, not the content's.
-                if cand.cue.is_some_and(|(_, k)| k == a) {
+                // "said Monday that ...", "told reporters on Monday the ...": a
+                // time right after the cue or its hearer is the cue's, not the
+                // content's.
+                if cand.cue.is_some_and(|(_, k)| k <= a) {
                     let mut t = a;
                     if t < b && doc.tokens[t].base == c::CONJ && doc.tok_text(t) == "on" {
                         t += 1;

@@ -1235,6 +1235,15 @@ fn where_a_reported_clause_ends() {
             "Officials said Tuesday the ferry would run.",
             vec![indirect("the ferry would run").by("Officials").cue("said")],
         ),
+        (
+            "Officials told reporters on Tuesday the ferry would run.",
+            vec![indirect("the ferry would run").by("Officials").cue("told")],
+        ),
+        // An object pronoun is the hearer of "told".
+        (
+            "Officials told them the ferry would run.",
+            vec![indirect("the ferry would run").by("Officials").cue("told")],
+        ),
         // A day with "'s" opens the reported clause.
         (
             "Teodor Vance said Monday's vote was fair.",
