@@ -1128,6 +1128,12 @@ fn mark_nouns(text: &str, lex: &Lexicon, tokens: &mut [Token], classes: &mut [u8
                     | class::RPAREN
             )
             && same_paragraph(text, &tokens[i - 1], &tokens[i])
+            // "a police report": after "a" and a noun it is a noun too.
+            && !(i >= 2
+                && matches!(
+                    key(&text[tokens[i - 2].start()..tokens[i - 2].end()]).as_str(),
+                    "a" | "an"
+                ))
             // "News reports said": a cue right after it makes it a noun.
             && !tokens
                 .get(i + 1)

@@ -489,6 +489,13 @@ fn according_to_before_or_after_the_content() {
                 .by("Kestrel Valley water board")
                 .org()],
         ),
+        // After "a" and a noun, "report" is a noun of the source, not a cue.
+        (
+            "The well is dry, according to a county report released Monday.",
+            vec![indirect("The well is dry")
+                .mention("a county report released Monday")
+                .cue("according to")],
+        ),
         // Content starting with "about" after "According to X," is kept.
         (
             "According to Osric Pell, about 300 people cross every day.",
