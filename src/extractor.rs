@@ -699,14 +699,9 @@ impl Extractor {
 
     /// The speaker noun-phrase regex, compiled by the regex crate.
     fn np(&self) -> &Regex {
-        self.inner.np.get_or_init(|| {
-            regex::bytes::RegexBuilder::new(&self.inner.rules.np)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .dfa_size_limit(1 << 25)
-                .build()
-                .expect("the noun phrase compiled for `np_starts` compiles")
-        })
+        self.inner
+            .np
+            .get_or_init(|| byte_regex(&self.inner.rules.np, "noun phrase"))
     }
 
     /// The end of the noun phrase that `classes` (token classes) opens
@@ -751,14 +746,9 @@ impl Extractor {
 
     /// The attribution regex, compiled by the regex crate.
     fn attribution(&self) -> &Regex {
-        self.inner.attribution.get_or_init(|| {
-            regex::bytes::RegexBuilder::new(&self.inner.rules.attribution)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .dfa_size_limit(1 << 25)
-                .build()
-                .expect("the attribution compiled for `attribution_search` compiles")
-        })
+        self.inner
+            .attribution
+            .get_or_init(|| byte_regex(&self.inner.rules.attribution, "attribution"))
     }
 
     /// Whether tokens `a..b` can be the reported clause of `cue`.
@@ -783,7 +773,7 @@ impl Extractor {
         let first = crate::cues::key(doc.tok_text(a));
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         // A day with "'s" is no adverbial: "said Monday's vote was fair".
-        let possessive = a + 1 < b && matches!(doc.tok_text(a + 1), "'s" | "’s");
+        let possessive = a + 1 < b && doc.tokens[a + 1].possessive_s();
         // A day alone before a clause is the cue's time: "said Tuesday the
         // bridge was safe" (a determiner or a pronoun opens the clause).
         let day_then_clause =
@@ -1239,7 +1229,7 @@ impl Extractor {
                         t += 1;
                     }
                     // Not with "'s": "said Monday's vote was fair".
-                    let possessive = t + 1 < b && matches!(doc.tok_text(t + 1), "'s" | "’s");
+                    let possessive = t + 1 < b && doc.tokens[t + 1].possessive_s();
                     if t < b && doc.tokens[t].base == c::TIME && !possessive {
                         t += 1;
                         if t < b && doc.tokens[t].base == c::WORD && b - t > 3 {
@@ -1809,6 +1799,18 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
         i += 1;
     }
     end
+}
+
+/// A byte regex over token classes, for the lazily built searches of
+/// [`Extractor::np`] and [`Extractor::attribution`]. Their patterns were
+/// already compiled when the rules were built, so this does not fail.
+fn byte_regex(pattern: &str, what: &str) -> Regex {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(1 << 24)
+        .dfa_size_limit(1 << 25)
+        .build()
+        .unwrap_or_else(|e| panic!("the {what} pattern compiled at build time: {e}"))
 }
 
 /// Where a reported clause that starts at `a` (and ends before `b`) ends,

@@ -133,6 +133,11 @@ impl Token {
         (!self.is_quote && self.idx != Token::NONE).then_some(self.idx)
     }
 
+    /// Whether the token is "'s" (or "’s").
+    pub fn possessive_s(&self) -> bool {
+        self.flags & flag::POSS_S != 0
+    }
+
     /// Index into the quote pieces, for quotation tokens.
     pub fn quote(&self) -> Option<u32> {
         (self.is_quote && self.idx != Token::NONE).then_some(self.idx)

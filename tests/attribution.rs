@@ -1258,6 +1258,12 @@ fn where_a_reported_clause_ends() {
                 .by("Teodor Vance")
                 .cue("said")],
         ),
+        (
+            "Teodor Vance said Monday’s vote was fair.",
+            vec![indirect("Monday’s vote was fair")
+                .by("Teodor Vance")
+                .cue("said")],
+        ),
         // After the cue, a common noun phrase that a verb follows is the
         // subject of what was said: no speaker there.
         (
