@@ -201,7 +201,7 @@ pub(crate) struct Classifier<'a> {
 
 /// What the lexicon and the rules say of one word key, so that the
 /// tokeniser classifies a word with one hash look-up.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct WordInfo {
     /// A single-word cue of a cue class that makes records: its entry, its
     /// token class, and whether it is finite.
@@ -218,6 +218,35 @@ struct WordInfo {
     abbrev: bool,
     /// The token [`flag`]s of the key.
     flags: u8,
+    /// The base class the lists give the word and its cue entry
+    /// ([`Token::NONE`] for none), lowercase (`[0]`) and capitalised
+    /// (`[1]`): what [`Classifier::base_class_of`] makes of the fields
+    /// above, worked out once. Class 0 when the lists decide nothing (the
+    /// word's shape does).
+    class: [(u8, u32); 2],
+    /// The word's byte in the hay, lowercase and capitalised, when it is a
+    /// literal of some rule; 0 otherwise (the byte is the base class).
+    hay: [u8; 2],
+}
+
+/// The info of a word in no list.
+const NO_INFO: WordInfo = WordInfo {
+    cue: None,
+    word: None,
+    calendar: false,
+    literal: None,
+    multi: false,
+    abbrev: false,
+    flags: 0,
+    class: [(0, Token::NONE); 2],
+    hay: [0; 2],
+};
+
+impl Default for WordInfo {
+    /// The info of a word in no list (an empty slot of the [`ShortTable`]).
+    fn default() -> WordInfo {
+        NO_INFO
+    }
 }
 
 impl WordInfo {
@@ -237,7 +266,29 @@ impl WordInfo {
             multi: false,
             abbrev: false,
             flags: flags_of(lexicon, k),
+            class: [(0, Token::NONE); 2],
+            hay: [0; 2],
         }
+        .settled()
+    }
+
+    /// The info with [`WordInfo::class`] and [`WordInfo::hay`] worked out
+    /// from the other fields.
+    fn settled(mut self) -> WordInfo {
+        for capital in [false, true] {
+            // A cue form of a class that makes records (capitalised, a
+            // finite one only), then a closed-class word, then a time word.
+            self.class[capital as usize] = match (self.cue, self.word) {
+                (Some((idx, cls, finite)), _) if !capital || finite => (cls, idx),
+                (_, Some(c)) => (c, Token::NONE),
+                _ if self.calendar => (class::TIME, Token::NONE),
+                _ => (0, Token::NONE),
+            };
+            self.hay[capital as usize] = self
+                .literal
+                .map_or(0, |li| class::LITERAL + 2 * li + capital as u8);
+        }
+        self
     }
 }
 
@@ -378,6 +429,22 @@ impl<V: Copy + Default> ShortTable<V> {
         (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
     }
 
+    /// The value of the key `k`, or else the value of an empty slot: the
+    /// default value. With no `Option` to unwrap, a caller whose default
+    /// value means "in no list" reads the value either way.
+    #[inline(always)]
+    pub fn get_or_default(&self, k: ShortKey) -> &V {
+        let mask = self.keys.len() - 1;
+        let mut at = self.slot(k);
+        loop {
+            let s = self.keys[at];
+            if s == k || s == 0 {
+                return &self.infos[at];
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
     /// The value of the key `k`.
     #[inline]
     pub fn get(&self, k: ShortKey) -> Option<&V> {
@@ -455,6 +522,9 @@ impl Vocab {
                 i.multi = true;
             }
         }
+        for i in map.values_mut() {
+            *i = i.settled();
+        }
         let mut vocab = Vocab {
             poss_flags: flags_of(lexicon, "'s"),
             flag_len: flagged.map(str::len).max().unwrap_or(0),
@@ -486,8 +556,9 @@ impl Vocab {
         }
     }
 
-    /// What the lists say of the word `text[range]`; `ascii`: the word is
-    /// ASCII (its key is its lowercase). `kbuf` is scratch space.
+    /// What the lists say of the word `text[range]` ([`NO_INFO`] for a word
+    /// in none); `ascii`: the word is ASCII (its key is its lowercase).
+    /// `kbuf` is scratch space.
     #[inline(always)]
     fn word(
         &self,
@@ -495,7 +566,7 @@ impl Vocab {
         range: std::ops::Range<usize>,
         ascii: bool,
         kbuf: &mut String,
-    ) -> Option<&WordInfo> {
+    ) -> &WordInfo {
         if ascii && range.len() <= SHORT {
             self.short_ascii(text.as_bytes(), range.start, range.len())
         } else {
@@ -505,21 +576,16 @@ impl Vocab {
 
     /// [`Vocab::word`] of a short ASCII word `bytes[start..start + len]`.
     #[inline(always)]
-    fn short_ascii(&self, bytes: &[u8], start: usize, len: usize) -> Option<&WordInfo> {
-        self.short.get(ascii_key(bytes, start, len))
+    fn short_ascii(&self, bytes: &[u8], start: usize, len: usize) -> &WordInfo {
+        self.short.get_or_default(ascii_key(bytes, start, len))
     }
 
     /// [`Vocab::word`] of a long or non-ASCII word.
     #[cold]
     #[inline(never)]
-    fn word_slow(
-        &self,
-        text: &str,
-        range: std::ops::Range<usize>,
-        kbuf: &mut String,
-    ) -> Option<&WordInfo> {
+    fn word_slow(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> &WordInfo {
         key_into(kbuf, &text[range]);
-        self.get(kbuf)
+        self.get(kbuf).unwrap_or(&NO_INFO)
     }
 
     /// The flags of a token whose text is `s`, which may be no word (a
@@ -546,9 +612,12 @@ mod byte {
     pub const SPACE: u8 = 8;
     /// A line break.
     pub const NL: u8 = 16;
+    /// A byte that may join two parts of a word (`' - . & ,`) or start a
+    /// character that may continue one (any byte from 0x80 up).
+    pub const JOIN: u8 = 32;
 }
 
-/// The [`byte`] class of every byte (none for bytes from 0x80 up).
+/// The [`byte`] class of every byte.
 const BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -564,9 +633,15 @@ const BYTE_CLASS: [u8; 256] = {
             byte::NL
         } else if matches!(c, b'\t' | 0x0b | 0x0c | b'\r' | b' ') {
             byte::SPACE
+        } else if matches!(c, b'\'' | b'-' | b'.' | b'&' | b',') {
+            byte::JOIN
         } else {
             0
         };
+        b += 1;
+    }
+    while b < 256 {
+        t[b] = byte::JOIN;
         b += 1;
     }
     t
@@ -592,47 +667,28 @@ fn possessive_s_at(text: &str, pos: usize) -> bool {
 }
 
 impl Classifier<'_> {
-    /// [`Classifier::base_class`] from the word's [`WordInfo`]; `numeric`:
-    /// the word's first character is numeric; `agent`: its key ends like
-    /// an agent noun (asked only when it matters).
+    /// The base class and cue entry ([`Token::NONE`] for none) of a word:
+    /// what its [`WordInfo`] settles, else its shape (see [`shape_class`]).
+    #[inline(always)]
     fn base_class_of(
-        info: Option<&WordInfo>,
+        info: &WordInfo,
         capital: bool,
         numeric: bool,
         agent: impl FnOnce() -> bool,
-    ) -> (u8, Option<u32>) {
-        if let Some(info) = info {
-            if let Some((idx, cls, finite)) = info.cue {
-                if !capital || finite {
-                    return (cls, Some(idx));
-                }
-            }
-            if let Some(c) = info.word {
-                return (c, None);
-            }
-            if info.calendar {
-                return (class::TIME, None);
-            }
-        }
-        if numeric {
-            return (class::NUM, None);
-        }
-        if capital {
-            (class::NAME, None)
-        } else if agent() {
-            // Agent nouns outside the source list: "economists", "historian".
-            (class::SOURCE, None)
-        } else {
-            (class::WORD, None)
+    ) -> (u8, u32) {
+        match info.class[capital as usize] {
+            (0, _) => (shape_class(capital, numeric, agent), Token::NONE),
+            by_lists => by_lists,
         }
     }
 
     /// The class a word gets from the lexicon, ignoring rule literals.
     pub fn base_class(&self, k: &str, capital: bool, first: char) -> (u8, Option<u32>) {
         let info = WordInfo::of(self.lexicon, self.classes, k);
-        Self::base_class_of(Some(&info), capital, first.is_numeric(), || {
+        let (cls, cue) = Self::base_class_of(&info, capital, first.is_numeric(), || {
             agent_suffix(k.as_bytes())
-        })
+        });
+        (cls, (cue != Token::NONE).then_some(cue))
     }
 }
 
@@ -642,11 +698,56 @@ impl Classifier<'_> {
 const AGENT_SUFFIXES: [&str; 5] = ["ists", "ians", "ers", "ist", "ian"];
 
 /// The key `k` (or an ASCII word, whose key is its lowercase) ends with an
-/// agent-noun suffix after at least three other bytes.
+/// agent-noun suffix (one of [`AGENT_SUFFIXES`]) after at least three other
+/// bytes.
+///
+/// Its last four bytes are read as one integer, lowercased by setting bit
+/// 0x20 of each (which maps a byte to a lowercase letter only from that
+/// letter or its capital), and compared with each suffix at once.
 fn agent_suffix(k: &[u8]) -> bool {
-    AGENT_SUFFIXES
-        .iter()
-        .any(|s| k.len() > s.len() + 2 && k[k.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes()))
+    let n = k.len();
+    if n < 6 {
+        return false;
+    }
+    let last4 = u32::from_le_bytes([k[n - 4], k[n - 3], k[n - 2], k[n - 1]]) | 0x2020_2020;
+    let last3 = last4 >> 8;
+    (n >= 7 && (last4 == AGENT_4[0] || last4 == AGENT_4[1])) || AGENT_3.contains(&last3)
+}
+
+/// The four-byte [`AGENT_SUFFIXES`] as integers (little-endian).
+const AGENT_4: [u32; 2] = {
+    let (a, b) = (AGENT_SUFFIXES[0].as_bytes(), AGENT_SUFFIXES[1].as_bytes());
+    [
+        u32::from_le_bytes([a[0], a[1], a[2], a[3]]),
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+    ]
+};
+
+/// The three-byte [`AGENT_SUFFIXES`] as integers (little-endian, the top
+/// byte 0).
+const AGENT_3: [u32; 3] = {
+    let s = [
+        AGENT_SUFFIXES[2].as_bytes(),
+        AGENT_SUFFIXES[3].as_bytes(),
+        AGENT_SUFFIXES[4].as_bytes(),
+    ];
+    [
+        u32::from_le_bytes([s[0][0], s[0][1], s[0][2], 0]),
+        u32::from_le_bytes([s[1][0], s[1][1], s[1][2], 0]),
+        u32::from_le_bytes([s[2][0], s[2][1], s[2][2], 0]),
+    ]
+};
+
+/// [`agent_suffix`] of the key of `len` bytes packed in `key` (the bytes
+/// past it may be anything).
+#[inline(always)]
+fn agent_key(key: ShortKey, len: usize) -> bool {
+    if len < 6 {
+        return false;
+    }
+    let last4 = (key >> (8 * (len - 4))) as u32 | 0x2020_2020;
+    let last3 = last4 >> 8;
+    (len >= 7 && (last4 == AGENT_4[0] || last4 == AGENT_4[1])) || AGENT_3.contains(&last3)
 }
 
 fn cue_class(form: Form, addressee: bool) -> u8 {
@@ -816,180 +917,436 @@ fn not_alnum(x: u64) -> u64 {
     !((digit | letter) & !x) & HIGH
 }
 
-/// Tokenises `text` and splits it into sentences and paragraphs.
-pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifier<'_>) -> Doc<'t> {
+/// The tokens of a text as the scan collects them, with lists of the tokens
+/// that the passes after the scan visit, so that none of them walks every
+/// token.
+struct Scan {
+    tokens: Vec<Token>,
+    /// The class byte of each token (see [`Doc::classes`]).
+    classes: Vec<u8>,
+    /// For each paragraph break, the token after it, in order (a paragraph
+    /// with no token leaves the same token twice).
+    breaks: Vec<usize>,
+    /// The tokens of a cue class, in order: `mark_nouns`, `mark_adverbs`
+    /// and `mark_voice` look at no other.
+    cues: Vec<usize>,
+    /// The lowercase tokens with the particle flag, in order: where
+    /// `mark_particles` looks.
+    particles: Vec<usize>,
+    /// The tokens that [`may_end`] a sentence, in order: where
+    /// `split_sentences` looks.
+    ends: Vec<usize>,
+}
+
+impl Scan {
+    /// Room for the tokens of a text of `len` bytes.
+    fn with_capacity(len: usize) -> Scan {
+        // News text has a token every six bytes or so (a quotation is one
+        // token), a cue or a sentence end every hundred or so, a paragraph
+        // every few hundred.
+        Scan {
+            tokens: Vec::with_capacity(len / 5 + 4),
+            classes: Vec::with_capacity(len / 5 + 4),
+            breaks: Vec::with_capacity(len / 256 + 4),
+            cues: Vec::with_capacity(len / 128 + 4),
+            particles: Vec::new(),
+            ends: Vec::with_capacity(len / 64 + 4),
+        }
+    }
+
+    /// Appends the token `t` of the text `bytes` with the hay byte `cls`,
+    /// and notes it in the lists it belongs to.
+    #[inline(always)]
+    fn push(&mut self, bytes: &[u8], t: Token, cls: u8) {
+        let at = self.tokens.len();
+        if is_cue_class(t.base) {
+            self.cues.push(at);
+        }
+        if t.flags & flag::PARTICLE != 0 && !t.capital {
+            self.particles.push(at);
+        }
+        if may_end(bytes, &t) {
+            self.ends.push(at);
+        }
+        self.tokens.push(t);
+        self.classes.push(cls);
+    }
+
+    /// [`Scan::push`] for a word token `t`; `dotted`: its text has three
+    /// bytes or more and ends with a full stop.
+    #[inline(always)]
+    fn push_word(&mut self, t: Token, cls: u8, dotted: bool) {
+        let at = self.tokens.len();
+        if is_cue_class(t.base) {
+            self.cues.push(at);
+        }
+        if t.flags & flag::PARTICLE != 0 && !t.capital {
+            self.particles.push(at);
+        }
+        if dotted || matches!(t.base, class::STOP | class::QUOTE) {
+            self.ends.push(at);
+        }
+        self.tokens.push(t);
+        self.classes.push(cls);
+    }
+
+    /// A paragraph break before the next token.
+    fn paragraph(&mut self) {
+        self.breaks.push(self.tokens.len());
+    }
+}
+
+/// Whether `split_sentences` may end a sentence with the token `t` of the
+/// text `bytes`: a stop, a quotation, or a token of three bytes or more that
+/// ends with a full stop ("U.S.", "Ga."). The passes after the scan never
+/// give a token the class of a stop or a quotation, and never change its
+/// text, so this is known when the token is pushed.
+#[inline(always)]
+fn may_end(bytes: &[u8], t: &Token) -> bool {
+    matches!(t.base, class::STOP | class::QUOTE)
+        || (t.end - t.start > 2 && bytes[t.end() - 1] == b'.')
+}
+
+/// The ASCII word that starts at `i` (an ASCII letter or digit) when it is
+/// plain, as nearly every word of news text is: up to fifteen ASCII letters
+/// and digits that no joining mark continues (see [`scan_word`]). Returns
+/// its length; the text's sixteen bytes from `i` as one integer,
+/// lowercased like a [`ShortKey`] (see [`ascii_key`]): masked with
+/// [`KEY_MASKS`] it is the key of the word, or of the word and the byte
+/// after it; and that byte.
+///
+/// One load serves both the extent of the word and its key.
+#[inline(always)]
+fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
     let bytes = text.as_bytes();
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 4);
-    let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 4);
-    // Paragraph break before token i.
-    let mut breaks: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
-    let mut qi = 0usize;
-    // Where the next quotation opens.
-    let mut next_open = quotes.first().map_or(usize::MAX, |q| q.open);
-    let mut i = 0usize;
-    let mut pending_break = false;
-    let mut kbuf = String::with_capacity(32);
-    let vocab = cl.vocab;
-    // The tokens of a cue class, which `mark_nouns` and `mark_voice` visit.
-    let mut cues: Vec<usize> = Vec::with_capacity(text.len() / 256 + 4);
-    let push = |tokens: &mut Vec<Token>, classes: &mut Vec<u8>, t: Token, c: u8| {
-        tokens.push(t);
-        classes.push(c);
+    let a: [u8; SHORT] = bytes.get(i..i + SHORT)?.try_into().ok()?;
+    let x = u128::from_le_bytes(a);
+    let lo = not_alnum(x as u64);
+    let len = if lo != 0 {
+        (lo.trailing_zeros() / 8) as usize
+    } else {
+        let hi = not_alnum((x >> 64) as u64);
+        if hi == 0 {
+            return None; // sixteen bytes or more
+        }
+        8 + (hi.trailing_zeros() / 8) as usize
     };
-    while i < bytes.len() {
-        if next_open <= i {
-            let q = quotes[qi];
+    let n = *a.get(len)?;
+    if BYTE_CLASS[n as usize] & byte::JOIN != 0 {
+        if n >= 0x80 {
+            // A word character or a typographic apostrophe may continue
+            // the word; a dash or a quotation mark ends it.
+            let c = text.get(i + len..)?.chars().next()?;
+            if is_word_char(c) || matches!(c, '’' | '‘') {
+                return None;
+            }
+        } else if bytes
+            .get(i + len + 1)
+            .is_some_and(|&m| m >= 0x80 || BYTE_CLASS[m as usize] & byte::ALNUM != 0)
+        {
+            // A mark between word characters may join them ("U.S",
+            // "O'Brien", "1,000").
+            return None;
+        }
+    }
+    Some((len, x | (ONES * 0x20), n))
+}
+
+/// One tokenising scan over a text.
+struct Tokenizer<'a, 't> {
+    text: &'t str,
+    vocab: &'a Vocab,
+    lexicon: &'a Lexicon,
+    classes: &'a HashSet<CueClass>,
+    out: Scan,
+    /// Scratch space for the keys of long and non-ASCII words.
+    kbuf: String,
+}
+
+impl<'a> Tokenizer<'a, '_> {
+    /// Tokenises the whole text; `quotes` are its quotation pieces, each
+    /// of which becomes one token.
+    fn run(&mut self, quotes: &[QuotePiece]) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut qi = 0usize;
+        // Where the next quotation opens.
+        let mut next_open = quotes.first().map_or(usize::MAX, |q| q.open);
+        let mut i = 0usize;
+        let mut pending_break = false;
+        while i < bytes.len() {
+            if next_open <= i {
+                let q = quotes[qi];
+                if pending_break {
+                    self.out.paragraph();
+                    pending_break = false;
+                }
+                let t = Token::new(
+                    q.open,
+                    q.close.max(q.open + 1),
+                    None,
+                    Some(qi as u32),
+                    false,
+                    class::QUOTE,
+                );
+                let t = t.with_flags(
+                    self.vocab
+                        .flags_of_text(self.lexicon, &text[t.start()..t.end()]),
+                );
+                self.out.push(bytes, t, class::QUOTE);
+                i = t.end().max(i + 1);
+                qi += 1;
+                next_open = quotes.get(qi).map_or(usize::MAX, |q| q.open);
+                // A piece not closed in its paragraph ends at a line break.
+                continue;
+            }
+            let b = bytes[i];
+            let bc = BYTE_CLASS[b as usize];
+            // Words first: they are most of the text.
+            if bc & byte::ALNUM != 0 {
+                if pending_break {
+                    self.out.paragraph();
+                    pending_break = false;
+                }
+                i = self.ascii_word(i, bc, next_open);
+                continue;
+            }
+            if bc & byte::SPACE != 0 {
+                i += 1;
+                continue;
+            }
+            if bc & byte::NL != 0 {
+                pending_break = true;
+                i += 1;
+                continue;
+            }
+            let (c, clen) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                if c.is_whitespace() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                (c, c.len_utf8())
+            };
             if pending_break {
-                breaks.push(tokens.len());
+                self.out.paragraph();
                 pending_break = false;
             }
-            let t = Token::new(
-                q.open,
-                q.close.max(q.open + 1),
-                None,
-                Some(qi as u32),
-                false,
-                class::QUOTE,
-            );
-            let t = t.with_flags(vocab.flags_of_text(cl.lexicon, &text[t.start()..t.end()]));
-            push(&mut tokens, &mut classes, t, class::QUOTE);
-            i = t.end().max(i + 1);
-            qi += 1;
-            next_open = quotes.get(qi).map_or(usize::MAX, |q| q.open);
-            // A piece not closed in its paragraph ends at a line break.
-            continue;
-        }
-        let b = bytes[i];
-        let bc = BYTE_CLASS[b as usize];
-        if bc & byte::NL != 0 {
-            pending_break = true;
-            i += 1;
-            continue;
-        }
-        if bc & byte::SPACE != 0 {
-            i += 1;
-            continue;
-        }
-        let (c, clen) = if b < 0x80 {
-            (b as char, 1)
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
+            i = if b >= 0x80 && is_word_char(c) {
+                self.word(i, c, clen, next_open)
+            } else {
+                self.punctuation(i, c, clen)
             };
-            if c.is_whitespace() {
-                i += c.len_utf8();
-                continue;
-            }
-            (c, c.len_utf8())
+        }
+    }
+
+    /// Tokenises the word that starts at `i` with an ASCII letter or digit
+    /// of the [`byte`] class `bc`; returns where the scan goes on.
+    ///
+    /// Not inlined: the scan's loop stays small, and this, the path of
+    /// nearly every token, gets the registers to itself. A plain word
+    /// (see [`plain_word`]) that opens no multi-word cue and is no
+    /// percentage is classified here, the rest by [`Tokenizer::word`] and
+    /// [`Tokenizer::finish_word`].
+    #[inline(never)]
+    fn ascii_word(&mut self, i: usize, bc: u8, next_open: usize) -> usize {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let c = bytes[i] as char;
+        let Some((len, key, after)) = plain_word(text, i) else {
+            return self.word(i, c, 1, next_open);
         };
-        if pending_break {
-            breaks.push(tokens.len());
-            pending_break = false;
+        let short = &self.vocab.short;
+        let mut info = short.get_or_default(key & KEY_MASKS[len]);
+        let capital = bc & byte::UPPER != 0;
+        // Abbreviation or initial: keep its full stop (as
+        // `Tokenizer::word` does; a plain word has no inner stop or
+        // hyphen, so it is no party label). The key with it is that of the
+        // word and the byte after it.
+        let mut klen = len;
+        if after == b'.' && ((len == 1 && capital) || info.abbrev) {
+            klen += 1;
+            info = short.get_or_default(key & KEY_MASKS[klen]);
         }
-        if bc & byte::ALNUM != 0 || (b >= 0x80 && is_word_char(c)) {
-            // A word: letters and digits, joined by internal ' ’ - . & when a
-            // letter or digit follows.
-            let Word {
-                mut end,
-                dots,
-                ascii,
-                hyphen,
-            } = scan_word(text, i, c, clen);
-            let mut info = vocab.word(text, i..end, ascii, &mut kbuf);
-            // Abbreviation or initial: keep its full stop.
-            if bytes.get(end) == Some(&b'.') {
-                let initial = end - i == clen && c.is_uppercase();
-                if dots || initial || party_label(&text[i..end]) || info.is_some_and(|i| i.abbrev) {
-                    end += 1;
-                    info = vocab.word(text, i..end, ascii, &mut kbuf);
-                }
+        let end = i + klen;
+        if info.multi || (after == b'%' && bc & byte::DIGIT != 0) {
+            return self.finish_word(i, end, info, c, true, None, next_open);
+        }
+        // As `finish_word` classifies, with the agent-noun suffixes read
+        // off the key.
+        let (mut base, cue) = info.class[capital as usize];
+        if base == 0 {
+            base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, klen));
+        }
+        let cls = match info.hay[capital as usize] {
+            0 => base,
+            lit => lit,
+        };
+        self.out.push_word(
+            Token {
+                start: i as u32,
+                end: end as u32,
+                idx: cue,
+                is_quote: false,
+                capital,
+                base,
+                flags: info.flags,
+            },
+            cls,
+            klen > 2 && klen > len,
+        );
+        // The space after a word at once (as `finish_word` does).
+        if next_open > end && bytes.get(end) == Some(&b' ') {
+            end + 1
+        } else {
+            end
+        }
+    }
+
+    /// Tokenises the word that starts at `i` with the word character `c` of
+    /// `clen` bytes, whatever its length and characters; returns where the
+    /// scan goes on.
+    #[inline(never)]
+    fn word(&mut self, i: usize, c: char, clen: usize, next_open: usize) -> usize {
+        let text = self.text;
+        let vocab = self.vocab;
+        // A word: letters and digits, joined by internal ' ’ - . & when a
+        // letter or digit follows.
+        let Word {
+            mut end,
+            dots,
+            ascii,
+            hyphen,
+        } = scan_word(text, i, c, clen);
+        let mut info = vocab.word(text, i..end, ascii, &mut self.kbuf);
+        // Abbreviation or initial: keep its full stop.
+        if text.as_bytes().get(end) == Some(&b'.') {
+            let initial = end - i == clen && c.is_uppercase();
+            if dots || initial || party_label(&text[i..end]) || info.abbrev {
+                end += 1;
+                info = vocab.word(text, i..end, ascii, &mut self.kbuf);
             }
-            let capital = if b < 0x80 {
-                bc & byte::UPPER != 0
+        }
+        self.finish_word(i, end, info, c, ascii, hyphen, next_open)
+    }
+
+    /// Classifies and pushes the word `text[i..end]` that opens with the
+    /// character `c`: `info` is what the word lists say of it, `ascii`
+    /// whether it is ASCII, `hyphen` its last inner hyphen. Returns where
+    /// the scan goes on.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn finish_word(
+        &mut self,
+        i: usize,
+        mut end: usize,
+        info: &WordInfo,
+        c: char,
+        ascii: bool,
+        hyphen: Option<usize>,
+        next_open: usize,
+    ) -> usize {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let (capital, numeric) = if c.is_ascii() {
+            let bc = BYTE_CLASS[c as usize];
+            (bc & byte::UPPER != 0, bc & byte::DIGIT != 0)
+        } else {
+            (c.is_uppercase(), c.is_numeric())
+        };
+        // Multi-word cue?
+        if info.multi {
+            if let Some(e) = self.multi_word(i, end, capital) {
+                return e;
+            }
+        }
+        let mut flags = info.flags;
+        // "47%": a percentage is one number.
+        if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
+            end += 1;
+            flags = self.vocab.flags_of_text(self.lexicon, &text[i..end]);
+        }
+        let (mut base, cue) = Classifier::base_class_of(info, capital, numeric, || {
+            // (A percentage is a number, never asked.)
+            let w = &text[i..end];
+            if ascii {
+                agent_suffix(w.as_bytes())
             } else {
-                c.is_uppercase()
-            };
-            // Multi-word cue?
-            let mut cue_tok = None;
-            if let Some(list) = info.filter(|i| i.multi).and_then(|_| {
-                key_into(&mut kbuf, &text[i..end]);
-                cl.lexicon.multi.get(kbuf.as_str())
-            }) {
-                for (rest, idx, form) in list {
-                    let e = &cl.lexicon.entries[*idx as usize];
-                    if !cl.classes.contains(&e.class) {
-                        continue;
-                    }
-                    if let Some(n) = match_words(&text[end..], rest) {
-                        cue_tok = Some((end + n, cue_class(*form, e.addressee), *idx));
-                        break;
-                    }
+                agent_suffix(key(w).as_bytes())
+            }
+        });
+        // "co-anchor", "Vice-Chair": a hyphenated word whose last part is
+        // a title or a source noun heads a source as that noun would.
+        if matches!(base, class::WORD | class::NAME) {
+            if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
+                let lex = self.lexicon;
+                if with_key(&text[h + 1..end], |k| {
+                    lex.titles.contains(k) || lex.sources.contains(k)
+                }) {
+                    base = class::SOURCE;
                 }
             }
-            if let Some((e, cls, idx)) = cue_tok {
-                if is_cue_class(cls) {
-                    cues.push(tokens.len());
-                }
-                let t = Token::new(i, e, Some(idx), None, capital, cls)
-                    .with_flags(vocab.flags_of_text(cl.lexicon, &text[i..e]));
-                push(&mut tokens, &mut classes, t, cls);
-                i = e;
+        }
+        let cls = match info.hay[capital as usize] {
+            0 => base,
+            lit => lit,
+        };
+        self.out.push(
+            bytes,
+            Token {
+                start: i as u32,
+                end: end as u32,
+                idx: cue,
+                is_quote: false,
+                capital,
+                base,
+                flags,
+            },
+            cls,
+        );
+        // The space after a word at once (when no quotation opened inside
+        // the word: its token ends the same way).
+        if next_open > end && bytes.get(end) == Some(&b' ') {
+            end += 1;
+        }
+        end
+    }
+
+    /// Pushes the multi-word cue that opens with the word `text[i..end]`,
+    /// if one does; returns where the scan goes on.
+    #[inline(never)]
+    fn multi_word(&mut self, i: usize, end: usize, capital: bool) -> Option<usize> {
+        let text = self.text;
+        let lexicon = self.lexicon;
+        key_into(&mut self.kbuf, &text[i..end]);
+        let list = lexicon.multi.get(self.kbuf.as_str())?;
+        for (rest, idx, form) in list {
+            let e = &lexicon.entries[*idx as usize];
+            if !self.classes.contains(&e.class) {
                 continue;
             }
-            let mut flags = info.map_or(0, |i| i.flags);
-            // "47%": a percentage is one number.
-            if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
-                end += 1;
-                flags = vocab.flags_of_text(cl.lexicon, &text[i..end]);
+            if let Some(n) = match_words(&text[end..], rest) {
+                let (e, cls) = (end + n, cue_class(*form, e.addressee));
+                let t = Token::new(i, e, Some(*idx), None, capital, cls)
+                    .with_flags(self.vocab.flags_of_text(lexicon, &text[i..e]));
+                self.out.push(text.as_bytes(), t, cls);
+                return Some(e);
             }
-            let numeric = if b < 0x80 {
-                bc & byte::DIGIT != 0
-            } else {
-                c.is_numeric()
-            };
-            let (mut base, cue) = Classifier::base_class_of(info, capital, numeric, || {
-                // (A percentage is a number, never asked.)
-                let w = &text[i..end];
-                if ascii {
-                    agent_suffix(w.as_bytes())
-                } else {
-                    agent_suffix(key(w).as_bytes())
-                }
-            });
-            // "co-anchor", "Vice-Chair": a hyphenated word whose last part is
-            // a title or a source noun heads a source as that noun would.
-            if matches!(base, class::WORD | class::NAME) {
-                if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
-                    let lex = cl.lexicon;
-                    if with_key(&text[h + 1..end], |k| {
-                        lex.titles.contains(k) || lex.sources.contains(k)
-                    }) {
-                        base = class::SOURCE;
-                    }
-                }
-            }
-            let cls = match info.and_then(|i| i.literal) {
-                Some(li) => class::LITERAL + 2 * li + capital as u8,
-                None => base,
-            };
-            if is_cue_class(base) {
-                cues.push(tokens.len());
-            }
-            push(
-                &mut tokens,
-                &mut classes,
-                Token::new(i, end, cue, None, capital, base).with_flags(flags),
-                cls,
-            );
-            i = end;
-            // The space after a word at once (when no quotation opened
-            // inside the word: its token ends the same way).
-            if next_open > i && bytes.get(i) == Some(&b' ') {
-                i += 1;
-            }
-            continue;
         }
-        // Punctuation.
+        None
+    }
+
+    /// Pushes the punctuation mark `c` of `clen` bytes at `i` (with the
+    /// marks that make one token with it), unless it is a stray quotation
+    /// mark or a bare apostrophe; returns where the scan goes on.
+    #[inline(never)]
+    fn punctuation(&mut self, i: usize, c: char, clen: usize) -> usize {
+        let text = self.text;
+        let bytes = text.as_bytes();
         let mut end = i + clen;
         let mut flags = 0;
         let cls = match c {
@@ -997,11 +1354,10 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
                 // Possessive 's, or a bare apostrophe.
                 if possessive_s_at(text, end) {
                     end += 1;
-                    flags = vocab.poss_flags;
+                    flags = self.vocab.poss_flags;
                     class::POSS
                 } else {
-                    i = end;
-                    continue;
+                    return end;
                 }
             }
             ',' => class::COMMA,
@@ -1028,24 +1384,61 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
             }
             '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '‚' | '‹' | '›' => {
                 // A stray mark that pairs with nothing.
-                i = end;
-                continue;
+                return end;
             }
             _ => class::OTHER,
         };
-        push(
-            &mut tokens,
-            &mut classes,
+        self.out.push(
+            bytes,
             Token::new(i, end, None, None, false, cls).with_flags(flags),
             cls,
         );
-        i = end;
+        end
     }
+}
+
+/// The class of a word the lexicon says nothing of (or nothing that
+/// decides its class): a number, a name, an agent noun or a plain word by
+/// its shape; `agent`: its key ends like an agent noun (asked only when it
+/// matters).
+#[inline(always)]
+fn shape_class(capital: bool, numeric: bool, agent: impl FnOnce() -> bool) -> u8 {
+    if numeric {
+        class::NUM
+    } else if capital {
+        class::NAME
+    } else if agent() {
+        // Agent nouns outside the source list: "economists", "historian".
+        class::SOURCE
+    } else {
+        class::WORD
+    }
+}
+
+/// Tokenises `text` and splits it into sentences and paragraphs.
+pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifier<'_>) -> Doc<'t> {
+    let mut tk = Tokenizer {
+        text,
+        vocab: cl.vocab,
+        lexicon: cl.lexicon,
+        classes: cl.classes,
+        out: Scan::with_capacity(text.len()),
+        kbuf: String::new(),
+    };
+    tk.run(&quotes);
+    let Scan {
+        mut tokens,
+        mut classes,
+        breaks,
+        cues,
+        particles,
+        ends,
+    } = tk.out;
     mark_nouns(text, cl.lexicon, &mut tokens, &mut classes, &cues);
     mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes, &cues);
     mark_voice(text, &mut tokens, &mut classes, &cues);
-    mark_particles(text, &mut tokens, &mut classes);
-    let sentences = split_sentences(text, &tokens, &classes, &breaks, &quotes);
+    mark_particles(text, &mut tokens, &mut classes, &particles);
+    let sentences = split_sentences(text, &tokens, &classes, &breaks, &ends, &quotes);
     let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
     let mut hay_tok = Vec::with_capacity(hay.capacity());
     for (i, s) in sentences.iter().enumerate() {
@@ -1072,11 +1465,15 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
 
 /// "Anna van der Berg": lowercase particles between capitalised words are
 /// part of the name.
-fn mark_particles(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
-    let mut i = 1;
-    while i < tokens.len() {
-        if tokens[i - 1].base != class::NAME {
-            i += 1;
+///
+/// `particles` are the lowercase tokens with the particle flag, in order:
+/// a run of particles starts at one of them.
+fn mark_particles(text: &str, tokens: &mut [Token], classes: &mut [u8], particles: &[usize]) {
+    // The first token where a run may start: a run ends where the next
+    // may start, and the first starts after a name.
+    let mut next = 1;
+    for &i in particles {
+        if i < next || tokens[i - 1].base != class::NAME {
             continue;
         }
         let mut j = i;
@@ -1098,7 +1495,7 @@ fn mark_particles(text: &str, tokens: &mut [Token], classes: &mut [u8]) {
                 classes[k] = class::NAME;
             }
         }
-        i = j.max(i + 1);
+        next = j.max(i + 1);
     }
 }
 
@@ -1330,11 +1727,15 @@ fn name_then_verb(tokens: &[Token], from: usize) -> bool {
 /// sentence's length.
 const MAX_SENTENCE_TOKENS: usize = 256;
 
+/// Splits the tokens into sentences: at paragraph breaks (`breaks`, see
+/// [`Scan::breaks`]), after the tokens of `ends` that end one (the tokens
+/// that [`may_end`] one, in order), and at [`MAX_SENTENCE_TOKENS`].
 fn split_sentences(
     text: &str,
     tokens: &[Token],
     classes: &[u8],
     breaks: &[usize],
+    ends: &[usize],
     quotes: &[QuotePiece],
 ) -> Vec<Sentence> {
     // News sentences run to some twenty tokens.
@@ -1342,9 +1743,24 @@ fn split_sentences(
     let mut start = 0usize;
     let mut para = 0usize;
     let mut bi = 0usize;
+    let mut ei = 0usize;
     let n = tokens.len();
     let mut i = 0usize;
-    while i < n {
+    loop {
+        // Nothing happens at a token with no break before it that may not
+        // end a sentence and is short of the limit: go to the next that
+        // has or may, or is at the limit.
+        while ends.get(ei).is_some_and(|&e| e < i) {
+            ei += 1;
+        }
+        let next_break = breaks.get(bi).copied().unwrap_or(n);
+        let next_end = ends.get(ei).copied().unwrap_or(n);
+        i = next_break
+            .min(next_end)
+            .min(start + MAX_SENTENCE_TOKENS - 1);
+        if i >= n {
+            break;
+        }
         // A paragraph break before token i ends the open sentence.
         if bi < breaks.len() && breaks[bi] == i {
             if start < i {
@@ -1449,7 +1865,11 @@ mod tests {
             );
             assert_eq!(t & byte::NL != 0, c == '\n', "{b:#x}");
         }
-        assert!(BYTE_CLASS[128..].iter().all(|&t| t == 0));
+        for b in 0u8..128 {
+            let join = matches!(b, b'\'' | b'-' | b'.' | b'&' | b',');
+            assert_eq!(BYTE_CLASS[b as usize] & byte::JOIN != 0, join, "{b:#x}");
+        }
+        assert!(BYTE_CLASS[128..].iter().all(|&t| t == byte::JOIN));
     }
 
     #[test]
@@ -1488,6 +1908,61 @@ mod tests {
                 want += 1;
             }
             assert_eq!(alnum_run(text, from), want, "{from}");
+        }
+    }
+
+    #[test]
+    fn agent_suffixes_as_the_list_says() {
+        let naive = |k: &[u8]| {
+            AGENT_SUFFIXES.iter().any(|s| {
+                k.len() > s.len() + 2 && k[k.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+            })
+        };
+        let words = [
+            "",
+            "ers",
+            "iers",
+            "doers",
+            "DOERS",
+            "makers",
+            "economists",
+            "ists",
+            "xists",
+            "yxists",
+            "historian",
+            "IAN",
+            "brian",
+            "Brian",
+            "indian",
+            "asian",
+            "ians",
+            "xians",
+            "xyians",
+            "xyzians",
+            "tellers",
+            "teller",
+            "pianist",
+            "pianISt",
+            "ers\u{301}",
+            "makers.",
+            "mak\u{e9}rs",
+            "make\x0drs",
+            "makeRS",
+            "mak@RS",
+        ];
+        for w in words {
+            assert_eq!(agent_suffix(w.as_bytes()), naive(w.as_bytes()), "{w:?}");
+        }
+        for n in 0..9 {
+            for b in [
+                b'a', b'e', b'r', b's', b'i', b'n', b't', b'E', b'R', b'S', b'@', 0xc3,
+            ] {
+                let mut w = vec![b'x'; n];
+                w.extend_from_slice(b"ers");
+                let k = n.min(w.len() - 1);
+                w[k] = b;
+                assert_eq!(agent_suffix(&w), naive(&w), "{w:?}");
+            }
         }
     }
 
