@@ -227,6 +227,21 @@ struct WordInfo {
     /// The word's byte in the hay, lowercase and capitalised, when it is a
     /// literal of some rule; 0 otherwise (the byte is the base class).
     hay: [u8; 2],
+    /// The [`Scan`] lists a token of the word joins by its class and flags
+    /// alone, lowercase and capitalised (see [`note`]); 0 for none, as for
+    /// nearly every word.
+    notes: [u8; 2],
+}
+
+/// Bits of [`WordInfo::notes`].
+mod note {
+    /// The word's class is a cue class: [`super::Scan::cues`].
+    pub const CUE: u8 = 1;
+    /// The word is a lowercase particle: [`super::Scan::particles`].
+    pub const PARTICLE: u8 = 2;
+    /// The word's class is that of a stop or a quotation:
+    /// [`super::Scan::ends`].
+    pub const END: u8 = 4;
 }
 
 /// The info of a word in no list.
@@ -240,6 +255,7 @@ const NO_INFO: WordInfo = WordInfo {
     flags: 0,
     class: [(0, Token::NONE); 2],
     hay: [0; 2],
+    notes: [0; 2],
 };
 
 impl Default for WordInfo {
@@ -268,6 +284,7 @@ impl WordInfo {
             flags: flags_of(lexicon, k),
             class: [(0, Token::NONE); 2],
             hay: [0; 2],
+            notes: [0; 2],
         }
         .settled()
     }
@@ -287,6 +304,19 @@ impl WordInfo {
             self.hay[capital as usize] = self
                 .literal
                 .map_or(0, |li| class::LITERAL + 2 * li + capital as u8);
+            // (A class by the word's shape is none of these.)
+            let cls = self.class[capital as usize].0;
+            let mut notes = 0;
+            if is_cue_class(cls) {
+                notes |= note::CUE;
+            }
+            if self.flags & flag::PARTICLE != 0 && !capital {
+                notes |= note::PARTICLE;
+            }
+            if matches!(cls, class::STOP | class::QUOTE) {
+                notes |= note::END;
+            }
+            self.notes[capital as usize] = notes;
         }
         self
     }
@@ -972,22 +1002,33 @@ impl Scan {
         self.classes.push(cls);
     }
 
-    /// [`Scan::push`] for a word token `t`; `dotted`: its text has three
-    /// bytes or more and ends with a full stop.
+    /// [`Scan::push`] for a word token `t` whose [`WordInfo::notes`] are
+    /// `notes`: with the lists it joins known, one test settles them for
+    /// nearly every word. `dotted`: its text has three bytes or more and
+    /// ends with a full stop.
     #[inline(always)]
-    fn push_word(&mut self, t: Token, cls: u8, dotted: bool) {
-        let at = self.tokens.len();
-        if is_cue_class(t.base) {
-            self.cues.push(at);
-        }
-        if t.flags & flag::PARTICLE != 0 && !t.capital {
-            self.particles.push(at);
-        }
-        if dotted || matches!(t.base, class::STOP | class::QUOTE) {
-            self.ends.push(at);
+    fn push_word(&mut self, t: Token, cls: u8, notes: u8, dotted: bool) {
+        if notes != 0 || dotted {
+            self.note(notes, dotted);
         }
         self.tokens.push(t);
         self.classes.push(cls);
+    }
+
+    /// Notes the next token in the lists its `notes` and `dotted` name
+    /// (see [`Scan::push_word`]).
+    #[cold]
+    fn note(&mut self, notes: u8, dotted: bool) {
+        let at = self.tokens.len();
+        if notes & note::CUE != 0 {
+            self.cues.push(at);
+        }
+        if notes & note::PARTICLE != 0 {
+            self.particles.push(at);
+        }
+        if dotted || notes & note::END != 0 {
+            self.ends.push(at);
+        }
     }
 
     /// A paragraph break before the next token.
@@ -1145,65 +1186,79 @@ impl<'a> Tokenizer<'a, '_> {
     }
 
     /// Tokenises the word that starts at `i` with an ASCII letter or digit
-    /// of the [`byte`] class `bc`; returns where the scan goes on.
+    /// of the [`byte`] class `bc`, and the words that follow it after a
+    /// space or nothing; returns where the scan goes on.
     ///
     /// Not inlined: the scan's loop stays small, and this, the path of
-    /// nearly every token, gets the registers to itself. A plain word
-    /// (see [`plain_word`]) that opens no multi-word cue and is no
-    /// percentage is classified here, the rest by [`Tokenizer::word`] and
-    /// [`Tokenizer::finish_word`].
+    /// nearly every token, gets the registers to itself; it goes on from
+    /// word to word as the scan would, so that a run of words costs one
+    /// call. A plain word (see [`plain_word`]) that opens no multi-word
+    /// cue and is no percentage is classified here, the rest by
+    /// [`Tokenizer::word`] and [`Tokenizer::finish_word`].
     #[inline(never)]
-    fn ascii_word(&mut self, i: usize, bc: u8, next_open: usize) -> usize {
+    fn ascii_word(&mut self, mut i: usize, mut bc: u8, next_open: usize) -> usize {
         let text = self.text;
         let bytes = text.as_bytes();
-        let c = bytes[i] as char;
-        let Some((len, key, after)) = plain_word(text, i) else {
-            return self.word(i, c, 1, next_open);
-        };
         let short = &self.vocab.short;
-        let mut info = short.get_or_default(key & KEY_MASKS[len]);
-        let capital = bc & byte::UPPER != 0;
-        // Abbreviation or initial: keep its full stop (as
-        // `Tokenizer::word` does; a plain word has no inner stop or
-        // hyphen, so it is no party label). The key with it is that of the
-        // word and the byte after it.
-        let mut klen = len;
-        if after == b'.' && ((len == 1 && capital) || info.abbrev) {
-            klen += 1;
-            info = short.get_or_default(key & KEY_MASKS[klen]);
-        }
-        let end = i + klen;
-        if info.multi || (after == b'%' && bc & byte::DIGIT != 0) {
-            return self.finish_word(i, end, info, c, true, None, next_open);
-        }
-        // As `finish_word` classifies, with the agent-noun suffixes read
-        // off the key.
-        let (mut base, cue) = info.class[capital as usize];
-        if base == 0 {
-            base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, klen));
-        }
-        let cls = match info.hay[capital as usize] {
-            0 => base,
-            lit => lit,
-        };
-        self.out.push_word(
-            Token {
-                start: i as u32,
-                end: end as u32,
-                idx: cue,
-                is_quote: false,
-                capital,
-                base,
-                flags: info.flags,
-            },
-            cls,
-            klen > 2 && klen > len,
-        );
-        // The space after a word at once (as `finish_word` does).
-        if next_open > end && bytes.get(end) == Some(&b' ') {
-            end + 1
-        } else {
-            end
+        loop {
+            let c = bytes[i] as char;
+            let Some((len, key, after)) = plain_word(text, i) else {
+                return self.word(i, c, 1, next_open);
+            };
+            let mut info = short.get_or_default(key & KEY_MASKS[len]);
+            let capital = bc & byte::UPPER != 0;
+            // Abbreviation or initial: keep its full stop (as
+            // `Tokenizer::word` does; a plain word has no inner stop or
+            // hyphen, so it is no party label). The key with it is that of
+            // the word and the byte after it.
+            let mut klen = len;
+            if after == b'.' && ((len == 1 && capital) || info.abbrev) {
+                klen += 1;
+                info = short.get_or_default(key & KEY_MASKS[klen]);
+            }
+            let end = i + klen;
+            if info.multi || (after == b'%' && bc & byte::DIGIT != 0) {
+                return self.finish_word(i, end, info, c, true, None, next_open);
+            }
+            // As `finish_word` classifies, with the agent-noun suffixes read
+            // off the key.
+            let (mut base, cue) = info.class[capital as usize];
+            if base == 0 {
+                base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, klen));
+            }
+            let cls = match info.hay[capital as usize] {
+                0 => base,
+                lit => lit,
+            };
+            self.out.push_word(
+                Token {
+                    start: i as u32,
+                    end: end as u32,
+                    idx: cue,
+                    is_quote: false,
+                    capital,
+                    base,
+                    flags: info.flags,
+                },
+                cls,
+                info.notes[capital as usize],
+                klen > 2 && klen > len,
+            );
+            // The space after a word at once (as `finish_word` does).
+            let mut next = end;
+            if next_open > end && bytes.get(end) == Some(&b' ') {
+                next += 1;
+            }
+            // The scan goes on with the word that starts here, if one does
+            // and no quotation opens here: as the scan would, with no
+            // paragraph break pending.
+            match bytes.get(next) {
+                Some(&b) if next_open > next && BYTE_CLASS[b as usize] & byte::ALNUM != 0 => {
+                    i = next;
+                    bc = BYTE_CLASS[b as usize];
+                }
+                _ => return next,
+            }
         }
     }
 
