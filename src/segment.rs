@@ -211,8 +211,9 @@ struct WordInfo {
     calendar: bool,
     /// A literal word of some rule: its index.
     literal: Option<u8>,
-    /// Some multi-word cue opens with this word.
-    multi: bool,
+    /// Some multi-word cue of a cue class that makes records opens with
+    /// this word: its index in [`Vocab::multi`].
+    multi: Option<u32>,
     /// The key with a full stop after it is an abbreviation ("mr" for
     /// "mr.").
     abbrev: bool,
@@ -250,7 +251,7 @@ const NO_INFO: WordInfo = WordInfo {
     word: None,
     calendar: false,
     literal: None,
-    multi: false,
+    multi: None,
     abbrev: false,
     flags: 0,
     class: [(0, Token::NONE); 2],
@@ -279,7 +280,7 @@ impl WordInfo {
             word: lexicon.words.get(k).copied(),
             calendar: lexicon.calendar.contains(k),
             literal: None,
-            multi: false,
+            multi: None,
             abbrev: false,
             flags: flags_of(lexicon, k),
             class: [(0, Token::NONE); 2],
@@ -499,6 +500,10 @@ impl<V: Copy + Default> ShortTable<V> {
 pub(crate) struct Vocab {
     short: ShortTable<WordInfo>,
     long: HashMap<String, WordInfo>,
+    /// The multi-word cues that open with a word (see [`WordInfo::multi`]):
+    /// the words after the first (keys), the cue entry and the token class,
+    /// longest first.
+    multi: Vec<Vec<(Vec<String>, u32, u8)>>,
     /// The flags of the possessive "'s".
     poss_flags: u8,
     /// The longest key (in bytes) with a flag: a key as long as a quarter
@@ -547,15 +552,29 @@ impl Vocab {
                 i.literal = Some(li);
             }
         }
-        for k in lexicon.multi.keys() {
-            if let Some(i) = map.get_mut(k) {
-                i.multi = true;
+        // The multi-word cues by first word, of the classes that make
+        // records, with their token classes: as the tokeniser tries them.
+        let mut multi = Vec::new();
+        for (k, list) in &lexicon.multi {
+            let kept: Vec<(Vec<String>, u32, u8)> = list
+                .iter()
+                .filter_map(|(rest, idx, form)| {
+                    let e = &lexicon.entries[*idx as usize];
+                    classes
+                        .contains(&e.class)
+                        .then(|| (rest.clone(), *idx, cue_class(*form, e.addressee)))
+                })
+                .collect();
+            if let Some(i) = map.get_mut(k).filter(|_| !kept.is_empty()) {
+                i.multi = Some(multi.len() as u32);
+                multi.push(kept);
             }
         }
         for i in map.values_mut() {
             *i = i.settled();
         }
         let mut vocab = Vocab {
+            multi,
             poss_flags: flags_of(lexicon, "'s"),
             flag_len: flagged.map(str::len).max().unwrap_or(0),
             ..Vocab::default()
@@ -618,15 +637,18 @@ impl Vocab {
         self.get(kbuf).unwrap_or(&NO_INFO)
     }
 
-    /// The flags of a token whose text is `s`, which may be no word (a
-    /// quotation, a multi-word cue).
-    fn flags_of_text(&self, lexicon: &Lexicon, s: &str) -> u8 {
+    /// The flags of a token whose text is `text[range]`, which may be no
+    /// word (a quotation, a multi-word cue); `kbuf` is scratch space.
+    ///
+    /// Every key with a flag is in the map, with its flags: one look-up.
+    fn flags_of_text(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> u8 {
         // A key has at least one byte for each character of the text, and
         // a character has at most four bytes.
-        if s.len() >= 4 * (self.flag_len + 1) {
+        if range.len() >= 4 * (self.flag_len + 1) {
             return 0;
         }
-        with_key(s, |k| flags_of(lexicon, k))
+        let ascii = text[range.clone()].is_ascii();
+        self.word(text, range, ascii, kbuf).flags
     }
 }
 
@@ -1098,7 +1120,6 @@ struct Tokenizer<'a, 't> {
     text: &'t str,
     vocab: &'a Vocab,
     lexicon: &'a Lexicon,
-    classes: &'a HashSet<CueClass>,
     out: Scan,
     /// Scratch space for the keys of long and non-ASCII words.
     kbuf: String,
@@ -1130,10 +1151,11 @@ impl<'a> Tokenizer<'a, '_> {
                     false,
                     class::QUOTE,
                 );
-                let t = t.with_flags(
-                    self.vocab
-                        .flags_of_text(self.lexicon, &text[t.start()..t.end()]),
-                );
+                let t = t.with_flags(self.vocab.flags_of_text(
+                    text,
+                    t.start()..t.end(),
+                    &mut self.kbuf,
+                ));
                 self.out.push(bytes, t, class::QUOTE);
                 i = t.end().max(i + 1);
                 qi += 1;
@@ -1217,7 +1239,7 @@ impl<'a> Tokenizer<'a, '_> {
                 info = short.get_or_default(key & KEY_MASKS[klen]);
             }
             let end = i + klen;
-            if info.multi || (after == b'%' && bc & byte::DIGIT != 0) {
+            if info.multi.is_some() || (after == b'%' && bc & byte::DIGIT != 0) {
                 return self.finish_word(i, end, info, c, true, None, next_open);
             }
             // As `finish_word` classifies, with the agent-noun suffixes read
@@ -1314,8 +1336,8 @@ impl<'a> Tokenizer<'a, '_> {
             (c.is_uppercase(), c.is_numeric())
         };
         // Multi-word cue?
-        if info.multi {
-            if let Some(e) = self.multi_word(i, end, capital) {
+        if let Some(list) = info.multi {
+            if let Some(e) = self.multi_word(i, end, capital, list) {
                 return e;
             }
         }
@@ -1323,7 +1345,7 @@ impl<'a> Tokenizer<'a, '_> {
         // "47%": a percentage is one number.
         if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
             end += 1;
-            flags = self.vocab.flags_of_text(self.lexicon, &text[i..end]);
+            flags = self.vocab.flags_of_text(text, i..end, &mut self.kbuf);
         }
         let (mut base, cue) = Classifier::base_class_of(info, capital, numeric, || {
             // (A percentage is a number, never asked.)
@@ -1372,23 +1394,18 @@ impl<'a> Tokenizer<'a, '_> {
     }
 
     /// Pushes the multi-word cue that opens with the word `text[i..end]`,
-    /// if one does; returns where the scan goes on.
+    /// if one of the list `list` of [`Vocab::multi`] does; returns where the
+    /// scan goes on.
     #[inline(never)]
-    fn multi_word(&mut self, i: usize, end: usize, capital: bool) -> Option<usize> {
+    fn multi_word(&mut self, i: usize, end: usize, capital: bool, list: u32) -> Option<usize> {
         let text = self.text;
-        let lexicon = self.lexicon;
-        key_into(&mut self.kbuf, &text[i..end]);
-        let list = lexicon.multi.get(self.kbuf.as_str())?;
-        for (rest, idx, form) in list {
-            let e = &lexicon.entries[*idx as usize];
-            if !self.classes.contains(&e.class) {
-                continue;
-            }
+        let vocab = self.vocab;
+        for (rest, idx, cls) in &vocab.multi[list as usize] {
             if let Some(n) = match_words(&text[end..], rest) {
-                let (e, cls) = (end + n, cue_class(*form, e.addressee));
-                let t = Token::new(i, e, Some(*idx), None, capital, cls)
-                    .with_flags(self.vocab.flags_of_text(lexicon, &text[i..e]));
-                self.out.push(text.as_bytes(), t, cls);
+                let e = end + n;
+                let t = Token::new(i, e, Some(*idx), None, capital, *cls)
+                    .with_flags(vocab.flags_of_text(text, i..e, &mut self.kbuf));
+                self.out.push(text.as_bytes(), t, *cls);
                 return Some(e);
             }
         }
@@ -1476,7 +1493,6 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         text,
         vocab: cl.vocab,
         lexicon: cl.lexicon,
-        classes: cl.classes,
         out: Scan::with_capacity(text.len()),
         kbuf: String::new(),
     };
