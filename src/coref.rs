@@ -35,7 +35,20 @@ pub(crate) struct Entity<'t> {
     last: usize,
     /// Byte offset of the latest mention as a subject.
     last_subject: Option<usize>,
+    /// Where its latest link stands in [`Registry::log`] ([`NOT_RECENT`]
+    /// once it has left the log).
+    seen: usize,
+    /// One bit per word of `norm(name)` (see [`word_bit`]): a description
+    /// can repeat no word whose bit is clear, so most entities are passed
+    /// over without reading their names.
+    words: u64,
+    /// The hash of the last word of `norm(name)` (see [`hash`]), the key a
+    /// person's surname is indexed by (for a proper name only).
+    surname_hash: u64,
 }
+
+/// [`Entity::seen`] of an entity that is in no entry of the log.
+const NOT_RECENT: usize = usize::MAX;
 
 /// How many of the latest entities a pronoun or a description may refer to.
 const WINDOW: usize = 64;
@@ -46,6 +59,8 @@ const WINDOW: usize = 64;
 /// for pronouns and descriptions, so linking a mention costs O(1) amortised
 /// whatever the length of the article. Names and roles are slices of the
 /// article's text; a mention allocates only when it brings a new name.
+/// A name is normalised and hashed once per mention, and the hash serves
+/// every look-up of it.
 #[derive(Debug, Default)]
 pub(crate) struct Registry<'t> {
     pub entities: Vec<Entity<'t>>,
@@ -55,8 +70,12 @@ pub(crate) struct Registry<'t> {
     by_name: NameMap,
     /// Last words of people's names (surnames) to the latest such entity.
     by_surname: NameMap,
-    /// The latest entities, oldest first.
-    recent: Vec<usize>,
+    /// The entities in the order linked, latest last: an entry is live
+    /// when it is its entity's latest ([`Entity::seen`]), and the latest
+    /// [`WINDOW`] live entries are the window of the latest entities. Each
+    /// link appends one entry and moves no other, and the stale ones are
+    /// dropped now and then ([`Registry::compact`]).
+    log: Vec<usize>,
     /// The normalised names of the entities and the aliases, one after
     /// another: the keys of `by_name` and `by_surname` are spans of it.
     norms: String,
@@ -88,30 +107,29 @@ impl NameMap {
         }
     }
 
-    /// The entry whose key (a span of `keys`) is `k`, with the hash of `k`.
-    fn find(&self, keys: &str, k: &str) -> (Option<usize>, u64) {
-        let h = FxBuildHasher.hash_one(k);
+    /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
+    fn find(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
         let mut at = self.heads.get(&h).copied().unwrap_or(NameMap::END);
         while at != NameMap::END {
             let ((a, b), _, prev) = self.entries[at];
             if &keys[a..b] == k {
-                return (Some(at), h);
+                return Some(at);
             }
             at = prev;
         }
-        (None, h)
+        None
     }
 
-    /// The entity of the key `k`.
-    fn get(&self, keys: &str, k: &str) -> Option<usize> {
-        self.find(keys, k).0.map(|e| self.entries[e].1)
+    /// The entity of the key `k`; `h` is `hash(k)`.
+    fn get(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
+        self.find(keys, k, h).map(|e| self.entries[e].1)
     }
 
-    /// Maps the key `keys[a..b]` to entity `i`.
-    fn set(&mut self, keys: &str, (a, b): (usize, usize), i: usize) {
-        match self.find(keys, &keys[a..b]) {
-            (Some(e), _) => self.entries[e].1 = i,
-            (None, h) => {
+    /// Maps the key `keys[a..b]` to entity `i`; `h` is its hash.
+    fn set(&mut self, keys: &str, (a, b): (usize, usize), h: u64, i: usize) {
+        match self.find(keys, &keys[a..b], h) {
+            Some(e) => self.entries[e].1 = i,
+            None => {
                 let prev = self.heads.insert(h, self.entries.len());
                 self.entries.push(((a, b), i, prev.unwrap_or(NameMap::END)));
             }
@@ -198,6 +216,33 @@ fn plain(b: &[u8]) -> bool {
     !space
 }
 
+/// The hash of a normalised name or word, by which [`NameMap`]s find it.
+fn hash(k: &str) -> u64 {
+    FxBuildHasher.hash_one(k)
+}
+
+/// The bit of [`Entity::words`] for the word `w`.
+fn word_bit(w: &str) -> u64 {
+    // The length and the last byte tell most words of a name apart, and
+    // cost nothing to read.
+    let last = w.as_bytes().last().map_or(0, |&b| b as usize);
+    1 << ((w.len() * 7 + last) & 63)
+}
+
+/// The [`word_bit`]s of the space-separated words of `n`.
+fn word_bits(n: &str) -> u64 {
+    let b = n.as_bytes();
+    let (mut bits, mut start) = (0, 0);
+    for (k, &c) in b.iter().enumerate() {
+        if c == b' ' {
+            bits |= word_bit(&n[start..k]);
+            start = k + 1;
+        }
+    }
+    bits | word_bit(&n[start..])
+}
+
+/// The last space-separated word of `n`.
 fn last_word(n: &str) -> &str {
     match n.as_bytes().iter().rposition(|&b| b == b' ') {
         Some(k) => &n[k + 1..],
@@ -227,6 +272,11 @@ fn has_word(n: &str, w: &str) -> bool {
 }
 
 impl<'t> Registry<'t> {
+    /// The length of [`Registry::log`] at which its stale entries are
+    /// dropped: so many that dropping them costs O(1) per link amortised,
+    /// and so few that a walk over the window reads few stale entries.
+    const LOG: usize = 4 * WINDOW;
+
     /// An empty registry with room for about `n` mentions.
     pub fn with_capacity(n: usize) -> Registry<'t> {
         Registry {
@@ -234,7 +284,7 @@ impl<'t> Registry<'t> {
             mentions: Vec::with_capacity(n),
             by_name: NameMap::with_capacity(n),
             by_surname: NameMap::with_capacity(n),
-            recent: Vec::with_capacity(WINDOW + 1),
+            log: Vec::with_capacity(Registry::LOG),
             norms: String::with_capacity(16 * n),
             buf: String::new(),
         }
@@ -245,28 +295,67 @@ impl<'t> Registry<'t> {
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
         let mut n = std::mem::take(&mut self.buf);
         norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n);
+        let i = self.link(m, pos, &n, hash(&n));
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
             norm_into(&mut n, a);
             let k = self.push_norm(&n);
-            self.by_name.set(&self.norms, k, i);
+            self.by_name.set(&self.norms, k, hash(&n), i);
         }
         self.buf = n;
-        if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
-            let (a, b) = self.entities[i].norm;
+        let e = &self.entities[i];
+        if e.proper && e.kind == SpeakerKind::Person {
+            let (a, b) = e.norm;
             let surname = last_word(&self.norms[a..b]);
             let a = b - surname.len();
-            self.by_surname.set(&self.norms, (a, b), i);
+            self.by_surname.set(&self.norms, (a, b), e.surname_hash, i);
         }
-        if let Some(p) = self.recent.iter().position(|&x| x == i) {
-            self.recent.remove(p);
-        }
-        self.recent.push(i);
-        if self.recent.len() > WINDOW {
-            self.recent.remove(0);
-        }
+        self.touch(i);
         i
+    }
+
+    /// Makes entity `i` the latest of the window.
+    fn touch(&mut self, i: usize) {
+        if self.log.len() >= Registry::LOG {
+            self.compact();
+        }
+        self.entities[i].seen = self.log.len();
+        self.log.push(i);
+    }
+
+    /// Drops the stale entries of the log, and the live ones older than the
+    /// window, which no look-up reads.
+    fn compact(&mut self) {
+        let mut kept = Vec::with_capacity(Registry::LOG);
+        let mut live = 0;
+        for k in (0..self.log.len()).rev() {
+            let i = self.log[k];
+            if self.entities[i].seen != k {
+                continue;
+            }
+            live += 1;
+            if live <= WINDOW {
+                kept.push(i);
+            } else {
+                self.entities[i].seen = NOT_RECENT;
+            }
+        }
+        kept.reverse();
+        for (k, &i) in kept.iter().enumerate() {
+            self.entities[i].seen = k;
+        }
+        self.log = kept;
+    }
+
+    /// The entities of the window, latest first.
+    fn window(&self) -> impl Iterator<Item = usize> + '_ {
+        self.log
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|&(k, &i)| self.entities[i].seen == k)
+            .map(|(_, &i)| i)
+            .take(WINDOW)
     }
 
     /// The normalised name of entity `i`.
@@ -283,8 +372,8 @@ impl<'t> Registry<'t> {
     }
 
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)`.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str) -> usize {
+    /// of the latest entities; `n` is `norm(m.name)` and `h` its hash.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64) -> usize {
         let found = if let Some(p) = m.pronoun {
             let want: &[SpeakerKind] = match p {
                 Pronoun::Personal => &[SpeakerKind::Person],
@@ -305,14 +394,15 @@ impl<'t> Registry<'t> {
             })
         } else if m.proper {
             let norms = &self.norms;
-            self.by_name.get(norms, n).or_else(|| {
+            self.by_name.get(norms, n, h).or_else(|| {
                 if !n.contains(' ') {
                     // A surname alone: "Osei" after "Amara Osei".
-                    self.by_surname.get(norms, n)
+                    self.by_surname.get(norms, n, h)
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
+                    let last = last_word(n);
                     self.by_name
-                        .get(norms, last_word(n))
+                        .get(norms, last, hash(last))
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
                 }
             })
@@ -323,7 +413,8 @@ impl<'t> Registry<'t> {
                 None
             } else {
                 let norms = &self.norms;
-                self.latest(|e| has_word(&norms[e.norm.0..e.norm.1], head))
+                let bit = word_bit(head);
+                self.latest(|e| e.words & bit != 0 && has_word(&norms[e.norm.0..e.norm.1], head))
             }
         } else {
             None
@@ -350,8 +441,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = self.push_norm(n);
-                    self.entities[i].norm = span;
-                    self.index_name(i, span);
+                    self.set_norm(i, span, h);
                 }
                 i
             }
@@ -367,41 +457,64 @@ impl<'t> Registry<'t> {
                     norm,
                     last: pos,
                     last_subject: m.subject.then_some(pos),
+                    seen: NOT_RECENT,
+                    words: 0,
+                    surname_hash: 0,
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.index_name(i, norm);
+                    self.set_norm(i, norm, h);
+                } else {
+                    self.entities[i].words = word_bits(n);
                 }
                 i
             }
         }
     }
 
-    /// Maps the name `norms[a..b]` to entity `i`.
-    fn index_name(&mut self, i: usize, (a, b): (usize, usize)) {
+    /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
+    /// `h`, and maps that name to it.
+    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64) {
+        let n = &self.norms[a..b];
+        let e = &mut self.entities[i];
+        e.norm = (a, b);
+        e.words = word_bits(n);
+        if e.proper {
+            // Only a proper name gives a surname (see `Registry::observe`).
+            e.surname_hash = hash(last_word(n));
+        }
         if a < b {
-            self.by_name.set(&self.norms, (a, b), i);
+            self.by_name.set(&self.norms, (a, b), h, i);
         }
     }
 
     /// Among the latest entities, the one that fits and was latest the
     /// subject of a clause; failing that, the latest that fits.
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recent
-            .iter()
-            .copied()
-            .filter(|&i| self.entities[i].last_subject.is_some() && f(&self.entities[i]))
-            .max_by_key(|&i| self.entities[i].last_subject)
-            .or_else(|| self.latest(f))
+        // The latest of equals wins, as the latest entity comes first.
+        let mut best: Option<(usize, usize)> = None;
+        for i in self.window() {
+            let e = &self.entities[i];
+            if let Some(s) = e.last_subject {
+                if best.map_or(true, |(_, b)| s > b) && f(e) {
+                    best = Some((i, s));
+                }
+            }
+        }
+        best.map(|(i, _)| i).or_else(|| self.latest(f))
     }
 
     /// Among the latest entities, the latest one that fits.
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recent
-            .iter()
-            .copied()
-            .filter(|&i| f(&self.entities[i]))
-            .max_by_key(|&i| self.entities[i].last)
+        // The latest of equals wins, as the latest entity comes first.
+        let mut best: Option<(usize, usize)> = None;
+        for i in self.window() {
+            let e = &self.entities[i];
+            if best.map_or(true, |(_, b)| e.last > b) && f(e) {
+                best = Some((i, e.last));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 }
 
@@ -419,6 +532,54 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
         })
+    }
+
+    /// The window after any links is the latest [`WINDOW`] distinct
+    /// entities, latest first, as a list that moves each linked entity to
+    /// its end and drops its first beyond the window.
+    #[test]
+    fn the_window_keeps_the_latest_entities() {
+        let mut reg = Registry::with_capacity(0);
+        let n = 3 * WINDOW;
+        for _ in 0..n {
+            reg.entities.push(Entity {
+                name: "",
+                role: None,
+                kind: SpeakerKind::Unknown,
+                first: 0,
+                proper: false,
+                gender: None,
+                norm: (0, 0),
+                last: 0,
+                last_subject: None,
+                seen: NOT_RECENT,
+                words: 0,
+                surname_hash: 0,
+            });
+        }
+        let mut recent: Vec<usize> = Vec::new();
+        let mut x = 7usize;
+        for step in 0..20 * Registry::LOG {
+            // Runs of one entity, and entities from a range that drifts.
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let i = if step % 5 == 0 {
+                0
+            } else {
+                (x >> 33) % (WINDOW + step / 40) % n
+            };
+            reg.touch(i);
+            if let Some(p) = recent.iter().position(|&y| y == i) {
+                recent.remove(p);
+            }
+            recent.push(i);
+            if recent.len() > WINDOW {
+                recent.remove(0);
+            }
+            let want: Vec<usize> = recent.iter().rev().copied().collect();
+            assert_eq!(reg.window().collect::<Vec<_>>(), want, "step {step}");
+        }
     }
 
     #[test]
