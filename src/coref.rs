@@ -7,7 +7,6 @@ use std::hash::BuildHasher;
 
 use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
-use crate::cues::with_key;
 use crate::record::SpeakerKind;
 use crate::speaker::{Mention, Pronoun};
 
@@ -45,6 +44,9 @@ pub(crate) struct Entity<'t> {
     /// The hash of the last word of `norm(name)` (see [`hash`]), the key a
     /// person's surname is indexed by (for a proper name only).
     surname_hash: u64,
+    /// The entry of that key in [`Registry::by_surname`], once it has one
+    /// ([`NameMap::END`] before): mapping the surname again needs no look-up.
+    surname_entry: usize,
 }
 
 /// [`Entity::seen`] of an entity that is in no entry of the log.
@@ -125,13 +127,18 @@ impl NameMap {
         self.find(keys, k, h).map(|e| self.entries[e].1)
     }
 
-    /// Maps the key `keys[a..b]` to entity `i`; `h` is its hash.
-    fn set(&mut self, keys: &str, (a, b): (usize, usize), h: u64, i: usize) {
+    /// Maps the key `keys[a..b]` to entity `i`; `h` is its hash. Returns
+    /// the key's entry, which stays the key's for good.
+    fn set(&mut self, keys: &str, (a, b): (usize, usize), h: u64, i: usize) -> usize {
         match self.find(keys, &keys[a..b], h) {
-            Some(e) => self.entries[e].1 = i,
+            Some(e) => {
+                self.entries[e].1 = i;
+                e
+            }
             None => {
                 let prev = self.heads.insert(h, self.entries.len());
                 self.entries.push(((a, b), i, prev.unwrap_or(NameMap::END)));
+                self.entries.len() - 1
             }
         }
     }
@@ -139,81 +146,83 @@ impl NameMap {
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
 /// "Lind-Holt" is one word. Written into `out`, which is cleared first.
+///
+/// The words are those of the lexicon key ([`crate::cues::key`]) of `s`,
+/// read in one pass over `s` with no key built: a key starts with "the "
+/// exactly when `s` does in any case (no other character lowercases to
+/// ASCII "t", "h" or "e"), and a curly apostrophe, which the key makes
+/// straight, parts words as any punctuation does.
 fn norm_into(out: &mut String, s: &str) {
     out.clear();
-    if s.is_ascii() {
-        // The same, byte by byte: the key of ASCII text is its lowercase.
-        let s = match s.as_bytes().get(..4) {
-            Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
-            _ => s,
-        };
-        let b = s.as_bytes();
-        // Most names are words of letters and digits with one space between
-        // them ("Ann Lee"): their key is their lowercase.
-        if plain(b) {
-            out.push_str(s);
-            out.make_ascii_lowercase();
-            return;
-        }
-        let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
-        let mut i = 0;
-        while i < b.len() {
-            // A run of letters, digits and hyphens, without its outer hyphens.
-            let run = i;
-            while i < b.len() && part(b[i]) {
-                i += 1;
-            }
-            let (mut start, mut end) = (run, i);
-            while start < end && b[start] == b'-' {
-                start += 1;
-            }
-            while end > start && b[end - 1] == b'-' {
-                end -= 1;
-            }
-            i += 1;
-            if start >= end {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            let at = out.len();
-            out.push_str(&s[start..end]);
-            out[at..].make_ascii_lowercase();
-        }
+    let s = match s.as_bytes().get(..4) {
+        Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
+        _ => s,
+    };
+    // Most names are words of letters and digits with one space between
+    // them ("Ann Lee"): their key is their lowercase.
+    if plain(s.as_bytes()) {
+        out.push_str(s);
+        out.make_ascii_lowercase();
         return;
     }
-    with_key(s, |k| {
-        let k = k.strip_prefix("the ").unwrap_or(k);
-        for w in k
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .map(|w| w.trim_matches('-'))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
+    // Where the word being read starts in `out`, if one is.
+    let mut word: Option<usize> = None;
+    let mut take = |out: &mut String, c: char| {
+        if c.is_alphanumeric() || c == '-' {
+            if word.is_none() {
+                if c == '-' {
+                    // A word starts after its hyphens.
+                    return;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                word = Some(out.len());
             }
-            out.push_str(w);
+            out.push(c);
+        } else if word.take().is_some() {
+            // And ends before them.
+            while out.ends_with('-') {
+                out.pop();
+            }
         }
-    })
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            take(out, c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(|l| take(out, l));
+        }
+    }
+    take(out, ' ');
 }
 
 /// `b` is words of ASCII letters and digits with one space between them.
 fn plain(b: &[u8]) -> bool {
-    let mut space = true; // before the first word
-    for &c in b {
-        if c == b' ' {
-            if space {
-                return false;
+    /// Per byte: 1 for an ASCII letter or digit, 2 for a space, else 0.
+    const KIND: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            if (c as u8).is_ascii_alphanumeric() {
+                t[c] = 1;
             }
-            space = true;
-        } else if c.is_ascii_alphanumeric() {
-            space = false;
-        } else {
+            c += 1;
+        }
+        t[b' ' as usize] = 2;
+        t
+    };
+    // A table look-up per byte; before the first word is as after a space.
+    let mut prev = 2;
+    for &c in b {
+        let k = KIND[c as usize];
+        // Neither another byte nor a second space in a row.
+        if k == 0 || k & prev == 2 {
             return false;
         }
+        prev = k;
     }
-    !space
+    prev == 1
 }
 
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
@@ -222,10 +231,10 @@ fn hash(k: &str) -> u64 {
 }
 
 /// The bit of [`Entity::words`] for the word `w`.
-fn word_bit(w: &str) -> u64 {
+fn word_bit(w: &[u8]) -> u64 {
     // The length and the last byte tell most words of a name apart, and
     // cost nothing to read.
-    let last = w.as_bytes().last().map_or(0, |&b| b as usize);
+    let last = w.last().map_or(0, |&b| b as usize);
     1 << ((w.len() * 7 + last) & 63)
 }
 
@@ -235,11 +244,11 @@ fn word_bits(n: &str) -> u64 {
     let (mut bits, mut start) = (0, 0);
     for (k, &c) in b.iter().enumerate() {
         if c == b' ' {
-            bits |= word_bit(&n[start..k]);
+            bits |= word_bit(&b[start..k]);
             start = k + 1;
         }
     }
-    bits | word_bit(&n[start..])
+    bits | word_bit(&b[start..])
 }
 
 /// The last space-separated word of `n`.
@@ -305,10 +314,15 @@ impl<'t> Registry<'t> {
         self.buf = n;
         let e = &self.entities[i];
         if e.proper && e.kind == SpeakerKind::Person {
-            let (a, b) = e.norm;
-            let surname = last_word(&self.norms[a..b]);
-            let a = b - surname.len();
-            self.by_surname.set(&self.norms, (a, b), e.surname_hash, i);
+            if e.surname_entry != NameMap::END {
+                self.by_surname.entries[e.surname_entry].1 = i;
+            } else {
+                let (a, b) = e.norm;
+                let surname = last_word(&self.norms[a..b]);
+                let a = b - surname.len();
+                let k = self.by_surname.set(&self.norms, (a, b), e.surname_hash, i);
+                self.entities[i].surname_entry = k;
+            }
         }
         self.touch(i);
         i
@@ -413,7 +427,7 @@ impl<'t> Registry<'t> {
                 None
             } else {
                 let norms = &self.norms;
-                let bit = word_bit(head);
+                let bit = word_bit(head.as_bytes());
                 self.latest(|e| e.words & bit != 0 && has_word(&norms[e.norm.0..e.norm.1], head))
             }
         } else {
@@ -460,6 +474,7 @@ impl<'t> Registry<'t> {
                     seen: NOT_RECENT,
                     words: 0,
                     surname_hash: 0,
+                    surname_entry: NameMap::END,
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
@@ -479,6 +494,7 @@ impl<'t> Registry<'t> {
         let e = &mut self.entities[i];
         e.norm = (a, b);
         e.words = word_bits(n);
+        e.surname_entry = NameMap::END;
         if e.proper {
             // Only a proper name gives a surname (see `Registry::observe`).
             e.surname_hash = hash(last_word(n));
@@ -521,6 +537,7 @@ impl<'t> Registry<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cues::with_key;
 
     /// The normalisation as first written: split, trim, lowercase.
     fn reference(s: &str) -> String {
@@ -555,6 +572,7 @@ mod tests {
                 seen: NOT_RECENT,
                 words: 0,
                 surname_hash: 0,
+                surname_entry: NameMap::END,
             });
         }
         let mut recent: Vec<usize> = Vec::new();
@@ -618,6 +636,17 @@ mod tests {
             "The Ministry’s spokesman",
             "a - b",
             "Them",
+            "the",
+            "The ",
+            "the-x y",
+            "İstanbul Mayor",
+            "Ms. Ağaoğlu-",
+            "- -",
+            "O’Neil–Smith",
+            "THE ÉCOLE",
+            "a  b",
+            "a b ",
+            "Ann Lee2 X",
         ] {
             norm_into(&mut out, s);
             assert_eq!(out, reference(s), "{s:?}");
