@@ -135,12 +135,15 @@ impl NameMap {
                 self.entries[e].1 = i;
                 e
             }
-            None => {
-                let prev = self.heads.insert(h, self.entries.len());
-                self.entries.push(((a, b), i, prev.unwrap_or(NameMap::END)));
-                self.entries.len() - 1
-            }
+            None => self.add((a, b), h, i),
         }
+    }
+
+    /// [`NameMap::set`] for a key that has no entry yet.
+    fn add(&mut self, span: (usize, usize), h: u64, i: usize) -> usize {
+        let prev = self.heads.insert(h, self.entries.len());
+        self.entries.push((span, i, prev.unwrap_or(NameMap::END)));
+        self.entries.len() - 1
     }
 }
 
@@ -388,6 +391,8 @@ impl<'t> Registry<'t> {
     /// [`Registry::observe`] but for the alias, the surname and the window
     /// of the latest entities; `n` is `norm(m.name)` and `h` its hash.
     fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64) -> usize {
+        // `n` is known to have no entry in `by_name`.
+        let mut absent = false;
         let found = if let Some(p) = m.pronoun {
             let want: &[SpeakerKind] = match p {
                 Pronoun::Personal => &[SpeakerKind::Person],
@@ -408,7 +413,10 @@ impl<'t> Registry<'t> {
             })
         } else if m.proper {
             let norms = &self.norms;
-            self.by_name.get(norms, n, h).or_else(|| {
+            let named = self.by_name.get(norms, n, h);
+            // The name has no entry, and gets none until it is indexed.
+            absent = named.is_none();
+            named.or_else(|| {
                 if !n.contains(' ') {
                     // A surname alone: "Osei" after "Amara Osei".
                     self.by_surname.get(norms, n, h)
@@ -455,7 +463,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = self.push_norm(n);
-                    self.set_norm(i, span, h);
+                    self.set_norm(i, span, h, absent);
                 }
                 i
             }
@@ -478,7 +486,7 @@ impl<'t> Registry<'t> {
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.set_norm(i, norm, h);
+                    self.set_norm(i, norm, h, absent);
                 } else {
                     self.entities[i].words = word_bits(n);
                 }
@@ -488,8 +496,9 @@ impl<'t> Registry<'t> {
     }
 
     /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
-    /// `h`, and maps that name to it.
-    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64) {
+    /// `h`, and maps that name to it; `absent` when the name is known to
+    /// have no entry yet, which spares looking for one.
+    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool) {
         let n = &self.norms[a..b];
         let e = &mut self.entities[i];
         e.norm = (a, b);
@@ -499,7 +508,9 @@ impl<'t> Registry<'t> {
             // Only a proper name gives a surname (see `Registry::observe`).
             e.surname_hash = hash(last_word(n));
         }
-        if a < b {
+        if a < b && absent {
+            self.by_name.add((a, b), h, i);
+        } else if a < b {
             self.by_name.set(&self.norms, (a, b), h, i);
         }
     }
