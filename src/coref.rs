@@ -7,7 +7,6 @@ use std::hash::BuildHasher;
 
 use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
-use crate::cues::with_key;
 use crate::record::SpeakerKind;
 use crate::speaker::{Mention, Pronoun};
 
@@ -35,7 +34,23 @@ pub(crate) struct Entity<'t> {
     last: usize,
     /// Byte offset of the latest mention as a subject.
     last_subject: Option<usize>,
+    /// Where its latest link stands in [`Registry::log`] ([`NOT_RECENT`]
+    /// once it has left the log).
+    seen: usize,
+    /// One bit per word of `norm(name)` (see [`word_bit`]): a description
+    /// can repeat no word whose bit is clear, so most entities are passed
+    /// over without reading their names.
+    words: u64,
+    /// The hash of the last word of `norm(name)` (see [`hash`]), the key a
+    /// person's surname is indexed by (for a proper name only).
+    surname_hash: u64,
+    /// The entry of that key in [`Registry::by_surname`], once it has one
+    /// ([`NameMap::END`] before): mapping the surname again needs no look-up.
+    surname_entry: usize,
 }
+
+/// [`Entity::seen`] of an entity that is in no entry of the log.
+const NOT_RECENT: usize = usize::MAX;
 
 /// How many of the latest entities a pronoun or a description may refer to.
 const WINDOW: usize = 64;
@@ -46,6 +61,8 @@ const WINDOW: usize = 64;
 /// for pronouns and descriptions, so linking a mention costs O(1) amortised
 /// whatever the length of the article. Names and roles are slices of the
 /// article's text; a mention allocates only when it brings a new name.
+/// A name is normalised and hashed once per mention, and the hash serves
+/// every look-up of it.
 #[derive(Debug, Default)]
 pub(crate) struct Registry<'t> {
     pub entities: Vec<Entity<'t>>,
@@ -55,8 +72,12 @@ pub(crate) struct Registry<'t> {
     by_name: NameMap,
     /// Last words of people's names (surnames) to the latest such entity.
     by_surname: NameMap,
-    /// The latest entities, oldest first.
-    recent: Vec<usize>,
+    /// The entities in the order linked, latest last: an entry is live
+    /// when it is its entity's latest ([`Entity::seen`]), and the latest
+    /// [`WINDOW`] live entries are the window of the latest entities. Each
+    /// link appends one entry and moves no other, and the stale ones are
+    /// dropped now and then ([`Registry::compact`]).
+    log: Vec<usize>,
     /// The normalised names of the entities and the aliases, one after
     /// another: the keys of `by_name` and `by_surname` are spans of it.
     norms: String,
@@ -88,116 +109,152 @@ impl NameMap {
         }
     }
 
-    /// The entry whose key (a span of `keys`) is `k`, with the hash of `k`.
-    fn find(&self, keys: &str, k: &str) -> (Option<usize>, u64) {
-        let h = FxBuildHasher.hash_one(k);
+    /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
+    fn find(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
         let mut at = self.heads.get(&h).copied().unwrap_or(NameMap::END);
         while at != NameMap::END {
             let ((a, b), _, prev) = self.entries[at];
             if &keys[a..b] == k {
-                return (Some(at), h);
+                return Some(at);
             }
             at = prev;
         }
-        (None, h)
+        None
     }
 
-    /// The entity of the key `k`.
-    fn get(&self, keys: &str, k: &str) -> Option<usize> {
-        self.find(keys, k).0.map(|e| self.entries[e].1)
+    /// The entity of the key `k`; `h` is `hash(k)`.
+    fn get(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
+        self.find(keys, k, h).map(|e| self.entries[e].1)
     }
 
-    /// Maps the key `keys[a..b]` to entity `i`.
-    fn set(&mut self, keys: &str, (a, b): (usize, usize), i: usize) {
-        match self.find(keys, &keys[a..b]) {
-            (Some(e), _) => self.entries[e].1 = i,
-            (None, h) => {
-                let prev = self.heads.insert(h, self.entries.len());
-                self.entries.push(((a, b), i, prev.unwrap_or(NameMap::END)));
+    /// Maps the key `keys[a..b]` to entity `i`; `h` is its hash. Returns
+    /// the key's entry, which stays the key's for good.
+    fn set(&mut self, keys: &str, (a, b): (usize, usize), h: u64, i: usize) -> usize {
+        match self.find(keys, &keys[a..b], h) {
+            Some(e) => {
+                self.entries[e].1 = i;
+                e
             }
+            None => self.add((a, b), h, i),
         }
+    }
+
+    /// [`NameMap::set`] for a key that has no entry yet.
+    fn add(&mut self, span: (usize, usize), h: u64, i: usize) -> usize {
+        let prev = self.heads.insert(h, self.entries.len());
+        self.entries.push((span, i, prev.unwrap_or(NameMap::END)));
+        self.entries.len() - 1
     }
 }
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
 /// "Lind-Holt" is one word. Written into `out`, which is cleared first.
+///
+/// The words are those of the lexicon key ([`crate::cues::key`]) of `s`,
+/// read in one pass over `s` with no key built: a key starts with "the "
+/// exactly when `s` does in any case (no other character lowercases to
+/// ASCII "t", "h" or "e"), and a curly apostrophe, which the key makes
+/// straight, parts words as any punctuation does.
 fn norm_into(out: &mut String, s: &str) {
     out.clear();
-    if s.is_ascii() {
-        // The same, byte by byte: the key of ASCII text is its lowercase.
-        let s = match s.as_bytes().get(..4) {
-            Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
-            _ => s,
-        };
-        let b = s.as_bytes();
-        // Most names are words of letters and digits with one space between
-        // them ("Ann Lee"): their key is their lowercase.
-        if plain(b) {
-            out.push_str(s);
-            out.make_ascii_lowercase();
-            return;
-        }
-        let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
-        let mut i = 0;
-        while i < b.len() {
-            // A run of letters, digits and hyphens, without its outer hyphens.
-            let run = i;
-            while i < b.len() && part(b[i]) {
-                i += 1;
-            }
-            let (mut start, mut end) = (run, i);
-            while start < end && b[start] == b'-' {
-                start += 1;
-            }
-            while end > start && b[end - 1] == b'-' {
-                end -= 1;
-            }
-            i += 1;
-            if start >= end {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            let at = out.len();
-            out.push_str(&s[start..end]);
-            out[at..].make_ascii_lowercase();
-        }
+    let s = match s.as_bytes().get(..4) {
+        Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
+        _ => s,
+    };
+    // Most names are words of letters and digits with one space between
+    // them ("Ann Lee"): their key is their lowercase.
+    if plain(s.as_bytes()) {
+        out.push_str(s);
+        out.make_ascii_lowercase();
         return;
     }
-    with_key(s, |k| {
-        let k = k.strip_prefix("the ").unwrap_or(k);
-        for w in k
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .map(|w| w.trim_matches('-'))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
+    // Where the word being read starts in `out`, if one is.
+    let mut word: Option<usize> = None;
+    let mut take = |out: &mut String, c: char| {
+        if c.is_alphanumeric() || c == '-' {
+            if word.is_none() {
+                if c == '-' {
+                    // A word starts after its hyphens.
+                    return;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                word = Some(out.len());
             }
-            out.push_str(w);
+            out.push(c);
+        } else if word.take().is_some() {
+            // And ends before them.
+            while out.ends_with('-') {
+                out.pop();
+            }
         }
-    })
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            take(out, c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(|l| take(out, l));
+        }
+    }
+    take(out, ' ');
 }
 
 /// `b` is words of ASCII letters and digits with one space between them.
 fn plain(b: &[u8]) -> bool {
-    let mut space = true; // before the first word
-    for &c in b {
-        if c == b' ' {
-            if space {
-                return false;
+    /// Per byte: 1 for an ASCII letter or digit, 2 for a space, else 0.
+    const KIND: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            if (c as u8).is_ascii_alphanumeric() {
+                t[c] = 1;
             }
-            space = true;
-        } else if c.is_ascii_alphanumeric() {
-            space = false;
-        } else {
+            c += 1;
+        }
+        t[b' ' as usize] = 2;
+        t
+    };
+    // A table look-up per byte; before the first word is as after a space.
+    let mut prev = 2;
+    for &c in b {
+        let k = KIND[c as usize];
+        // Neither another byte nor a second space in a row.
+        if k == 0 || k & prev == 2 {
             return false;
         }
+        prev = k;
     }
-    !space
+    prev == 1
 }
 
+/// The hash of a normalised name or word, by which [`NameMap`]s find it.
+fn hash(k: &str) -> u64 {
+    FxBuildHasher.hash_one(k)
+}
+
+/// The bit of [`Entity::words`] for the word `w`.
+fn word_bit(w: &[u8]) -> u64 {
+    // The length and the last byte tell most words of a name apart, and
+    // cost nothing to read.
+    let last = w.last().map_or(0, |&b| b as usize);
+    1 << ((w.len() * 7 + last) & 63)
+}
+
+/// The [`word_bit`]s of the space-separated words of `n`.
+fn word_bits(n: &str) -> u64 {
+    let b = n.as_bytes();
+    let (mut bits, mut start) = (0, 0);
+    for (k, &c) in b.iter().enumerate() {
+        if c == b' ' {
+            bits |= word_bit(&b[start..k]);
+            start = k + 1;
+        }
+    }
+    bits | word_bit(&b[start..])
+}
+
+/// The last space-separated word of `n`.
 fn last_word(n: &str) -> &str {
     match n.as_bytes().iter().rposition(|&b| b == b' ') {
         Some(k) => &n[k + 1..],
@@ -227,6 +284,11 @@ fn has_word(n: &str, w: &str) -> bool {
 }
 
 impl<'t> Registry<'t> {
+    /// The length of [`Registry::log`] at which its stale entries are
+    /// dropped: so many that dropping them costs O(1) per link amortised,
+    /// and so few that a walk over the window reads few stale entries.
+    const LOG: usize = 4 * WINDOW;
+
     /// An empty registry with room for about `n` mentions.
     pub fn with_capacity(n: usize) -> Registry<'t> {
         Registry {
@@ -234,7 +296,7 @@ impl<'t> Registry<'t> {
             mentions: Vec::with_capacity(n),
             by_name: NameMap::with_capacity(n),
             by_surname: NameMap::with_capacity(n),
-            recent: Vec::with_capacity(WINDOW + 1),
+            log: Vec::with_capacity(Registry::LOG),
             norms: String::with_capacity(16 * n),
             buf: String::new(),
         }
@@ -245,28 +307,72 @@ impl<'t> Registry<'t> {
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
         let mut n = std::mem::take(&mut self.buf);
         norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n);
+        let i = self.link(m, pos, &n, hash(&n));
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
             norm_into(&mut n, a);
             let k = self.push_norm(&n);
-            self.by_name.set(&self.norms, k, i);
+            self.by_name.set(&self.norms, k, hash(&n), i);
         }
         self.buf = n;
-        if self.entities[i].proper && self.entities[i].kind == SpeakerKind::Person {
-            let (a, b) = self.entities[i].norm;
-            let surname = last_word(&self.norms[a..b]);
-            let a = b - surname.len();
-            self.by_surname.set(&self.norms, (a, b), i);
+        let e = &self.entities[i];
+        if e.proper && e.kind == SpeakerKind::Person {
+            if e.surname_entry != NameMap::END {
+                self.by_surname.entries[e.surname_entry].1 = i;
+            } else {
+                let (a, b) = e.norm;
+                let surname = last_word(&self.norms[a..b]);
+                let a = b - surname.len();
+                let k = self.by_surname.set(&self.norms, (a, b), e.surname_hash, i);
+                self.entities[i].surname_entry = k;
+            }
         }
-        if let Some(p) = self.recent.iter().position(|&x| x == i) {
-            self.recent.remove(p);
-        }
-        self.recent.push(i);
-        if self.recent.len() > WINDOW {
-            self.recent.remove(0);
-        }
+        self.touch(i);
         i
+    }
+
+    /// Makes entity `i` the latest of the window.
+    fn touch(&mut self, i: usize) {
+        if self.log.len() >= Registry::LOG {
+            self.compact();
+        }
+        self.entities[i].seen = self.log.len();
+        self.log.push(i);
+    }
+
+    /// Drops the stale entries of the log, and the live ones older than the
+    /// window, which no look-up reads.
+    fn compact(&mut self) {
+        let mut kept = Vec::with_capacity(Registry::LOG);
+        let mut live = 0;
+        for k in (0..self.log.len()).rev() {
+            let i = self.log[k];
+            if self.entities[i].seen != k {
+                continue;
+            }
+            live += 1;
+            if live <= WINDOW {
+                kept.push(i);
+            } else {
+                self.entities[i].seen = NOT_RECENT;
+            }
+        }
+        kept.reverse();
+        for (k, &i) in kept.iter().enumerate() {
+            self.entities[i].seen = k;
+        }
+        self.log = kept;
+    }
+
+    /// The entities of the window, latest first.
+    fn window(&self) -> impl Iterator<Item = usize> + '_ {
+        self.log
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|&(k, &i)| self.entities[i].seen == k)
+            .map(|(_, &i)| i)
+            .take(WINDOW)
     }
 
     /// The normalised name of entity `i`.
@@ -283,8 +389,10 @@ impl<'t> Registry<'t> {
     }
 
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)`.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str) -> usize {
+    /// of the latest entities; `n` is `norm(m.name)` and `h` its hash.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64) -> usize {
+        // `n` is known to have no entry in `by_name`.
+        let mut absent = false;
         let found = if let Some(p) = m.pronoun {
             let want: &[SpeakerKind] = match p {
                 Pronoun::Personal => &[SpeakerKind::Person],
@@ -305,14 +413,18 @@ impl<'t> Registry<'t> {
             })
         } else if m.proper {
             let norms = &self.norms;
-            self.by_name.get(norms, n).or_else(|| {
+            let named = self.by_name.get(norms, n, h);
+            // The name has no entry, and gets none until it is indexed.
+            absent = named.is_none();
+            named.or_else(|| {
                 if !n.contains(' ') {
                     // A surname alone: "Osei" after "Amara Osei".
-                    self.by_surname.get(norms, n)
+                    self.by_surname.get(norms, n, h)
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
+                    let last = last_word(n);
                     self.by_name
-                        .get(norms, last_word(n))
+                        .get(norms, last, hash(last))
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
                 }
             })
@@ -323,7 +435,8 @@ impl<'t> Registry<'t> {
                 None
             } else {
                 let norms = &self.norms;
-                self.latest(|e| has_word(&norms[e.norm.0..e.norm.1], head))
+                let bit = word_bit(head.as_bytes());
+                self.latest(|e| e.words & bit != 0 && has_word(&norms[e.norm.0..e.norm.1], head))
             }
         } else {
             None
@@ -350,8 +463,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = self.push_norm(n);
-                    self.entities[i].norm = span;
-                    self.index_name(i, span);
+                    self.set_norm(i, span, h, absent);
                 }
                 i
             }
@@ -367,47 +479,76 @@ impl<'t> Registry<'t> {
                     norm,
                     last: pos,
                     last_subject: m.subject.then_some(pos),
+                    seen: NOT_RECENT,
+                    words: 0,
+                    surname_hash: 0,
+                    surname_entry: NameMap::END,
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.index_name(i, norm);
+                    self.set_norm(i, norm, h, absent);
+                } else {
+                    self.entities[i].words = word_bits(n);
                 }
                 i
             }
         }
     }
 
-    /// Maps the name `norms[a..b]` to entity `i`.
-    fn index_name(&mut self, i: usize, (a, b): (usize, usize)) {
-        if a < b {
-            self.by_name.set(&self.norms, (a, b), i);
+    /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
+    /// `h`, and maps that name to it; `absent` when the name is known to
+    /// have no entry yet, which spares looking for one.
+    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool) {
+        let n = &self.norms[a..b];
+        let e = &mut self.entities[i];
+        e.norm = (a, b);
+        e.words = word_bits(n);
+        e.surname_entry = NameMap::END;
+        if e.proper {
+            // Only a proper name gives a surname (see `Registry::observe`).
+            e.surname_hash = hash(last_word(n));
+        }
+        if a < b && absent {
+            self.by_name.add((a, b), h, i);
+        } else if a < b {
+            self.by_name.set(&self.norms, (a, b), h, i);
         }
     }
 
     /// Among the latest entities, the one that fits and was latest the
     /// subject of a clause; failing that, the latest that fits.
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recent
-            .iter()
-            .copied()
-            .filter(|&i| self.entities[i].last_subject.is_some() && f(&self.entities[i]))
-            .max_by_key(|&i| self.entities[i].last_subject)
-            .or_else(|| self.latest(f))
+        // The latest of equals wins, as the latest entity comes first.
+        let mut best: Option<(usize, usize)> = None;
+        for i in self.window() {
+            let e = &self.entities[i];
+            if let Some(s) = e.last_subject {
+                if best.map_or(true, |(_, b)| s > b) && f(e) {
+                    best = Some((i, s));
+                }
+            }
+        }
+        best.map(|(i, _)| i).or_else(|| self.latest(f))
     }
 
     /// Among the latest entities, the latest one that fits.
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recent
-            .iter()
-            .copied()
-            .filter(|&i| f(&self.entities[i]))
-            .max_by_key(|&i| self.entities[i].last)
+        // The latest of equals wins, as the latest entity comes first.
+        let mut best: Option<(usize, usize)> = None;
+        for i in self.window() {
+            let e = &self.entities[i];
+            if best.map_or(true, |(_, b)| e.last > b) && f(e) {
+                best = Some((i, e.last));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cues::with_key;
 
     /// The normalisation as first written: split, trim, lowercase.
     fn reference(s: &str) -> String {
@@ -419,6 +560,55 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
         })
+    }
+
+    /// The window after any links is the latest [`WINDOW`] distinct
+    /// entities, latest first, as a list that moves each linked entity to
+    /// its end and drops its first beyond the window.
+    #[test]
+    fn the_window_keeps_the_latest_entities() {
+        let mut reg = Registry::with_capacity(0);
+        let n = 3 * WINDOW;
+        for _ in 0..n {
+            reg.entities.push(Entity {
+                name: "",
+                role: None,
+                kind: SpeakerKind::Unknown,
+                first: 0,
+                proper: false,
+                gender: None,
+                norm: (0, 0),
+                last: 0,
+                last_subject: None,
+                seen: NOT_RECENT,
+                words: 0,
+                surname_hash: 0,
+                surname_entry: NameMap::END,
+            });
+        }
+        let mut recent: Vec<usize> = Vec::new();
+        let mut x = 7usize;
+        for step in 0..20 * Registry::LOG {
+            // Runs of one entity, and entities from a range that drifts.
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let i = if step % 5 == 0 {
+                0
+            } else {
+                (x >> 33) % (WINDOW + step / 40) % n
+            };
+            reg.touch(i);
+            if let Some(p) = recent.iter().position(|&y| y == i) {
+                recent.remove(p);
+            }
+            recent.push(i);
+            if recent.len() > WINDOW {
+                recent.remove(0);
+            }
+            let want: Vec<usize> = recent.iter().rev().copied().collect();
+            assert_eq!(reg.window().collect::<Vec<_>>(), want, "step {step}");
+        }
     }
 
     #[test]
@@ -457,6 +647,17 @@ mod tests {
             "The Ministry’s spokesman",
             "a - b",
             "Them",
+            "the",
+            "The ",
+            "the-x y",
+            "İstanbul Mayor",
+            "Ms. Ağaoğlu-",
+            "- -",
+            "O’Neil–Smith",
+            "THE ÉCOLE",
+            "a  b",
+            "a b ",
+            "Ann Lee2 X",
         ] {
             norm_into(&mut out, s);
             assert_eq!(out, reference(s), "{s:?}");

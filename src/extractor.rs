@@ -1566,6 +1566,10 @@ impl Extractor {
         // last name. A phrase that starts after the last name holds none,
         // nor does any after it, so what is left out is never a mention;
         // the phrases found are the ones a search of the whole text finds.
+        // A name in a speaker's phrase counts for none: a phrase that holds
+        // it overlaps the speaker's and is no mention, so the search stops
+        // at the last name outside the speakers' phrases, and a sentence
+        // with no such name is not searched at all.
         let mut np_cache = self.inner.np_caches.get();
         let starts = &self.inner.np_starts;
         // The parts of one phrase (reused).
@@ -1576,7 +1580,8 @@ impl Extractor {
             let h1 = h0 + s.tokens.len();
             let Some(last) = doc.tokens[s.tokens.clone()]
                 .iter()
-                .rposition(|t| t.base == c::NAME)
+                .zip(&speaker_toks[s.tokens.clone()])
+                .rposition(|(t, &spoken)| t.base == c::NAME && !spoken)
                 .map(|k| h0 + k)
             else {
                 continue;

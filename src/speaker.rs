@@ -104,10 +104,44 @@ impl<'k> Words<'k> {
     /// Looks up the flags of token `i` and keeps them.
     #[inline(never)]
     fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
-        let f = self.kinds.flags(doc.tok_text(i));
+        let f = match token_key(doc, i) {
+            Some(k) => self.kinds.ascii_flags(doc.tok_text(i), k),
+            None => self.kinds.flags(doc.tok_text(i)),
+        };
         self.flags[i] = f;
         f
     }
+}
+
+/// The [`ShortKey`] of token `i` of `doc` (its lowercase, packed) when it is
+/// ASCII and of 1 to 16 bytes, read as one integer from the text (the
+/// bytes past the token masked off); `None` otherwise, and near the end of
+/// the text, where [`short_key`] of its text tells.
+fn token_key(doc: &Doc<'_>, i: usize) -> Option<ShortKey> {
+    const ONES: ShortKey = ShortKey::MAX / 255;
+    let t = &doc.tokens[i];
+    let (start, len) = (t.start(), t.end() - t.start());
+    if len == 0 || len > 16 {
+        return None;
+    }
+    let Some(b) = doc
+        .text
+        .as_bytes()
+        .get(start..start + 16)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+    else {
+        return short_key(doc.tok_text(i));
+    };
+    let k = ShortKey::from_le_bytes(b) & (ShortKey::MAX >> (8 * (16 - len)));
+    // ASCII: no byte has its top bit set. Then lowercase all bytes at once,
+    // as `short_key` does: the top bit of a byte of `ge_a` is set from `A`
+    // up, of `gt_z` from `[` up (no addition carries into the next byte).
+    if k & (ONES * 0x80) != 0 {
+        return None;
+    }
+    let ge_a = k + ONES * 0x3f;
+    let gt_z = k + ONES * 0x25;
+    Some(k | ((ge_a & !gt_z & (ONES * 0x80)) >> 2))
 }
 
 /// The [`ShortKey`]s of "the", "a" and "an".
@@ -179,26 +213,7 @@ impl WordKinds {
     /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
     fn flags(&self, word: &str) -> u16 {
         if let Some(k) = short_key(word) {
-            // An ASCII word: its key is its lowercase, and packed it is `k`.
-            let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
-            // Vice-Chair, Director-General: judge the last part.
-            if f & Words::TITLE_KEY != 0
-                || has_hyphen(k)
-                    && word
-                        .as_bytes()
-                        .iter()
-                        .rposition(|&b| b == b'-')
-                        .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
-            {
-                f |= Words::TITLE;
-            }
-            if k == THE || k == A || k == AN {
-                f |= Words::ARTICLE;
-            }
-            if k == THE {
-                f |= Words::THE;
-            }
-            return f;
+            return self.ascii_flags(word, k);
         }
         with_key(word, |k| {
             let mut f = Words::KNOWN | self.get(k);
@@ -218,6 +233,31 @@ impl WordKinds {
             }
             f
         })
+    }
+
+    /// [`WordKinds::flags`] of the ASCII word `word` of 1 to 16 bytes, whose
+    /// key packed is `k` ([`short_key`]).
+    #[inline]
+    fn ascii_flags(&self, word: &str, k: ShortKey) -> u16 {
+        let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
+        // Vice-Chair, Director-General: judge the last part.
+        if f & Words::TITLE_KEY != 0
+            || has_hyphen(k)
+                && word
+                    .as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+        {
+            f |= Words::TITLE;
+        }
+        if k == THE || k == A || k == AN {
+            f |= Words::ARTICLE;
+        }
+        if k == THE {
+            f |= Words::THE;
+        }
+        f
     }
 }
 
