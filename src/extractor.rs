@@ -188,12 +188,14 @@ impl ExtractorBuilder {
             anchor_bytes[b as usize] = true;
         }
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
+        let needs = RuleNeeds::new(&rules.rules);
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
                 vocab,
                 word_kinds,
                 anchor_bytes,
+                needs,
                 lexicon,
                 rules,
                 classes,
@@ -238,6 +240,67 @@ struct Inner {
     word_kinds: speaker::WordKinds,
     /// The bytes that anchor some rule's search, renumbered.
     anchor_bytes: [bool; 256],
+    /// What the rules need a sentence to hold, as bit sets.
+    needs: RuleNeeds,
+}
+
+/// The rules' [`needs`](crate::rules::Rule::needs) as bit sets, so that
+/// one pass over a document's class bytes tells, for every rule at once,
+/// which sentences can hold its matches.
+#[derive(Debug)]
+struct RuleNeeds {
+    /// For each class byte, the needs it meets: bit `j` stands for the
+    /// `j`-th distinct need of any rule ("one of these bytes"). Past 63
+    /// distinct needs, the rest share bit 63, met by any of their bytes:
+    /// a looser filter, never a stricter one.
+    by_byte: [u64; 256],
+    /// The distinct sets of needs of the rules.
+    groups: Vec<u64>,
+    /// For each rule, its entry in `groups`.
+    group_of: Vec<usize>,
+}
+
+impl RuleNeeds {
+    /// The needs of `rules`, numbered in the order they first appear.
+    fn new(rules: &[crate::rules::Rule]) -> RuleNeeds {
+        let mut by_byte = [0u64; 256];
+        let mut distinct: Vec<Vec<u8>> = Vec::new();
+        let mut groups: Vec<u64> = Vec::new();
+        let mut group_of = Vec::with_capacity(rules.len());
+        for rule in rules {
+            let mut mask = 0u64;
+            for need in &rule.needs {
+                let mut bytes = need.clone();
+                bytes.sort_unstable();
+                bytes.dedup();
+                let j = match distinct.iter().position(|d| *d == bytes) {
+                    Some(j) => j,
+                    None => {
+                        distinct.push(bytes.clone());
+                        distinct.len() - 1
+                    }
+                };
+                let bit = 1u64 << j.min(63);
+                for &b in &bytes {
+                    by_byte[b as usize] |= bit;
+                }
+                mask |= bit;
+            }
+            let g = match groups.iter().position(|&m| m == mask) {
+                Some(g) => g,
+                None => {
+                    groups.push(mask);
+                    groups.len() - 1
+                }
+            };
+            group_of.push(g);
+        }
+        RuleNeeds {
+            by_byte,
+            groups,
+            group_of,
+        }
+    }
 }
 
 type DfaPool = Pool<
@@ -409,62 +472,54 @@ impl Extractor {
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
-        let mut present = [false; 256];
-        // Where the anchors of the rules stand (cues and quotations).
+        let needs = &self.inner.needs;
+        // Hay position of a sentence's first token: each sentence before it
+        // adds two separators, and the text opens with one.
+        let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
+        // Where the anchors of the rules stand (cues and quotations), and, per
+        // group of rules with the same needs, the runs of sentences that hold
+        // them (from the separator before a run to the one after it): one
+        // pass over the hay for all the rules.
         let mut anchors: Vec<u32> = Vec::new();
-        for (k, (&b, &r)) in hay.iter().zip(renumbered).enumerate() {
-            present[b as usize] = true;
-            if self.inner.anchor_bytes[r as usize] {
-                anchors.push(k as u32);
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
+        let anchor_bytes = &self.inner.anchor_bytes;
+        for (i, s) in doc.sentences.iter().enumerate() {
+            let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
+            let mut held = 0u64;
+            for (k, (&b, &r)) in hay[p0..p1].iter().zip(&renumbered[p0..p1]).enumerate() {
+                held |= needs.by_byte[b as usize];
+                if anchor_bytes[r as usize] {
+                    anchors.push((p0 + k) as u32);
+                }
             }
+            for (&need, runs) in needs.groups.iter().zip(windows.iter_mut()) {
+                if held & need != need {
+                    continue;
+                }
+                let (w0, w1) = (p0 - 1, p1 + 1);
+                match runs.last_mut() {
+                    Some(last) if last.1 + 1 >= w0 => last.1 = w1,
+                    _ => runs.push((w0, w1)),
+                }
+            }
+        }
+        if anchor_bytes[renumbered[0] as usize] {
+            // The separators anchor some rule (no built-in one): every
+            // position of the hay, separators too, is looked at.
+            anchors = (0..hay.len() as u32)
+                .filter(|&k| anchor_bytes[renumbered[k as usize] as usize])
+                .collect();
         }
         // Hay positions to token ranges.
         let toks =
             |(s, e): (usize, usize)| (doc.hay_tok[s] as usize, doc.hay_tok[e - 1] as usize + 1);
-        // Which classes each sentence holds, so that a rule searches only the
-        // runs of sentences that hold the tokens it needs.
-        let masks: Vec<[u64; 4]> = doc
-            .sentences
-            .iter()
-            .map(|s| {
-                let mut m = [0u64; 4];
-                for &b in &doc.classes[s.tokens.clone()] {
-                    m[(b >> 6) as usize] |= 1 << (b & 63);
-                }
-                m
-            })
-            .collect();
-        let has = |m: &[u64; 4], b: u8| m[(b >> 6) as usize] & (1 << (b & 63)) != 0;
-        // Hay position of a sentence's first token: each sentence before it
-        // adds two separators, and the text opens with one.
-        let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
-        let mut windows: Vec<(usize, usize)> = Vec::new();
         let mut scratch = self.inner.scratch.get();
         let mut attr_cache = self.inner.attribution_caches.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
-            if !rule
-                .needs
-                .iter()
-                .all(|any| any.iter().any(|&b| present[b as usize]))
-            {
-                continue;
-            }
-            windows.clear();
-            for (i, m) in masks.iter().enumerate() {
-                if !rule.needs.iter().all(|any| any.iter().any(|&b| has(m, b))) {
-                    continue;
-                }
-                // From the separator before the sentence to the one after it.
-                let w0 = first_pos(i) - 1;
-                let w1 = first_pos(i) + doc.sentences[i].tokens.len() + 1;
-                match windows.last_mut() {
-                    Some(last) if last.1 + 1 >= w0 => last.1 = w1,
-                    _ => windows.push((w0, w1)),
-                }
-            }
+            let windows = &windows[needs.group_of[ri]];
             let names = &rule.groups;
             let cache = &mut scratch[ri];
-            for &(w0, w1) in &windows {
+            for &(w0, w1) in windows {
                 let hay = &hay[..w1];
                 rule.matcher.for_each_match(
                     cache,
