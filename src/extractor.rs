@@ -639,19 +639,18 @@ impl Extractor {
     /// An exclamation, a question or a negation ("Absolutely not.") is
     /// speech, however short.
     fn is_heading(&self, text: &str) -> bool {
-        let words: Vec<&str> = text.split_whitespace().collect();
         let speech_end = text
             .trim_end_matches(|ch: char| !ch.is_alphanumeric() && !matches!(ch, '!' | '?'))
             .ends_with(['!', '?']);
-        words.len() <= 3
+        text.split_whitespace().nth(3).is_none()
             && !speech_end
-            && words.iter().all(|w| {
-                let k = crate::cues::key(
-                    w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''),
-                );
-                let class = self.inner.lexicon.words.get(&k).copied();
-                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX | c::CONJ))
-                    && !self.inner.lexicon.cues.contains_key(&k)
+            && text.split_whitespace().all(|w| {
+                let w = w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\'');
+                crate::cues::with_key(w, |k| {
+                    let class = self.inner.lexicon.words.get(k).copied();
+                    !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX | c::CONJ))
+                        && !self.inner.lexicon.cues.contains_key(k)
+                })
             })
     }
 
@@ -825,7 +824,24 @@ impl Extractor {
         if cue.is_some_and(|(_, e)| e == a && doc.tokens[e - 1].base == c::CUE_TELL) {
             return false;
         }
-        let first = crate::cues::key(doc.tok_text(a));
+        // The first word's key, lowercased on the stack.
+        crate::cues::with_key(doc.tok_text(a), |first| {
+            self.clause_ok(doc, a0, a, b, cue, first)
+        })
+    }
+
+    /// [`Extractor::content_ok`] for the content `a..b` (`a0..b` before its
+    /// leading "that", commas and colons), whose first word has the key
+    /// `first`.
+    fn clause_ok(
+        &self,
+        doc: &Doc<'_>,
+        a0: usize,
+        a: usize,
+        b: usize,
+        cue: Option<(usize, usize)>,
+        first: &str,
+    ) -> bool {
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         // A day with "'s" is no adverbial: "said Monday's vote was fair".
         let possessive = a + 1 < b && doc.tokens[a + 1].possessive_s();
@@ -838,8 +854,11 @@ impl Extractor {
             && a + 3 < b
             && doc.tokens[a + 1].base == c::TIME
             && matches!(doc.tokens[a + 2].base, c::DET | c::PRONOUN | c::THAT);
-        let adverbial = (ADVERBIAL_START.contains(&first.as_str()) && !on_day_then_clause)
-            || (self.inner.lexicon.calendar.contains(&first) && !possessive && !day_then_clause);
+        // Looked up only where it decides (below): the lists are long.
+        let adverbial = || {
+            (ADVERBIAL_START.contains(&first) && !on_day_then_clause)
+                || (self.inner.lexicon.calendar.contains(first) && !possessive && !day_then_clause)
+        };
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
         // After "that" the phrase opens the reported clause: "said that in
@@ -847,7 +866,7 @@ impl Extractor {
         let opened = (a0.saturating_sub(1)..a).any(|t| doc.tokens[t].base == c::THAT);
         let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
         let early_comma = after_cue && (a..b.min(a + 6)).any(|i| doc.tokens[i].base == c::COMMA);
-        if adverbial && !opened && (b - a <= 6 || early_comma) {
+        if !opened && (b - a <= 6 || early_comma) && adverbial() {
             return false;
         }
         // "the plan described by the mayor": a cue right before "by" is a
@@ -868,13 +887,15 @@ impl Extractor {
         if after_hearer
             && !opened
             && entry.is_some_and(|e| e.addressee)
-            && matches!(first.as_str(), "as" | "while")
+            && matches!(first, "as" | "while")
         {
             return false;
         }
         // "pledged to stay", "pledged not to use".
         let infinitive = first == "to"
-            || (first == "not" && a + 1 < b && crate::cues::key(doc.tok_text(a + 1)) == "to");
+            || (first == "not"
+                && a + 1 < b
+                && crate::cues::with_key(doc.tok_text(a + 1), |k| k == "to"));
         if infinitive {
             return entry.is_some_and(|e| e.infinitive);
         }
@@ -930,10 +951,7 @@ impl Extractor {
                 if a == k1
                     && b > a + 2
                     && doc.tokens[a + 1].base != c::NUM
-                    && matches!(
-                        crate::cues::key(doc.tok_text(a)).as_str(),
-                        "about" | "of" | "against"
-                    )
+                    && key_among(doc, a, &["about", "of", "against"])
                 {
                     cand.cue = Some((k0, k1 + 1));
                     cand.content = Some((a + 1, b));
@@ -1046,11 +1064,10 @@ impl Extractor {
                     // "..., she said in a video message.": after a speaker set
                     // off by a comma, a phrase opening with a preposition is
                     // the cue's adverbial; the clause before is the content.
-                    let first = crate::cues::key(doc.tok_text(a));
                     if a == e
                         && s > 0
                         && doc.tokens[s - 1].base == c::COMMA
-                        && ADVERBIAL_START.contains(&first.as_str())
+                        && key_among(doc, a, ADVERBIAL_START)
                         && (a..b).all(|t| doc.tokens[t].base != c::THAT)
                     {
                         continue;
@@ -1070,7 +1087,7 @@ impl Extractor {
                     // An indefinite noun right before the cue: "a choir called".
                     let indefinite = cand.cue.is_some_and(|(k, _)| {
                         (k.saturating_sub(3)..k).any(|t| {
-                            matches!(crate::cues::key(doc.tok_text(t)).as_str(), "a" | "an")
+                            key_among(doc, t, &["a", "an"])
                                 && (t + 1..k).all(|u| {
                                     matches!(doc.tokens[u].base, c::WORD | c::SOURCE | c::NAME)
                                 })
@@ -1086,11 +1103,7 @@ impl Extractor {
                     .cue
                     .filter(|&(_, e)| e < a && doc.tokens[a - 1].base == c::THAT)
                 {
-                    let mut k = String::new();
-                    let infinitive = (e..a - 1).any(|i| {
-                        crate::cues::key_into(&mut k, doc.tok_text(i));
-                        k == "to" || k == "not"
-                    });
+                    let infinitive = (e..a - 1).any(|i| key_among(doc, i, &["to", "not"]));
                     if infinitive {
                         continue;
                     }
@@ -1248,8 +1261,6 @@ impl Extractor {
                 // an adverbial or a hearer between the cue and "that" is no
                 // part of the content.
                 if cand.cue.is_some_and(|(_, k)| k == a) {
-                    let first = crate::cues::key(doc.tok_text(a));
-                    let adverbial = ADVERBIAL_START.contains(&first.as_str());
                     let that = (a + 1..b.min(a + 9)).find(|&t| doc.tokens[t].base == c::THAT);
                     if let Some(t) = that {
                         let plain = (a..t).all(|i| {
@@ -1258,21 +1269,18 @@ impl Extractor {
                                 c::COMMA | c::QUOTE | c::CUE | c::CUE_TELL | c::VERB | c::AUX
                             )
                         });
-                        let hearer = t - a <= 3 && {
-                            let last = crate::cues::key(doc.tok_text(t - 1));
-                            doc.tokens[t - 1].base == c::SOURCE
-                                || matches!(last.as_str(), "him" | "her" | "them" | "us" | "me")
-                        };
-                        if plain && (adverbial || hearer) && b - t > 2 {
+                        let hearer = t - a <= 3
+                            && (doc.tokens[t - 1].base == c::SOURCE
+                                || key_among(doc, t - 1, &["him", "her", "them", "us", "me"]));
+                        let adverbial = || key_among(doc, a, ADVERBIAL_START);
+                        if plain && (hearer || adverbial()) && b - t > 2 {
                             a = t + 1;
                         }
                     }
                 }
                 // "asked whether the ferry runs": the question word opens
                 // the reported question.
-                if cand.cue.is_some_and(|(_, k)| k < a)
-                    && QUESTION_WORDS.contains(&crate::cues::key(doc.tok_text(a - 1)).as_str())
-                {
+                if cand.cue.is_some_and(|(_, k)| k < a) && key_among(doc, a - 1, QUESTION_WORDS) {
                     a -= 1;
                 }
                 // "said Monday that ...", "told reporters on Monday the ...": a
@@ -1796,13 +1804,11 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     // the talks", "one official close to the mayor", "the authors of the
     // report").
     let description = matches!(doc.tokens[start_np].base, c::DET | c::QUANT)
-        || ["the", "a", "an"].contains(&crate::cues::key(doc.tok_text(start_np)).as_str());
+        || key_among(doc, start_np, &["the", "a", "an"]);
     let complement = matches!(next, c::PREP | c::CONJ | c::WORD | c::SOURCE);
     let description_on = description
         && !appositive
-        && (next == c::WORD
-            || ["of", "to", "from", "with"]
-                .contains(&crate::cues::key(doc.tok_text(end)).as_str()));
+        && (next == c::WORD || key_among(doc, end, &["of", "to", "from", "with"]));
     let runs_on = matches!(next, c::COMMA | c::WHO) || appositive && complement || description_on;
     // "A, according to Ann Lee, is slowing": after the comma a verb goes on
     // with the clause, not with the speaker's phrase.
@@ -1878,27 +1884,15 @@ fn subordinate_end(doc: &Doc<'_>, k: usize, a: usize, b: usize) -> Option<usize>
     let s0 = doc.sentences[doc.sentence_of(k)].tokens.start;
     let mut t = s0;
     // A conjunction may come first: "But while ...".
-    if t < k
-        && matches!(
-            crate::cues::key(doc.tok_text(t)).as_str(),
-            "but" | "and" | "yet"
-        )
-    {
+    if t < k && key_among(doc, t, &["but", "and", "yet"]) {
         t += 1;
     }
-    let first = crate::cues::key(doc.tok_text(t));
-    let opens = match first.as_str() {
+    let opens = crate::cues::with_key(doc.tok_text(t), |first| match first {
         "although" | "though" | "while" | "whereas" | "unless" | "because" | "since" | "if"
         | "when" | "once" => true,
-        "even" => {
-            t + 1 < k
-                && matches!(
-                    crate::cues::key(doc.tok_text(t + 1)).as_str(),
-                    "though" | "as" | "if" | "when"
-                )
-        }
+        "even" => t + 1 < k && key_among(doc, t + 1, &["though", "as", "if", "when"]),
         _ => false,
-    };
+    });
     if !opens || (t..k).any(|u| matches!(doc.tokens[u].base, c::COMMA | c::QUOTE)) {
         return None;
     }
@@ -1916,6 +1910,12 @@ fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether the key of token `t` (see [`crate::cues::key`]) is one of
+/// `words`: with no allocation for a short ASCII word.
+fn key_among(doc: &Doc<'_>, t: usize, words: &[&str]) -> bool {
+    crate::cues::with_key(doc.tok_text(t), |k| words.contains(&k))
 }
 
 /// Words that open a reported question: "asked whether ...".
