@@ -189,6 +189,8 @@ impl ExtractorBuilder {
         }
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
         let needs = RuleNeeds::new(&rules.rules);
+        // `token_key` gives no key for longer tokens.
+        debug_assert!(lexicon.calendar.iter().all(|w| w.len() <= LONGEST_LISTED));
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
@@ -825,9 +827,7 @@ impl Extractor {
             return false;
         }
         // The first word's key, lowercased on the stack.
-        crate::cues::with_key(doc.tok_text(a), |first| {
-            self.clause_ok(doc, a0, a, b, cue, first)
-        })
+        token_key(doc, a, |first| self.clause_ok(doc, a0, a, b, cue, first))
     }
 
     /// [`Extractor::content_ok`] for the content `a..b` (`a0..b` before its
@@ -892,10 +892,8 @@ impl Extractor {
             return false;
         }
         // "pledged to stay", "pledged not to use".
-        let infinitive = first == "to"
-            || (first == "not"
-                && a + 1 < b
-                && crate::cues::with_key(doc.tok_text(a + 1), |k| k == "to"));
+        let infinitive =
+            first == "to" || (first == "not" && a + 1 < b && key_among(doc, a + 1, &["to"]));
         if infinitive {
             return entry.is_some_and(|e| e.infinitive);
         }
@@ -1887,7 +1885,7 @@ fn subordinate_end(doc: &Doc<'_>, k: usize, a: usize, b: usize) -> Option<usize>
     if t < k && key_among(doc, t, &["but", "and", "yet"]) {
         t += 1;
     }
-    let opens = crate::cues::with_key(doc.tok_text(t), |first| match first {
+    let opens = token_key(doc, t, |first| match first {
         "although" | "though" | "while" | "whereas" | "unless" | "because" | "since" | "if"
         | "when" | "once" => true,
         "even" => t + 1 < k && key_among(doc, t + 1, &["though", "as", "if", "when"]),
@@ -1912,10 +1910,29 @@ fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
     None
 }
 
+/// The longest word (in bytes) of the lists that tokens are checked
+/// against with [`token_key`]: `ADVERBIAL_START`, `QUESTION_WORDS`, the
+/// lexicon's calendar words and the words named in place.
+const LONGEST_LISTED: usize = 16;
+
+/// Calls `f` with the key of token `t` (see [`crate::cues::key`]), made on
+/// the stack for a short ASCII word; with "" for a token too long to be a
+/// listed word (a quotation), whose key is not worth making. A key holds a
+/// byte or more for each character of the word, and a character takes four
+/// bytes or fewer, so such a token's key is longer than any listed word.
+fn token_key<R>(doc: &Doc<'_>, t: usize, f: impl FnOnce(&str) -> R) -> R {
+    let text = doc.tok_text(t);
+    if text.len() > 4 * LONGEST_LISTED {
+        return f("");
+    }
+    crate::cues::with_key(text, f)
+}
+
 /// Whether the key of token `t` (see [`crate::cues::key`]) is one of
-/// `words`: with no allocation for a short ASCII word.
+/// `words` (none longer than [`LONGEST_LISTED`]).
 fn key_among(doc: &Doc<'_>, t: usize, words: &[&str]) -> bool {
-    crate::cues::with_key(doc.tok_text(t), |k| words.contains(&k))
+    debug_assert!(words.iter().all(|w| w.len() <= LONGEST_LISTED));
+    token_key(doc, t, |k| words.contains(&k))
 }
 
 /// Words that open a reported question: "asked whether ...".
