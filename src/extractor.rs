@@ -190,7 +190,7 @@ impl ExtractorBuilder {
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
         let needs = RuleNeeds::new(&rules.rules);
         // `token_key` gives no key for longer tokens.
-        debug_assert!(lexicon.calendar.iter().all(|w| w.len() <= LONGEST_LISTED));
+        debug_assert!(lexicon.calendar.iter().all(|w| listable(w)));
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
@@ -1912,26 +1912,35 @@ fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
 
 /// The longest word (in bytes) of the lists that tokens are checked
 /// against with [`token_key`]: `ADVERBIAL_START`, `QUESTION_WORDS`, the
-/// lexicon's calendar words and the words named in place.
+/// lexicon's calendar words and the words named in place. Each of them
+/// starts with a letter.
 const LONGEST_LISTED: usize = 16;
 
+/// Whether `w` can be a word of the lists [`token_key`] serves.
+fn listable(w: &str) -> bool {
+    w.len() <= LONGEST_LISTED && w.starts_with(|ch: char| ch.is_ascii_alphabetic())
+}
+
 /// Calls `f` with the key of token `t` (see [`crate::cues::key`]), made on
-/// the stack for a short ASCII word; with "" for a token too long to be a
-/// listed word (a quotation), whose key is not worth making. A key holds a
+/// the stack for a short ASCII word; with "" for a token that is no listed
+/// word (a quotation, a mark), whose key is not worth making. A key holds a
 /// byte or more for each character of the word, and a character takes four
-/// bytes or fewer, so such a token's key is longer than any listed word.
+/// bytes or fewer, so the key of a longer token is longer than any listed
+/// word; and lowercasing leaves a character that is no letter no letter
+/// (`’` becomes `'`), so the key of a token that opens with one opens with
+/// no letter either.
 fn token_key<R>(doc: &Doc<'_>, t: usize, f: impl FnOnce(&str) -> R) -> R {
     let text = doc.tok_text(t);
-    if text.len() > 4 * LONGEST_LISTED {
+    if text.len() > 4 * LONGEST_LISTED || !text.starts_with(char::is_alphabetic) {
         return f("");
     }
     crate::cues::with_key(text, f)
 }
 
 /// Whether the key of token `t` (see [`crate::cues::key`]) is one of
-/// `words` (none longer than [`LONGEST_LISTED`]).
+/// `words` (each of them [`listable`]).
 fn key_among(doc: &Doc<'_>, t: usize, words: &[&str]) -> bool {
-    debug_assert!(words.iter().all(|w| w.len() <= LONGEST_LISTED));
+    debug_assert!(words.iter().all(|w| listable(w)));
     token_key(doc, t, |k| words.contains(&k))
 }
 
