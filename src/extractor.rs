@@ -256,10 +256,17 @@ struct RuleNeeds {
     /// distinct needs, the rest share bit 63, met by any of their bytes:
     /// a looser filter, never a stricter one.
     by_byte: [u64; 256],
-    /// The distinct sets of needs of the rules.
+    /// The rules in groups: the same needs, and the same anchor bytes
+    /// (see [`Matcher::anchor_bytes`]; none for a rule that searches the
+    /// text from every position). The needs of each group.
     groups: Vec<u64>,
-    /// For each rule, its entry in `groups`.
+    /// For each rule, its group.
     group_of: Vec<usize>,
+    /// For each renumbered byte, the groups (bit `g` for group `g`) of
+    /// whose rules it is an anchor; past 63 groups, bit 63 for the rest.
+    keys_by_byte: [u64; 256],
+    /// The groups whose rules search the text from their anchors.
+    anchored: u64,
 }
 
 impl RuleNeeds {
@@ -267,8 +274,10 @@ impl RuleNeeds {
     fn new(rules: &[crate::rules::Rule]) -> RuleNeeds {
         let mut by_byte = [0u64; 256];
         let mut distinct: Vec<Vec<u8>> = Vec::new();
-        let mut groups: Vec<u64> = Vec::new();
+        let mut groups: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut group_of = Vec::with_capacity(rules.len());
+        let mut keys_by_byte = [0u64; 256];
+        let mut anchored = 0u64;
         for rule in rules {
             let mut mask = 0u64;
             for need in &rule.needs {
@@ -288,10 +297,18 @@ impl RuleNeeds {
                 }
                 mask |= bit;
             }
-            let g = match groups.iter().position(|&m| m == mask) {
+            let group = (mask, rule.matcher.anchor_bytes().collect::<Vec<u8>>());
+            let g = match groups.iter().position(|x| *x == group) {
                 Some(g) => g,
                 None => {
-                    groups.push(mask);
+                    let bit = 1u64 << groups.len().min(63);
+                    for &b in &group.1 {
+                        keys_by_byte[b as usize] |= bit;
+                    }
+                    if !group.1.is_empty() && groups.len() < 63 {
+                        anchored |= bit;
+                    }
+                    groups.push(group);
                     groups.len() - 1
                 }
             };
@@ -299,8 +316,10 @@ impl RuleNeeds {
         }
         RuleNeeds {
             by_byte,
-            groups,
+            groups: groups.into_iter().map(|(mask, _)| mask).collect(),
             group_of,
+            keys_by_byte,
+            anchored,
         }
     }
 }
@@ -485,27 +504,40 @@ impl Extractor {
         let mut anchors: Vec<u32> = Vec::new();
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
         let anchor_bytes = &self.inner.anchor_bytes;
+        // Separators that anchor some rule (no built-in one) are anchors too.
+        let separator_anchors = anchor_bytes[renumbered[0] as usize];
+        // The groups whose rules' anchors stand since the end of their last
+        // run; the others search from their anchors, and do no work where
+        // none of theirs stands: their run goes on over such sentences, for
+        // one call of the matcher instead of several.
+        let mergeable = if separator_anchors { 0 } else { needs.anchored };
+        let mut stirred = !mergeable;
         for (i, s) in doc.sentences.iter().enumerate() {
             let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
             let mut held = 0u64;
+            let mut keys = 0u64;
             for (k, (&b, &r)) in hay[p0..p1].iter().zip(&renumbered[p0..p1]).enumerate() {
                 held |= needs.by_byte[b as usize];
                 if anchor_bytes[r as usize] {
                     anchors.push((p0 + k) as u32);
+                    keys |= needs.keys_by_byte[r as usize];
                 }
             }
-            for (&need, runs) in needs.groups.iter().zip(windows.iter_mut()) {
+            for (g, (&need, runs)) in needs.groups.iter().zip(windows.iter_mut()).enumerate() {
+                let bit = 1u64 << g.min(63);
                 if held & need != need {
+                    stirred |= keys & bit;
                     continue;
                 }
                 let (w0, w1) = (p0 - 1, p1 + 1);
                 match runs.last_mut() {
-                    Some(last) if last.1 + 1 >= w0 => last.1 = w1,
+                    Some(last) if last.1 + 1 >= w0 || stirred & bit == 0 => last.1 = w1,
                     _ => runs.push((w0, w1)),
                 }
+                stirred &= !bit | !mergeable;
             }
         }
-        if anchor_bytes[renumbered[0] as usize] {
+        if separator_anchors {
             // The separators anchor some rule (no built-in one): every
             // position of the hay, separators too, is looked at.
             anchors = (0..hay.len() as u32)
