@@ -1381,8 +1381,14 @@ impl Extractor {
                 draft_of_piece[x].get_or_insert(k);
             }
         }
-        for (i, &u) in used.iter().enumerate() {
-            if doc.tokens[i].base != c::QUOTE || u != 0 {
+        let quote_tokens = doc
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.base == c::QUOTE)
+            .map(|(i, _)| i);
+        for i in quote_tokens {
+            if used[i] != 0 {
                 continue;
             }
             let Some(p) = doc.tokens[i].quote().map(|p| p as usize) else {
@@ -1970,9 +1976,16 @@ fn token_key<R>(doc: &Doc<'_>, t: usize, f: impl FnOnce(&str) -> R) -> R {
 }
 
 /// Whether the key of token `t` (see [`crate::cues::key`]) is one of
-/// `words` (each of them [`listable`]).
+/// `words` (each of them [`listable`] and in lowercase).
 fn key_among(doc: &Doc<'_>, t: usize, words: &[&str]) -> bool {
-    debug_assert!(words.iter().all(|w| listable(w)));
+    debug_assert!(words
+        .iter()
+        .all(|w| listable(w) && !w.bytes().any(|b| b.is_ascii_uppercase())));
+    let text = doc.tok_text(t);
+    if text.is_ascii() {
+        // The key of an ASCII word is the word in lowercase.
+        return words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    }
     token_key(doc, t, |k| words.contains(&k))
 }
 
