@@ -13,7 +13,7 @@ use crate::coref::Registry;
 use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
-use crate::matcher::{scratch_for, Matcher, Scratch, StartSearch};
+use crate::matcher::{scratch_for, Alphabet, Matcher, Scratch, StartSearch};
 use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerRef};
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
@@ -183,12 +183,8 @@ impl ExtractorBuilder {
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
         let word_kinds = speaker::WordKinds::new(&lexicon);
-        let mut anchor_bytes = [false; 256];
-        for b in rules.rules.iter().flat_map(|r| r.matcher.anchor_bytes()) {
-            anchor_bytes[b as usize] = true;
-        }
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
-        let needs = RuleNeeds::new(&rules.rules);
+        let needs = RuleNeeds::new(&rules.rules, &rules.alphabet);
         // `token_key` gives no key for longer tokens.
         debug_assert!(lexicon.calendar.iter().all(|w| listable(w)));
         Ok(Extractor {
@@ -196,7 +192,6 @@ impl ExtractorBuilder {
                 scratch,
                 vocab,
                 word_kinds,
-                anchor_bytes,
                 needs,
                 lexicon,
                 rules,
@@ -240,8 +235,6 @@ struct Inner {
     vocab: Vocab,
     /// The word lists that speakers' phrases are read with, merged.
     word_kinds: speaker::WordKinds,
-    /// The bytes that anchor some rule's search, renumbered.
-    anchor_bytes: [bool; 256],
     /// What the rules need a sentence to hold, as bit sets.
     needs: RuleNeeds,
 }
@@ -251,32 +244,46 @@ struct Inner {
 /// which sentences can hold its matches.
 #[derive(Debug)]
 struct RuleNeeds {
-    /// For each class byte, the needs it meets: bit `j` stands for the
-    /// `j`-th distinct need of any rule ("one of these bytes"). Past 63
-    /// distinct needs, the rest share bit 63, met by any of their bytes:
-    /// a looser filter, never a stricter one.
-    by_byte: [u64; 256],
+    /// For each class byte, what it tells of the sentence that holds it.
+    by_byte: [Meets; 256],
     /// The rules in groups: the same needs, and the same anchor bytes
     /// (see [`Matcher::anchor_bytes`]; none for a rule that searches the
     /// text from every position). The needs of each group.
     groups: Vec<u64>,
     /// For each rule, its group.
     group_of: Vec<usize>,
-    /// For each renumbered byte, the groups (bit `g` for group `g`) of
-    /// whose rules it is an anchor; past 63 groups, bit 63 for the rest.
-    keys_by_byte: [u64; 256],
-    /// The groups whose rules search the text from their anchors.
+    /// The groups with no needs, met by every sentence.
+    free: Vec<usize>,
+    /// All the groups, in order.
+    all: Vec<usize>,
+    /// The groups whose rules search the text from their anchors (bit `g`
+    /// for group `g`, below 63).
     anchored: u64,
 }
 
+/// What a class byte tells of the sentence that holds it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meets {
+    /// The needs it meets: bit `j` stands for the `j`-th distinct need of
+    /// any rule ("one of these bytes"). Past 63 distinct needs, the rest
+    /// share bit 63, met by any of their bytes: a looser filter, never a
+    /// stricter one.
+    needs: u64,
+    /// The groups whose rules it anchors (bit `g` for group `g`; past 63
+    /// groups, bit 63 for the rest); not 0 for the bytes that anchor some
+    /// rule, renumbered by `alphabet`.
+    keys: u64,
+}
+
 impl RuleNeeds {
-    /// The needs of `rules`, numbered in the order they first appear.
-    fn new(rules: &[crate::rules::Rule]) -> RuleNeeds {
-        let mut by_byte = [0u64; 256];
+    /// The needs of `rules`, numbered in the order they first appear;
+    /// `alphabet` renumbers class bytes for the rules' searches.
+    fn new(rules: &[crate::rules::Rule], alphabet: &Alphabet) -> RuleNeeds {
+        let mut needs_by_byte = [0u64; 256];
+        let mut keys_by_byte = [0u64; 256];
         let mut distinct: Vec<Vec<u8>> = Vec::new();
         let mut groups: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut group_of = Vec::with_capacity(rules.len());
-        let mut keys_by_byte = [0u64; 256];
         let mut anchored = 0u64;
         for rule in rules {
             let mut mask = 0u64;
@@ -293,7 +300,7 @@ impl RuleNeeds {
                 };
                 let bit = 1u64 << j.min(63);
                 for &b in &bytes {
-                    by_byte[b as usize] |= bit;
+                    needs_by_byte[b as usize] |= bit;
                 }
                 mask |= bit;
             }
@@ -314,11 +321,17 @@ impl RuleNeeds {
             };
             group_of.push(g);
         }
+        let mut by_byte = [Meets::default(); 256];
+        for (b, m) in by_byte.iter_mut().enumerate() {
+            m.needs = needs_by_byte[b];
+            m.keys = keys_by_byte[alphabet.byte(b as u8) as usize];
+        }
         RuleNeeds {
             by_byte,
+            free: (0..groups.len()).filter(|&g| groups[g].0 == 0).collect(),
+            all: (0..groups.len()).collect(),
             groups: groups.into_iter().map(|(mask, _)| mask).collect(),
             group_of,
-            keys_by_byte,
             anchored,
         }
     }
@@ -503,9 +516,8 @@ impl Extractor {
         // pass over the hay for all the rules.
         let mut anchors: Vec<u32> = Vec::new();
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
-        let anchor_bytes = &self.inner.anchor_bytes;
         // Separators that anchor some rule (no built-in one) are anchors too.
-        let separator_anchors = anchor_bytes[renumbered[0] as usize];
+        let separator_anchors = needs.by_byte[c::SEP as usize].keys != 0;
         // The groups whose rules' anchors stand since the end of their last
         // run; the others search from their anchors, and do no work where
         // none of theirs stands: their run goes on over such sentences, for
@@ -516,32 +528,37 @@ impl Extractor {
             let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
             let mut held = 0u64;
             let mut keys = 0u64;
-            for (k, (&b, &r)) in hay[p0..p1].iter().zip(&renumbered[p0..p1]).enumerate() {
-                held |= needs.by_byte[b as usize];
-                if anchor_bytes[r as usize] {
+            for (k, &b) in hay[p0..p1].iter().enumerate() {
+                let m = needs.by_byte[b as usize];
+                held |= m.needs;
+                if m.keys != 0 {
                     anchors.push((p0 + k) as u32);
-                    keys |= needs.keys_by_byte[r as usize];
+                    keys |= m.keys;
                 }
             }
-            for (g, (&need, runs)) in needs.groups.iter().zip(windows.iter_mut()).enumerate() {
-                let bit = 1u64 << g.min(63);
+            // The groups whose needs the sentence meets.
+            let mut met = 0u64;
+            let visit = if held == 0 { &needs.free } else { &needs.all };
+            for &g in visit {
+                let need = needs.groups[g];
                 if held & need != need {
-                    stirred |= keys & bit;
                     continue;
                 }
+                let bit = 1u64 << g.min(63);
+                met |= bit;
                 let (w0, w1) = (p0 - 1, p1 + 1);
-                match runs.last_mut() {
+                match windows[g].last_mut() {
                     Some(last) if last.1 + 1 >= w0 || stirred & bit == 0 => last.1 = w1,
-                    _ => runs.push((w0, w1)),
+                    _ => windows[g].push((w0, w1)),
                 }
                 stirred &= !bit | !mergeable;
             }
+            stirred |= keys & !met;
         }
         if separator_anchors {
-            // The separators anchor some rule (no built-in one): every
-            // position of the hay, separators too, is looked at.
+            // Every position of the hay, separators too, is looked at.
             anchors = (0..hay.len() as u32)
-                .filter(|&k| anchor_bytes[renumbered[k as usize] as usize])
+                .filter(|&k| needs.by_byte[hay[k as usize] as usize].keys != 0)
                 .collect();
         }
         // Hay positions to token ranges.
@@ -1381,19 +1398,10 @@ impl Extractor {
                 draft_of_piece[x].get_or_insert(k);
             }
         }
-        let quote_tokens = doc
-            .tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.base == c::QUOTE)
-            .map(|(i, _)| i);
-        for i in quote_tokens {
-            if used[i] != 0 {
+        for (i, p) in quote_tokens(doc) {
+            if doc.tokens[i].base != c::QUOTE || used[i] != 0 {
                 continue;
             }
-            let Some(p) = doc.tokens[i].quote().map(|p| p as usize) else {
-                continue;
-            };
             let piece = doc.quotes[p];
             if piece.continues && p > 0 {
                 if let Some(d) = draft_of_piece[p - 1].map(|k| &mut drafts[k]) {
@@ -1819,6 +1827,25 @@ impl Extractor {
         }
         Analysis { quotes, speakers }
     }
+}
+
+/// The tokens of the quotation pieces, in order, with their pieces. Each
+/// piece is one token, which starts at its opening mark: found by its
+/// start, or, where that fails (a mark inside a word), by a scan of all
+/// the tokens.
+fn quote_tokens(doc: &Doc<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(doc.quotes.len());
+    for (p, q) in doc.quotes.iter().enumerate() {
+        let i = doc.tokens.partition_point(|t| t.start() < q.open);
+        let found = doc.tokens.get(i).and_then(|t| t.quote()) == Some(p as u32);
+        if !found || out.last().is_some_and(|&(last, _)| last >= i) {
+            return (doc.tokens.iter().enumerate())
+                .filter_map(|(i, t)| Some((i, t.quote()? as usize)))
+                .collect();
+        }
+        out.push((i, p));
+    }
+    out
 }
 
 /// Where the noun phrase of a speaker named after its cue ends, with its
