@@ -252,12 +252,12 @@ struct RuleNeeds {
     groups: Vec<u64>,
     /// For each rule, its group.
     group_of: Vec<usize>,
-    /// The groups with no needs, met by every sentence.
-    free: Vec<usize>,
-    /// All the groups, in order.
-    all: Vec<usize>,
+    /// For each set of the first eight needs (bit `j` for need `j`), the
+    /// groups among the first 64 (bit `g` for group `g`) with needs that it
+    /// meets; empty with more than eight needs.
+    met_by: Vec<u64>,
     /// The groups whose rules search the text from their anchors (bit `g`
-    /// for group `g`, below 63).
+    /// for group `g`, below 64).
     anchored: u64,
 }
 
@@ -269,9 +269,9 @@ struct Meets {
     /// share bit 63, met by any of their bytes: a looser filter, never a
     /// stricter one.
     needs: u64,
-    /// The groups whose rules it anchors (bit `g` for group `g`; past 63
-    /// groups, bit 63 for the rest); not 0 for the bytes that anchor some
-    /// rule, renumbered by `alphabet`.
+    /// The groups whose rules it anchors (bit `g % 64` for group `g`: past
+    /// 64 groups, a bit stands for several, which only makes runs shorter);
+    /// not 0 for the bytes that anchor some rule, renumbered by `alphabet`.
     keys: u64,
 }
 
@@ -308,11 +308,11 @@ impl RuleNeeds {
             let g = match groups.iter().position(|x| *x == group) {
                 Some(g) => g,
                 None => {
-                    let bit = 1u64 << groups.len().min(63);
+                    let bit = 1u64 << (groups.len() % 64);
                     for &b in &group.1 {
                         keys_by_byte[b as usize] |= bit;
                     }
-                    if !group.1.is_empty() && groups.len() < 63 {
+                    if !group.1.is_empty() && groups.len() < 64 {
                         anchored |= bit;
                     }
                     groups.push(group);
@@ -326,13 +326,39 @@ impl RuleNeeds {
             m.needs = needs_by_byte[b];
             m.keys = keys_by_byte[alphabet.byte(b as u8) as usize];
         }
+        let groups: Vec<u64> = groups.into_iter().map(|(mask, _)| mask).collect();
+        let met_by = if distinct.len() <= 8 {
+            (0..256u64)
+                .map(|held| RuleNeeds::met_among(&groups, held))
+                .collect()
+        } else {
+            Vec::new()
+        };
         RuleNeeds {
             by_byte,
-            free: (0..groups.len()).filter(|&g| groups[g].0 == 0).collect(),
-            all: (0..groups.len()).collect(),
-            groups: groups.into_iter().map(|(mask, _)| mask).collect(),
+            groups,
             group_of,
+            met_by,
             anchored,
+        }
+    }
+
+    /// The groups among the first 64 of `groups` with needs whose needs
+    /// `held` meets (bit `g` for group `g`).
+    fn met_among(groups: &[u64], held: u64) -> u64 {
+        groups
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|&(_, &need)| need != 0 && held & need == need)
+            .fold(0, |met, (g, _)| met | 1 << g)
+    }
+
+    /// The groups among the first 64 with needs whose needs `held` meets.
+    fn met(&self, held: u64) -> u64 {
+        match self.met_by.get(held as usize) {
+            Some(&met) => met,
+            None => RuleNeeds::met_among(&self.groups, held),
         }
     }
 }
@@ -524,6 +550,18 @@ impl Extractor {
         // one call of the matcher instead of several.
         let mergeable = if separator_anchors { 0 } else { needs.anchored };
         let mut stirred = !mergeable;
+        // A run from the separator before sentence `i`'s first token to the
+        // one after its last, appended to the runs of group `g`.
+        let mut extend = |g: usize, i: usize, merge: bool| {
+            let (w0, w1) = (
+                first_pos(i) - 1,
+                first_pos(i) + doc.sentences[i].tokens.len() + 1,
+            );
+            match windows[g].last_mut() {
+                Some(last) if last.1 + 1 >= w0 || merge => last.1 = w1,
+                _ => windows[g].push((w0, w1)),
+            }
+        };
         for (i, s) in doc.sentences.iter().enumerate() {
             let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
             let mut held = 0u64;
@@ -536,24 +574,31 @@ impl Extractor {
                     keys |= m.keys;
                 }
             }
-            // The groups whose needs the sentence meets.
-            let mut met = 0u64;
-            let visit = if held == 0 { &needs.free } else { &needs.all };
-            for &g in visit {
-                let need = needs.groups[g];
-                if held & need != need {
-                    continue;
-                }
-                let bit = 1u64 << g.min(63);
-                met |= bit;
-                let (w0, w1) = (p0 - 1, p1 + 1);
-                match windows[g].last_mut() {
-                    Some(last) if last.1 + 1 >= w0 || stirred & bit == 0 => last.1 = w1,
-                    _ => windows[g].push((w0, w1)),
-                }
-                stirred &= !bit | !mergeable;
+            // The groups with needs that the sentence meets, one bit each.
+            let met = if held == 0 { 0 } else { needs.met(held) };
+            let mut bits = met;
+            while bits != 0 {
+                let g = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                extend(g, i, stirred & (1 << g) == 0);
             }
-            stirred |= keys & !met;
+            stirred = (stirred & !(met & mergeable)) | (keys & !met);
+            // Groups past the first 64 (no built-in rules make that many)
+            // meet their needs one by one, and their runs go on only where
+            // sentences follow each other.
+            for (g, &need) in needs.groups.iter().enumerate().skip(64) {
+                if need != 0 && held & need == need {
+                    extend(g, i, false);
+                }
+            }
+        }
+        // A group with no needs searches every sentence, in one run.
+        if !doc.sentences.is_empty() {
+            for (g, &need) in needs.groups.iter().enumerate() {
+                if need == 0 {
+                    windows[g].push((0, hay.len()));
+                }
+            }
         }
         if separator_anchors {
             // Every position of the hay, separators too, is looked at.
