@@ -395,15 +395,31 @@ impl Default for Extractor {
 }
 
 /// A match of one rule before conflicts are settled (token indices).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Candidate {
     rule: usize,
     priority: i32,
-    quotes: Vec<usize>,
+    /// Where its quotation tokens stand in [`Candidates::quotes`].
+    quotes: (usize, usize),
     content: Option<(usize, usize)>,
     speaker: Option<(usize, usize)>,
     cue: Option<(usize, usize)>,
     who: Option<usize>,
+}
+
+impl Candidate {
+    /// Its quotation tokens, out of `all` (see [`Candidates::quotes`]).
+    fn quotes<'a>(&self, all: &'a [usize]) -> &'a [usize] {
+        &all[self.quotes.0..self.quotes.1]
+    }
+}
+
+/// The matches of the rules in a document, in the order they are weighed,
+/// and the quotation tokens of all of them, one after another (so that a
+/// match takes no list of its own).
+struct Candidates {
+    list: Vec<Candidate>,
+    quotes: Vec<usize>,
 }
 
 /// A record before speakers are resolved.
@@ -526,9 +542,10 @@ impl Extractor {
 
     /// The matches of every rule; `renumbered` is `doc.hay` in the
     /// rules' alphabet.
-    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Candidate> {
+    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Candidates {
         let rules = &self.inner.rules;
         let mut out = Vec::new();
+        let mut quote_buf: Vec<usize> = Vec::new();
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
@@ -626,11 +643,14 @@ impl Extractor {
                     |at, whole, found| {
                         let g =
                             |i: Option<usize>| i.and_then(|i| found.get(i)).filter(|(a, b)| a < b);
-                        let quotes = names
-                            .quotes
-                            .iter()
-                            .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
-                            .collect();
+                        let q0 = quote_buf.len();
+                        quote_buf.extend(
+                            names
+                                .quotes
+                                .iter()
+                                .filter_map(|&i| g(Some(i)).map(|x| toks(x).0)),
+                        );
+                        let quotes = (q0, quote_buf.len());
                         let mut content = g(names.content).map(toks);
                         if rule.paragraph {
                             // A few words after a colon are a label ("Twitter:
@@ -708,7 +728,7 @@ impl Extractor {
         // A quotation set off by a colon or a dash, with its own attribution,
         // is nested in nothing ("critics disagree — “Why?” asked Lee").
         let set_off = |c: &Candidate| {
-            c.quotes
+            c.quotes(&quote_buf)
                 .first()
                 .is_some_and(|&q| q > 0 && matches!(doc.tokens[q - 1].base, c::COLON | c::DASH))
         };
@@ -719,15 +739,21 @@ impl Extractor {
                     i > 0 && reach[i - 1] > k
                 })
         };
-        out.sort_by_cached_key(|c| {
-            (
-                nested(c),
-                std::cmp::Reverse(c.priority),
-                c.content
-                    .map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0),
-            )
-        });
-        out
+        // Sorted by their keys and, for equal keys, in the order found.
+        let mut order: Vec<_> = out
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let first = c.quotes(&quote_buf).first().copied().unwrap_or(0);
+                let at = c.content.map_or(first, |x| x.0);
+                (nested(c), std::cmp::Reverse(c.priority), at, k)
+            })
+            .collect();
+        order.sort_unstable();
+        Candidates {
+            list: order.iter().map(|&(.., k)| out[k]).collect(),
+            quotes: quote_buf,
+        }
     }
 
     /// A phrase of three words or fewer with no pronoun, no verb the
@@ -1015,7 +1041,11 @@ impl Extractor {
         // A set, so that a long document does not scan all of them for
         // each candidate.
         let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
-        for mut cand in self.candidates(doc, renumbered) {
+        let Candidates {
+            list: candidates,
+            quotes: quote_buf,
+        } = self.candidates(doc, renumbered);
+        for mut cand in candidates {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
             // from the sentence start, words of a noun phrase and nothing
@@ -1086,11 +1116,9 @@ impl Extractor {
                     }
                 }
             }
-            let mut content_toks: Vec<(usize, usize)> =
-                cand.quotes.iter().map(|&q| (q, q + 1)).collect();
-            if let Some(cr) = cand.content {
-                content_toks.push(cr);
-            }
+            let quoted = cand.quotes(&quote_buf);
+            let content = cand.content;
+            let content_toks = || quoted.iter().map(|&q| (q, q + 1)).chain(content);
             // A token serves one record's content, and a cue one attribution.
             // A participle cue with no speaker of its own opens a clause only
             // after a comma, a dash or a quotation: in "a petition calling on
@@ -1237,9 +1265,7 @@ impl Extractor {
                     }
                 }
             }
-            let clash = content_toks
-                .iter()
-                .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
+            let clash = content_toks().any(|(a, b)| used[a..b].iter().any(|&u| u != 0))
                 || cand.speaker.is_some_and(|(a, b)| used[a..b].contains(&2))
                 || (!shared
                     && cand
@@ -1251,7 +1277,7 @@ impl Extractor {
             if let Some(k) = cand.cue {
                 attributions.insert((k, cand.speaker, side(k, cand.content)));
             }
-            for &(a, b) in &content_toks {
+            for (a, b) in content_toks() {
                 used[a..b].iter_mut().for_each(|u| *u = 2);
             }
             for &(a, b) in [cand.speaker, cand.cue].iter().flatten() {
@@ -1261,8 +1287,7 @@ impl Extractor {
             let inherit = cand.speaker.is_none() && rule.def.inherit_speaker;
             // A speaker named after its cue and after the content runs on with
             // its appositives and relative clauses ("said Ann Lee, 34, a nurse").
-            let last_content = cand
-                .quotes
+            let last_content = quoted
                 .iter()
                 .map(|&q| q + 1)
                 .chain(cand.content.map(|x| x.1))
@@ -1319,7 +1344,7 @@ impl Extractor {
                 leadin: false,
                 anonymous,
             };
-            for &q in &cand.quotes {
+            for &q in quoted {
                 let piece = doc.tokens[q].quote().map(|p| p as usize);
                 let (s, e) = piece.map_or((doc.tokens[q].start(), doc.tokens[q].end()), |p| {
                     doc.quotes[p].content
