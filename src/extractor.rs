@@ -1034,17 +1034,19 @@ impl Extractor {
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
         let mut used = vec![0u8; n];
-        let mut drafts: Vec<Draft<'_>> = Vec::new();
-        // Accepted attributions: cue, speaker, and the side of the content
-        // (-1 before the cue, 1 after it and a comma, 0 otherwise).
-        type Span = (usize, usize);
-        // A set, so that a long document does not scan all of them for
-        // each candidate.
-        let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
         let Candidates {
             list: candidates,
             quotes: quote_buf,
         } = self.candidates(doc, renumbered);
+        // A record or two for each candidate, and one for each quotation.
+        let mut drafts: Vec<Draft<'_>> = Vec::with_capacity(candidates.len() + doc.quotes.len());
+        // Accepted attributions: cue, speaker, and the side of the content
+        // (-1 before the cue, 1 after it and a comma, 0 otherwise).
+        type Span = (usize, usize);
+        // A set, so that a long document does not scan all of them for
+        // each candidate; made once to its size.
+        let mut attributions: HashSet<(Span, Option<Span>, i8)> =
+            HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
         for mut cand in candidates {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
