@@ -13,7 +13,7 @@ use crate::coref::Registry;
 use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
-use crate::matcher::{scratch_for, Matcher, Scratch, StartSearch};
+use crate::matcher::{scratch_for, Alphabet, Matcher, Scratch, StartSearch};
 use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerRef};
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
 use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
@@ -183,17 +183,16 @@ impl ExtractorBuilder {
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
         let word_kinds = speaker::WordKinds::new(&lexicon);
-        let mut anchor_bytes = [false; 256];
-        for b in rules.rules.iter().flat_map(|r| r.matcher.anchor_bytes()) {
-            anchor_bytes[b as usize] = true;
-        }
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
+        let needs = RuleNeeds::new(&rules.rules, &rules.alphabet);
+        // `token_key` gives no key for longer tokens.
+        debug_assert!(lexicon.calendar.iter().all(|w| listable(w)));
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
                 vocab,
                 word_kinds,
-                anchor_bytes,
+                needs,
                 lexicon,
                 rules,
                 classes,
@@ -236,8 +235,132 @@ struct Inner {
     vocab: Vocab,
     /// The word lists that speakers' phrases are read with, merged.
     word_kinds: speaker::WordKinds,
-    /// The bytes that anchor some rule's search, renumbered.
-    anchor_bytes: [bool; 256],
+    /// What the rules need a sentence to hold, as bit sets.
+    needs: RuleNeeds,
+}
+
+/// The rules' [`needs`](crate::rules::Rule::needs) as bit sets, so that
+/// one pass over a document's class bytes tells, for every rule at once,
+/// which sentences can hold its matches.
+#[derive(Debug)]
+struct RuleNeeds {
+    /// For each class byte, what it tells of the sentence that holds it.
+    by_byte: [Meets; 256],
+    /// The rules in groups: the same needs, and the same anchor bytes
+    /// (see [`Matcher::anchor_bytes`]; none for a rule that searches the
+    /// text from every position). The needs of each group.
+    groups: Vec<u64>,
+    /// For each rule, its group.
+    group_of: Vec<usize>,
+    /// For each set of the first eight needs (bit `j` for need `j`), the
+    /// groups among the first 64 (bit `g` for group `g`) with needs that it
+    /// meets; empty with more than eight needs.
+    met_by: Vec<u64>,
+    /// The groups whose rules search the text from their anchors (bit `g`
+    /// for group `g`, below 64).
+    anchored: u64,
+}
+
+/// What a class byte tells of the sentence that holds it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meets {
+    /// The needs it meets: bit `j` stands for the `j`-th distinct need of
+    /// any rule ("one of these bytes"). Past 63 distinct needs, the rest
+    /// share bit 63, met by any of their bytes: a looser filter, never a
+    /// stricter one.
+    needs: u64,
+    /// The groups whose rules it anchors (bit `g % 64` for group `g`: past
+    /// 64 groups, a bit stands for several, which only makes runs shorter);
+    /// not 0 for the bytes that anchor some rule, renumbered by `alphabet`.
+    keys: u64,
+}
+
+impl RuleNeeds {
+    /// The needs of `rules`, numbered in the order they first appear;
+    /// `alphabet` renumbers class bytes for the rules' searches.
+    fn new(rules: &[crate::rules::Rule], alphabet: &Alphabet) -> RuleNeeds {
+        let mut needs_by_byte = [0u64; 256];
+        let mut keys_by_byte = [0u64; 256];
+        let mut distinct: Vec<Vec<u8>> = Vec::new();
+        let mut groups: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut group_of = Vec::with_capacity(rules.len());
+        let mut anchored = 0u64;
+        for rule in rules {
+            let mut mask = 0u64;
+            for need in &rule.needs {
+                let mut bytes = need.clone();
+                bytes.sort_unstable();
+                bytes.dedup();
+                let j = match distinct.iter().position(|d| *d == bytes) {
+                    Some(j) => j,
+                    None => {
+                        distinct.push(bytes.clone());
+                        distinct.len() - 1
+                    }
+                };
+                let bit = 1u64 << j.min(63);
+                for &b in &bytes {
+                    needs_by_byte[b as usize] |= bit;
+                }
+                mask |= bit;
+            }
+            let group = (mask, rule.matcher.anchor_bytes().collect::<Vec<u8>>());
+            let g = match groups.iter().position(|x| *x == group) {
+                Some(g) => g,
+                None => {
+                    let bit = 1u64 << (groups.len() % 64);
+                    for &b in &group.1 {
+                        keys_by_byte[b as usize] |= bit;
+                    }
+                    if !group.1.is_empty() && groups.len() < 64 {
+                        anchored |= bit;
+                    }
+                    groups.push(group);
+                    groups.len() - 1
+                }
+            };
+            group_of.push(g);
+        }
+        let mut by_byte = [Meets::default(); 256];
+        for (b, m) in by_byte.iter_mut().enumerate() {
+            m.needs = needs_by_byte[b];
+            m.keys = keys_by_byte[alphabet.byte(b as u8) as usize];
+        }
+        let groups: Vec<u64> = groups.into_iter().map(|(mask, _)| mask).collect();
+        let met_by = if distinct.len() <= 8 {
+            (0..256u64)
+                .map(|held| RuleNeeds::met_among(&groups, held))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        RuleNeeds {
+            by_byte,
+            groups,
+            group_of,
+            met_by,
+            anchored,
+        }
+    }
+
+    /// The groups among the first 64 of `groups` with needs whose needs
+    /// `held` meets (bit `g` for group `g`).
+    fn met_among(groups: &[u64], held: u64) -> u64 {
+        groups
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|&(_, &need)| need != 0 && held & need == need)
+            .fold(0, |met, (g, _)| met | 1 << g)
+    }
+
+    /// The groups among the first 64 with needs whose needs `held` meets.
+    fn met(&self, held: u64) -> u64 {
+        match self.met_by.get(held as usize) {
+            Some(&met) => met,
+            None => RuleNeeds::met_among(&self.groups, held),
+        }
+    }
 }
 
 type DfaPool = Pool<
@@ -272,15 +395,31 @@ impl Default for Extractor {
 }
 
 /// A match of one rule before conflicts are settled (token indices).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Candidate {
     rule: usize,
     priority: i32,
-    quotes: Vec<usize>,
+    /// Where its quotation tokens stand in [`Candidates::quotes`].
+    quotes: (usize, usize),
     content: Option<(usize, usize)>,
     speaker: Option<(usize, usize)>,
     cue: Option<(usize, usize)>,
     who: Option<usize>,
+}
+
+impl Candidate {
+    /// Its quotation tokens, out of `all` (see [`Candidates::quotes`]).
+    fn quotes<'a>(&self, all: &'a [usize]) -> &'a [usize] {
+        &all[self.quotes.0..self.quotes.1]
+    }
+}
+
+/// The matches of the rules in a document, in the order they are weighed,
+/// and the quotation tokens of all of them, one after another (so that a
+/// match takes no list of its own).
+struct Candidates {
+    list: Vec<Candidate>,
+    quotes: Vec<usize>,
 }
 
 /// A record before speakers are resolved.
@@ -403,68 +542,97 @@ impl Extractor {
 
     /// The matches of every rule; `renumbered` is `doc.hay` in the
     /// rules' alphabet.
-    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Candidate> {
+    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Candidates {
         let rules = &self.inner.rules;
         let mut out = Vec::new();
+        let mut quote_buf: Vec<usize> = Vec::new();
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
-        let mut present = [false; 256];
-        // Where the anchors of the rules stand (cues and quotations).
+        let needs = &self.inner.needs;
+        // Hay position of a sentence's first token: each sentence before it
+        // adds two separators, and the text opens with one.
+        let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
+        // Where the anchors of the rules stand (cues and quotations), and, per
+        // group of rules with the same needs, the runs of sentences that hold
+        // them (from the separator before a run to the one after it): one
+        // pass over the hay for all the rules.
         let mut anchors: Vec<u32> = Vec::new();
-        for (k, (&b, &r)) in hay.iter().zip(renumbered).enumerate() {
-            present[b as usize] = true;
-            if self.inner.anchor_bytes[r as usize] {
-                anchors.push(k as u32);
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
+        // Separators that anchor some rule (no built-in one) are anchors too.
+        let separator_anchors = needs.by_byte[c::SEP as usize].keys != 0;
+        // The groups whose rules' anchors stand since the end of their last
+        // run; the others search from their anchors, and do no work where
+        // none of theirs stands: their run goes on over such sentences, for
+        // one call of the matcher instead of several.
+        let mergeable = if separator_anchors { 0 } else { needs.anchored };
+        let mut stirred = !mergeable;
+        // A run from the separator before sentence `i`'s first token to the
+        // one after its last, appended to the runs of group `g`.
+        let mut extend = |g: usize, i: usize, merge: bool| {
+            let (w0, w1) = (
+                first_pos(i) - 1,
+                first_pos(i) + doc.sentences[i].tokens.len() + 1,
+            );
+            match windows[g].last_mut() {
+                Some(last) if last.1 + 1 >= w0 || merge => last.1 = w1,
+                _ => windows[g].push((w0, w1)),
             }
+        };
+        for (i, s) in doc.sentences.iter().enumerate() {
+            let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
+            let mut held = 0u64;
+            let mut keys = 0u64;
+            for (k, &b) in hay[p0..p1].iter().enumerate() {
+                let m = needs.by_byte[b as usize];
+                held |= m.needs;
+                if m.keys != 0 {
+                    anchors.push((p0 + k) as u32);
+                    keys |= m.keys;
+                }
+            }
+            // The groups with needs that the sentence meets, one bit each.
+            let met = if held == 0 { 0 } else { needs.met(held) };
+            let mut bits = met;
+            while bits != 0 {
+                let g = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                extend(g, i, stirred & (1 << g) == 0);
+            }
+            stirred = (stirred & !(met & mergeable)) | (keys & !met);
+            // Groups past the first 64 (no built-in rules make that many)
+            // meet their needs one by one, and their runs go on only where
+            // sentences follow each other.
+            for (g, &need) in needs.groups.iter().enumerate().skip(64) {
+                if need != 0 && held & need == need {
+                    extend(g, i, false);
+                }
+            }
+        }
+        // A group with no needs searches every sentence, in one run.
+        if !doc.sentences.is_empty() {
+            for (g, &need) in needs.groups.iter().enumerate() {
+                if need == 0 {
+                    windows[g].push((0, hay.len()));
+                }
+            }
+        }
+        if separator_anchors {
+            // Every position of the hay, separators too, is looked at.
+            anchors = (0..hay.len() as u32)
+                .filter(|&k| needs.by_byte[hay[k as usize] as usize].keys != 0)
+                .collect();
         }
         // Hay positions to token ranges.
         let toks =
             |(s, e): (usize, usize)| (doc.hay_tok[s] as usize, doc.hay_tok[e - 1] as usize + 1);
-        // Which classes each sentence holds, so that a rule searches only the
-        // runs of sentences that hold the tokens it needs.
-        let masks: Vec<[u64; 4]> = doc
-            .sentences
-            .iter()
-            .map(|s| {
-                let mut m = [0u64; 4];
-                for &b in &doc.classes[s.tokens.clone()] {
-                    m[(b >> 6) as usize] |= 1 << (b & 63);
-                }
-                m
-            })
-            .collect();
-        let has = |m: &[u64; 4], b: u8| m[(b >> 6) as usize] & (1 << (b & 63)) != 0;
-        // Hay position of a sentence's first token: each sentence before it
-        // adds two separators, and the text opens with one.
-        let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
-        let mut windows: Vec<(usize, usize)> = Vec::new();
         let mut scratch = self.inner.scratch.get();
         let mut attr_cache = self.inner.attribution_caches.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
-            if !rule
-                .needs
-                .iter()
-                .all(|any| any.iter().any(|&b| present[b as usize]))
-            {
-                continue;
-            }
-            windows.clear();
-            for (i, m) in masks.iter().enumerate() {
-                if !rule.needs.iter().all(|any| any.iter().any(|&b| has(m, b))) {
-                    continue;
-                }
-                // From the separator before the sentence to the one after it.
-                let w0 = first_pos(i) - 1;
-                let w1 = first_pos(i) + doc.sentences[i].tokens.len() + 1;
-                match windows.last_mut() {
-                    Some(last) if last.1 + 1 >= w0 => last.1 = w1,
-                    _ => windows.push((w0, w1)),
-                }
-            }
+            let windows = &windows[needs.group_of[ri]];
             let names = &rule.groups;
             let cache = &mut scratch[ri];
-            for &(w0, w1) in &windows {
+            for &(w0, w1) in windows {
                 let hay = &hay[..w1];
                 rule.matcher.for_each_match(
                     cache,
@@ -475,11 +643,14 @@ impl Extractor {
                     |at, whole, found| {
                         let g =
                             |i: Option<usize>| i.and_then(|i| found.get(i)).filter(|(a, b)| a < b);
-                        let quotes = names
-                            .quotes
-                            .iter()
-                            .filter_map(|&i| g(Some(i)).map(|x| toks(x).0))
-                            .collect();
+                        let q0 = quote_buf.len();
+                        quote_buf.extend(
+                            names
+                                .quotes
+                                .iter()
+                                .filter_map(|&i| g(Some(i)).map(|x| toks(x).0)),
+                        );
+                        let quotes = (q0, quote_buf.len());
                         let mut content = g(names.content).map(toks);
                         if rule.paragraph {
                             // A few words after a colon are a label ("Twitter:
@@ -557,7 +728,7 @@ impl Extractor {
         // A quotation set off by a colon or a dash, with its own attribution,
         // is nested in nothing ("critics disagree — “Why?” asked Lee").
         let set_off = |c: &Candidate| {
-            c.quotes
+            c.quotes(&quote_buf)
                 .first()
                 .is_some_and(|&q| q > 0 && matches!(doc.tokens[q - 1].base, c::COLON | c::DASH))
         };
@@ -568,15 +739,21 @@ impl Extractor {
                     i > 0 && reach[i - 1] > k
                 })
         };
-        out.sort_by_cached_key(|c| {
-            (
-                nested(c),
-                std::cmp::Reverse(c.priority),
-                c.content
-                    .map_or(c.quotes.first().copied().unwrap_or(0), |x| x.0),
-            )
-        });
-        out
+        // Sorted by their keys and, for equal keys, in the order found.
+        let mut order: Vec<_> = out
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let first = c.quotes(&quote_buf).first().copied().unwrap_or(0);
+                let at = c.content.map_or(first, |x| x.0);
+                (nested(c), std::cmp::Reverse(c.priority), at, k)
+            })
+            .collect();
+        order.sort_unstable();
+        Candidates {
+            list: order.iter().map(|&(.., k)| out[k]).collect(),
+            quotes: quote_buf,
+        }
     }
 
     /// A phrase of three words or fewer with no pronoun, no verb the
@@ -584,19 +761,18 @@ impl Extractor {
     /// An exclamation, a question or a negation ("Absolutely not.") is
     /// speech, however short.
     fn is_heading(&self, text: &str) -> bool {
-        let words: Vec<&str> = text.split_whitespace().collect();
         let speech_end = text
             .trim_end_matches(|ch: char| !ch.is_alphanumeric() && !matches!(ch, '!' | '?'))
             .ends_with(['!', '?']);
-        words.len() <= 3
+        text.split_whitespace().nth(3).is_none()
             && !speech_end
-            && words.iter().all(|w| {
-                let k = crate::cues::key(
-                    w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''),
-                );
-                let class = self.inner.lexicon.words.get(&k).copied();
-                !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX | c::CONJ))
-                    && !self.inner.lexicon.cues.contains_key(&k)
+            && text.split_whitespace().all(|w| {
+                let w = w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\'');
+                crate::cues::with_key(w, |k| {
+                    let class = self.inner.lexicon.words.get(k).copied();
+                    !matches!(class, Some(c::PRONOUN | c::VERB | c::AUX | c::CONJ))
+                        && !self.inner.lexicon.cues.contains_key(k)
+                })
             })
     }
 
@@ -770,7 +946,22 @@ impl Extractor {
         if cue.is_some_and(|(_, e)| e == a && doc.tokens[e - 1].base == c::CUE_TELL) {
             return false;
         }
-        let first = crate::cues::key(doc.tok_text(a));
+        // The first word's key, lowercased on the stack.
+        token_key(doc, a, |first| self.clause_ok(doc, a0, a, b, cue, first))
+    }
+
+    /// [`Extractor::content_ok`] for the content `a..b` (`a0..b` before its
+    /// leading "that", commas and colons), whose first word has the key
+    /// `first`.
+    fn clause_ok(
+        &self,
+        doc: &Doc<'_>,
+        a0: usize,
+        a: usize,
+        b: usize,
+        cue: Option<(usize, usize)>,
+        first: &str,
+    ) -> bool {
         // "said on Monday in Ohio": an adverbial alone is no reported clause.
         // A day with "'s" is no adverbial: "said Monday's vote was fair".
         let possessive = a + 1 < b && doc.tokens[a + 1].possessive_s();
@@ -783,8 +974,11 @@ impl Extractor {
             && a + 3 < b
             && doc.tokens[a + 1].base == c::TIME
             && matches!(doc.tokens[a + 2].base, c::DET | c::PRONOUN | c::THAT);
-        let adverbial = (ADVERBIAL_START.contains(&first.as_str()) && !on_day_then_clause)
-            || (self.inner.lexicon.calendar.contains(&first) && !possessive && !day_then_clause);
+        // Looked up only where it decides (below): the lists are long.
+        let adverbial = || {
+            (ADVERBIAL_START.contains(&first) && !on_day_then_clause)
+                || (self.inner.lexicon.calendar.contains(first) && !possessive && !day_then_clause)
+        };
         // "said on Monday, blaming the weather": nor one closed by a comma.
         // Only right after the cue: a sentence may well open with "In fact,".
         // After "that" the phrase opens the reported clause: "said that in
@@ -792,7 +986,7 @@ impl Extractor {
         let opened = (a0.saturating_sub(1)..a).any(|t| doc.tokens[t].base == c::THAT);
         let after_cue = cue.is_some_and(|(_, e)| e <= a && a <= e + 1);
         let early_comma = after_cue && (a..b.min(a + 6)).any(|i| doc.tokens[i].base == c::COMMA);
-        if adverbial && !opened && (b - a <= 6 || early_comma) {
+        if !opened && (b - a <= 6 || early_comma) && adverbial() {
             return false;
         }
         // "the plan described by the mayor": a cue right before "by" is a
@@ -813,13 +1007,13 @@ impl Extractor {
         if after_hearer
             && !opened
             && entry.is_some_and(|e| e.addressee)
-            && matches!(first.as_str(), "as" | "while")
+            && matches!(first, "as" | "while")
         {
             return false;
         }
         // "pledged to stay", "pledged not to use".
-        let infinitive = first == "to"
-            || (first == "not" && a + 1 < b && crate::cues::key(doc.tok_text(a + 1)) == "to");
+        let infinitive =
+            first == "to" || (first == "not" && a + 1 < b && key_among(doc, a + 1, &["to"]));
         if infinitive {
             return entry.is_some_and(|e| e.infinitive);
         }
@@ -840,14 +1034,20 @@ impl Extractor {
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
         let mut used = vec![0u8; n];
-        let mut drafts: Vec<Draft<'_>> = Vec::new();
+        let Candidates {
+            list: candidates,
+            quotes: quote_buf,
+        } = self.candidates(doc, renumbered);
+        // A record or two for each candidate, and one for each quotation.
+        let mut drafts: Vec<Draft<'_>> = Vec::with_capacity(candidates.len() + doc.quotes.len());
         // Accepted attributions: cue, speaker, and the side of the content
         // (-1 before the cue, 1 after it and a comma, 0 otherwise).
         type Span = (usize, usize);
         // A set, so that a long document does not scan all of them for
-        // each candidate.
-        let mut attributions: HashSet<(Span, Option<Span>, i8)> = HashSet::default();
-        for mut cand in self.candidates(doc, renumbered) {
+        // each candidate; made once to its size.
+        let mut attributions: HashSet<(Span, Option<Span>, i8)> =
+            HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
+        for mut cand in candidates {
             // A speaker before its cue whose noun phrase the patterns could
             // not take whole ("families of those hit by the floods said"):
             // from the sentence start, words of a noun phrase and nothing
@@ -875,10 +1075,7 @@ impl Extractor {
                 if a == k1
                     && b > a + 2
                     && doc.tokens[a + 1].base != c::NUM
-                    && matches!(
-                        crate::cues::key(doc.tok_text(a)).as_str(),
-                        "about" | "of" | "against"
-                    )
+                    && key_among(doc, a, &["about", "of", "against"])
                 {
                     cand.cue = Some((k0, k1 + 1));
                     cand.content = Some((a + 1, b));
@@ -921,11 +1118,9 @@ impl Extractor {
                     }
                 }
             }
-            let mut content_toks: Vec<(usize, usize)> =
-                cand.quotes.iter().map(|&q| (q, q + 1)).collect();
-            if let Some(cr) = cand.content {
-                content_toks.push(cr);
-            }
+            let quoted = cand.quotes(&quote_buf);
+            let content = cand.content;
+            let content_toks = || quoted.iter().map(|&q| (q, q + 1)).chain(content);
             // A token serves one record's content, and a cue one attribution.
             // A participle cue with no speaker of its own opens a clause only
             // after a comma, a dash or a quotation: in "a petition calling on
@@ -991,11 +1186,10 @@ impl Extractor {
                     // "..., she said in a video message.": after a speaker set
                     // off by a comma, a phrase opening with a preposition is
                     // the cue's adverbial; the clause before is the content.
-                    let first = crate::cues::key(doc.tok_text(a));
                     if a == e
                         && s > 0
                         && doc.tokens[s - 1].base == c::COMMA
-                        && ADVERBIAL_START.contains(&first.as_str())
+                        && key_among(doc, a, ADVERBIAL_START)
                         && (a..b).all(|t| doc.tokens[t].base != c::THAT)
                     {
                         continue;
@@ -1015,7 +1209,7 @@ impl Extractor {
                     // An indefinite noun right before the cue: "a choir called".
                     let indefinite = cand.cue.is_some_and(|(k, _)| {
                         (k.saturating_sub(3)..k).any(|t| {
-                            matches!(crate::cues::key(doc.tok_text(t)).as_str(), "a" | "an")
+                            key_among(doc, t, &["a", "an"])
                                 && (t + 1..k).all(|u| {
                                     matches!(doc.tokens[u].base, c::WORD | c::SOURCE | c::NAME)
                                 })
@@ -1031,11 +1225,7 @@ impl Extractor {
                     .cue
                     .filter(|&(_, e)| e < a && doc.tokens[a - 1].base == c::THAT)
                 {
-                    let mut k = String::new();
-                    let infinitive = (e..a - 1).any(|i| {
-                        crate::cues::key_into(&mut k, doc.tok_text(i));
-                        k == "to" || k == "not"
-                    });
+                    let infinitive = (e..a - 1).any(|i| key_among(doc, i, &["to", "not"]));
                     if infinitive {
                         continue;
                     }
@@ -1077,9 +1267,7 @@ impl Extractor {
                     }
                 }
             }
-            let clash = content_toks
-                .iter()
-                .any(|&(a, b)| used[a..b].iter().any(|&u| u != 0))
+            let clash = content_toks().any(|(a, b)| used[a..b].iter().any(|&u| u != 0))
                 || cand.speaker.is_some_and(|(a, b)| used[a..b].contains(&2))
                 || (!shared
                     && cand
@@ -1091,7 +1279,7 @@ impl Extractor {
             if let Some(k) = cand.cue {
                 attributions.insert((k, cand.speaker, side(k, cand.content)));
             }
-            for &(a, b) in &content_toks {
+            for (a, b) in content_toks() {
                 used[a..b].iter_mut().for_each(|u| *u = 2);
             }
             for &(a, b) in [cand.speaker, cand.cue].iter().flatten() {
@@ -1101,8 +1289,7 @@ impl Extractor {
             let inherit = cand.speaker.is_none() && rule.def.inherit_speaker;
             // A speaker named after its cue and after the content runs on with
             // its appositives and relative clauses ("said Ann Lee, 34, a nurse").
-            let last_content = cand
-                .quotes
+            let last_content = quoted
                 .iter()
                 .map(|&q| q + 1)
                 .chain(cand.content.map(|x| x.1))
@@ -1159,7 +1346,7 @@ impl Extractor {
                 leadin: false,
                 anonymous,
             };
-            for &q in &cand.quotes {
+            for &q in quoted {
                 let piece = doc.tokens[q].quote().map(|p| p as usize);
                 let (s, e) = piece.map_or((doc.tokens[q].start(), doc.tokens[q].end()), |p| {
                     doc.quotes[p].content
@@ -1193,8 +1380,6 @@ impl Extractor {
                 // an adverbial or a hearer between the cue and "that" is no
                 // part of the content.
                 if cand.cue.is_some_and(|(_, k)| k == a) {
-                    let first = crate::cues::key(doc.tok_text(a));
-                    let adverbial = ADVERBIAL_START.contains(&first.as_str());
                     let that = (a + 1..b.min(a + 9)).find(|&t| doc.tokens[t].base == c::THAT);
                     if let Some(t) = that {
                         let plain = (a..t).all(|i| {
@@ -1203,21 +1388,18 @@ impl Extractor {
                                 c::COMMA | c::QUOTE | c::CUE | c::CUE_TELL | c::VERB | c::AUX
                             )
                         });
-                        let hearer = t - a <= 3 && {
-                            let last = crate::cues::key(doc.tok_text(t - 1));
-                            doc.tokens[t - 1].base == c::SOURCE
-                                || matches!(last.as_str(), "him" | "her" | "them" | "us" | "me")
-                        };
-                        if plain && (adverbial || hearer) && b - t > 2 {
+                        let hearer = t - a <= 3
+                            && (doc.tokens[t - 1].base == c::SOURCE
+                                || key_among(doc, t - 1, &["him", "her", "them", "us", "me"]));
+                        let adverbial = || key_among(doc, a, ADVERBIAL_START);
+                        if plain && (hearer || adverbial()) && b - t > 2 {
                             a = t + 1;
                         }
                     }
                 }
                 // "asked whether the ferry runs": the question word opens
                 // the reported question.
-                if cand.cue.is_some_and(|(_, k)| k < a)
-                    && QUESTION_WORDS.contains(&crate::cues::key(doc.tok_text(a - 1)).as_str())
-                {
+                if cand.cue.is_some_and(|(_, k)| k < a) && key_among(doc, a - 1, QUESTION_WORDS) {
                     a -= 1;
                 }
                 // "said Monday that ...", "told reporters on Monday the ...": a
@@ -1288,13 +1470,10 @@ impl Extractor {
                 draft_of_piece[x].get_or_insert(k);
             }
         }
-        for (i, &u) in used.iter().enumerate() {
-            if doc.tokens[i].base != c::QUOTE || u != 0 {
+        for (i, p) in quote_tokens(doc) {
+            if doc.tokens[i].base != c::QUOTE || used[i] != 0 {
                 continue;
             }
-            let Some(p) = doc.tokens[i].quote().map(|p| p as usize) else {
-                continue;
-            };
             let piece = doc.quotes[p];
             if piece.continues && p > 0 {
                 if let Some(d) = draft_of_piece[p - 1].map(|k| &mut drafts[k]) {
@@ -1727,6 +1906,25 @@ impl Extractor {
     }
 }
 
+/// The tokens of the quotation pieces, in order, with their pieces. Each
+/// piece is one token, which starts at its opening mark: found by its
+/// start, or, where that fails (a mark inside a word), by a scan of all
+/// the tokens.
+fn quote_tokens(doc: &Doc<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(doc.quotes.len());
+    for (p, q) in doc.quotes.iter().enumerate() {
+        let i = doc.tokens.partition_point(|t| t.start() < q.open);
+        let found = doc.tokens.get(i).and_then(|t| t.quote()) == Some(p as u32);
+        if !found || out.last().is_some_and(|&(last, _)| last >= i) {
+            return (doc.tokens.iter().enumerate())
+                .filter_map(|(i, t)| Some((i, t.quote()? as usize)))
+                .collect();
+        }
+        out.push((i, p));
+    }
+    out
+}
+
 /// Where the noun phrase of a speaker named after its cue ends, with its
 /// appositives and relative clauses: at the end of the sentence, or before a
 /// quotation or a participle clause.
@@ -1746,13 +1944,11 @@ fn speaker_clause_end(doc: &Doc<'_>, start_np: usize, mut end: usize) -> usize {
     // the talks", "one official close to the mayor", "the authors of the
     // report").
     let description = matches!(doc.tokens[start_np].base, c::DET | c::QUANT)
-        || ["the", "a", "an"].contains(&crate::cues::key(doc.tok_text(start_np)).as_str());
+        || key_among(doc, start_np, &["the", "a", "an"]);
     let complement = matches!(next, c::PREP | c::CONJ | c::WORD | c::SOURCE);
     let description_on = description
         && !appositive
-        && (next == c::WORD
-            || ["of", "to", "from", "with"]
-                .contains(&crate::cues::key(doc.tok_text(end)).as_str()));
+        && (next == c::WORD || key_among(doc, end, &["of", "to", "from", "with"]));
     let runs_on = matches!(next, c::COMMA | c::WHO) || appositive && complement || description_on;
     // "A, according to Ann Lee, is slowing": after the comma a verb goes on
     // with the clause, not with the speaker's phrase.
@@ -1828,27 +2024,15 @@ fn subordinate_end(doc: &Doc<'_>, k: usize, a: usize, b: usize) -> Option<usize>
     let s0 = doc.sentences[doc.sentence_of(k)].tokens.start;
     let mut t = s0;
     // A conjunction may come first: "But while ...".
-    if t < k
-        && matches!(
-            crate::cues::key(doc.tok_text(t)).as_str(),
-            "but" | "and" | "yet"
-        )
-    {
+    if t < k && key_among(doc, t, &["but", "and", "yet"]) {
         t += 1;
     }
-    let first = crate::cues::key(doc.tok_text(t));
-    let opens = match first.as_str() {
+    let opens = token_key(doc, t, |first| match first {
         "although" | "though" | "while" | "whereas" | "unless" | "because" | "since" | "if"
         | "when" | "once" => true,
-        "even" => {
-            t + 1 < k
-                && matches!(
-                    crate::cues::key(doc.tok_text(t + 1)).as_str(),
-                    "though" | "as" | "if" | "when"
-                )
-        }
+        "even" => t + 1 < k && key_among(doc, t + 1, &["though", "as", "if", "when"]),
         _ => false,
-    };
+    });
     if !opens || (t..k).any(|u| matches!(doc.tokens[u].base, c::COMMA | c::QUOTE)) {
         return None;
     }
@@ -1866,6 +2050,47 @@ fn clause_comma(doc: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The longest word (in bytes) of the lists that tokens are checked
+/// against with [`token_key`]: `ADVERBIAL_START`, `QUESTION_WORDS`, the
+/// lexicon's calendar words and the words named in place. Each of them
+/// starts with a letter.
+const LONGEST_LISTED: usize = 16;
+
+/// Whether `w` can be a word of the lists [`token_key`] serves.
+fn listable(w: &str) -> bool {
+    w.len() <= LONGEST_LISTED && w.starts_with(|ch: char| ch.is_ascii_alphabetic())
+}
+
+/// Calls `f` with the key of token `t` (see [`crate::cues::key`]), made on
+/// the stack for a short ASCII word; with "" for a token that is no listed
+/// word (a quotation, a mark), whose key is not worth making. A key holds a
+/// byte or more for each character of the word, and a character takes four
+/// bytes or fewer, so the key of a longer token is longer than any listed
+/// word; and lowercasing leaves a character that is no letter no letter
+/// (`’` becomes `'`), so the key of a token that opens with one opens with
+/// no letter either.
+fn token_key<R>(doc: &Doc<'_>, t: usize, f: impl FnOnce(&str) -> R) -> R {
+    let text = doc.tok_text(t);
+    if text.len() > 4 * LONGEST_LISTED || !text.starts_with(char::is_alphabetic) {
+        return f("");
+    }
+    crate::cues::with_key(text, f)
+}
+
+/// Whether the key of token `t` (see [`crate::cues::key`]) is one of
+/// `words` (each of them [`listable`] and in lowercase).
+fn key_among(doc: &Doc<'_>, t: usize, words: &[&str]) -> bool {
+    debug_assert!(words
+        .iter()
+        .all(|w| listable(w) && !w.bytes().any(|b| b.is_ascii_uppercase())));
+    let text = doc.tok_text(t);
+    if text.is_ascii() {
+        // The key of an ASCII word is the word in lowercase.
+        return words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    }
+    token_key(doc, t, |k| words.contains(&k))
 }
 
 /// Words that open a reported question: "asked whether ...".
