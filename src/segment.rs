@@ -416,11 +416,11 @@ fn lower(x: ShortKey) -> ShortKey {
 /// an empty slot.
 #[derive(Debug, Clone)]
 pub(crate) struct ShortTable<V> {
-    /// The key in each slot; 0 (no key) marks an empty slot.
-    keys: Vec<ShortKey>,
-    /// The value of the key in the same slot.
-    infos: Vec<V>,
-    /// `keys.len()` is `1 << bits`.
+    /// The key of each slot with its value, side by side so that a probe
+    /// reads one place (and a look-up indexes and bounds-checks once); key
+    /// 0 (no key) marks an empty slot.
+    slots: Vec<(ShortKey, V)>,
+    /// `slots.len()` is `1 << bits`.
     bits: u32,
 }
 
@@ -438,17 +438,16 @@ impl<V: Copy + Default> ShortTable<V> {
             bits += 1;
         }
         let mut t = ShortTable {
-            keys: vec![0; 1 << bits],
-            infos: vec![V::default(); 1 << bits],
+            slots: vec![(0, V::default()); 1 << bits],
             bits,
         };
+        let mask = t.slots.len() - 1;
         for (k, info) in entries {
             let mut at = t.slot(k);
-            while t.keys[at] != 0 && t.keys[at] != k {
-                at = (at + 1) & (t.keys.len() - 1);
+            while t.slots[at].0 != 0 && t.slots[at].0 != k {
+                at = (at + 1) & mask;
             }
-            t.keys[at] = k;
-            t.infos[at] = info;
+            t.slots[at] = (k, info);
         }
         t
     }
@@ -465,12 +464,12 @@ impl<V: Copy + Default> ShortTable<V> {
     /// value means "in no list" reads the value either way.
     #[inline(always)]
     pub fn get_or_default(&self, k: ShortKey) -> &V {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
-            let s = self.keys[at];
-            if s == k || s == 0 {
-                return &self.infos[at];
+            let (s, v) = &self.slots[at];
+            if *s == k || *s == 0 {
+                return v;
             }
             at = (at + 1) & mask;
         }
@@ -479,14 +478,14 @@ impl<V: Copy + Default> ShortTable<V> {
     /// The value of the key `k`.
     #[inline]
     pub fn get(&self, k: ShortKey) -> Option<&V> {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
-            let s = self.keys[at];
-            if s == k {
-                return Some(&self.infos[at]);
+            let (s, v) = &self.slots[at];
+            if *s == k {
+                return Some(v);
             }
-            if s == 0 {
+            if *s == 0 {
                 return None;
             }
             at = (at + 1) & mask;
@@ -509,6 +508,18 @@ pub(crate) struct Vocab {
     /// The longest key (in bytes) with a flag: a key as long as a quarter
     /// of a token's text or longer has none.
     flag_len: usize,
+    /// A bit for each byte that opens a key with a flag.
+    flag_leads: [u64; 4],
+}
+
+/// The first byte of the [`key`] of a text that opens with `c`.
+fn key_lead(c: char) -> u8 {
+    let l = match c {
+        '’' | '‘' => '\'',
+        _ => c.to_lowercase().next().unwrap_or(c),
+    };
+    let mut buf = [0u8; 4];
+    l.encode_utf8(&mut buf).as_bytes()[0]
 }
 
 impl Vocab {
@@ -576,9 +587,12 @@ impl Vocab {
         let mut vocab = Vocab {
             multi,
             poss_flags: flags_of(lexicon, "'s"),
-            flag_len: flagged.map(str::len).max().unwrap_or(0),
+            flag_len: flagged.clone().map(str::len).max().unwrap_or(0),
             ..Vocab::default()
         };
+        for b in flagged.filter_map(|k| k.bytes().next()) {
+            vocab.flag_leads[(b / 64) as usize] |= 1 << (b % 64);
+        }
         let mut short = Vec::new();
         for (k, info) in map {
             if k.is_empty() {
@@ -645,6 +659,24 @@ impl Vocab {
         // A key has at least one byte for each character of the text, and
         // a character has at most four bytes.
         if range.len() >= 4 * (self.flag_len + 1) {
+            return 0;
+        }
+        // Nor has a key whose first byte opens no key with a flag (a
+        // quotation's, which opens with its mark): known from the first
+        // character, with no key worked out.
+        let Some(c) = text[range.clone()].chars().next() else {
+            return 0;
+        };
+        // (A short ASCII key is lowercased by setting bit 0x20 of each
+        // byte, which maps a byte that is no letter elsewhere: both count.)
+        let (a, b) = match u8::try_from(c).ok().filter(u8::is_ascii) {
+            Some(b) => (b.to_ascii_lowercase(), b | 0x20),
+            None => (key_lead(c), key_lead(c)),
+        };
+        let leads = &self.flag_leads;
+        if leads[(a / 64) as usize] & (1 << (a % 64)) == 0
+            && leads[(b / 64) as usize] & (1 << (b % 64)) == 0
+        {
             return 0;
         }
         let ascii = text[range.clone()].is_ascii();
@@ -1400,8 +1432,22 @@ impl<'a> Tokenizer<'a, '_> {
     fn multi_word(&mut self, i: usize, end: usize, capital: bool, list: u32) -> Option<usize> {
         let text = self.text;
         let vocab = self.vocab;
+        // The first byte of the next word, lowercased, when it is ASCII:
+        // then the key of the word opens with it, and a cue whose next word
+        // opens otherwise is passed over at once (most are).
+        let tail = &text[end..];
+        let lead = tail
+            .trim_start_matches([' ', '\u{a0}', '\t'])
+            .bytes()
+            .next()
+            .filter(u8::is_ascii)
+            .map(|b| b.to_ascii_lowercase());
         for (rest, idx, cls) in &vocab.multi[list as usize] {
-            if let Some(n) = match_words(&text[end..], rest) {
+            let first = rest.first().and_then(|w| w.bytes().next());
+            if lead.is_some() && first.is_some() && lead != first {
+                continue;
+            }
+            if let Some(n) = match_words(tail, rest) {
                 let e = end + n;
                 let t = Token::new(i, e, Some(*idx), None, capital, *cls)
                     .with_flags(vocab.flags_of_text(text, i..e, &mut self.kbuf));
