@@ -1465,6 +1465,17 @@ impl<'a> Tokenizer<'a, '_> {
     fn punctuation(&mut self, i: usize, c: char, clen: usize) -> usize {
         let text = self.text;
         let bytes = text.as_bytes();
+        // The commonest marks first: a comma, and a full stop that no other
+        // stop follows, are tokens of one byte that no list but that of
+        // the stops (for the full stop) holds.
+        let single_stop = c == '.' && !matches!(bytes.get(i + 1), Some(b'.' | b'!' | b'?' | 0xe2));
+        if c == ',' || single_stop {
+            let cls = if c == ',' { class::COMMA } else { class::STOP };
+            let t = Token::new(i, i + 1, None, None, false, cls);
+            self.out
+                .push_word(t, cls, if single_stop { note::END } else { 0 }, false);
+            return i + 1;
+        }
         let mut end = i + clen;
         let mut flags = 0;
         let cls = match c {
