@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cues::{key, key_into, with_key, Form, Lexicon};
+use crate::cues::{key, key_into, Form, Lexicon};
 use crate::marks::QuotePiece;
 use crate::record::CueClass;
 
@@ -219,6 +219,9 @@ struct WordInfo {
     abbrev: bool,
     /// The token [`flag`]s of the key.
     flags: u8,
+    /// The key is a title or a source noun: the last part of a hyphenated
+    /// word that heads a source ("co-anchor").
+    head: bool,
     /// The base class the lists give the word and its cue entry
     /// ([`Token::NONE`] for none), lowercase (`[0]`) and capitalised
     /// (`[1]`): what [`Classifier::base_class_of`] makes of the fields
@@ -254,6 +257,7 @@ const NO_INFO: WordInfo = WordInfo {
     multi: None,
     abbrev: false,
     flags: 0,
+    head: false,
     class: [(0, Token::NONE); 2],
     hay: [0; 2],
     notes: [0; 2],
@@ -283,6 +287,7 @@ impl WordInfo {
             multi: None,
             abbrev: false,
             flags: flags_of(lexicon, k),
+            head: false,
             class: [(0, Token::NONE); 2],
             hay: [0; 2],
             notes: [0; 2],
@@ -550,11 +555,19 @@ impl Vocab {
             .chain(lexicon.multi.keys())
             .map(String::as_str)
             .chain(stems)
-            .chain(flagged.clone());
+            .chain(flagged.clone())
+            .chain(
+                lexicon
+                    .titles
+                    .iter()
+                    .chain(&lexicon.sources)
+                    .map(String::as_str),
+            );
         for k in words {
             if !map.contains_key(k) {
                 let mut info = WordInfo::of(lexicon, classes, k);
                 info.abbrev = lexicon.abbreviations.contains(&format!("{k}."));
+                info.head = lexicon.titles.contains(k) || lexicon.sources.contains(k);
                 map.insert(k.to_string(), info);
             }
         }
@@ -1151,7 +1164,6 @@ fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
 struct Tokenizer<'a, 't> {
     text: &'t str,
     vocab: &'a Vocab,
-    lexicon: &'a Lexicon,
     out: Scan,
     /// Scratch space for the keys of long and non-ASCII words.
     kbuf: String,
@@ -1392,10 +1404,10 @@ impl<'a> Tokenizer<'a, '_> {
         // a title or a source noun heads a source as that noun would.
         if matches!(base, class::WORD | class::NAME) {
             if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
-                let lex = self.lexicon;
-                if with_key(&text[h + 1..end], |k| {
-                    lex.titles.contains(k) || lex.sources.contains(k)
-                }) {
+                // Every title and source noun is in the vocabulary.
+                let part = h + 1..end;
+                let ascii = text[part.clone()].is_ascii();
+                if self.vocab.word(text, part, ascii, &mut self.kbuf).head {
                     base = class::SOURCE;
                 }
             }
@@ -1549,7 +1561,6 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut tk = Tokenizer {
         text,
         vocab: cl.vocab,
-        lexicon: cl.lexicon,
         out: Scan::with_capacity(text.len()),
         kbuf: String::new(),
     };
