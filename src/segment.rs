@@ -393,6 +393,28 @@ pub(crate) fn short_key(word: &str) -> Option<ShortKey> {
     (!b.is_empty() && b.len() <= SHORT && word.is_ascii()).then(|| lower(pack(b)))
 }
 
+/// The [`ShortKey`] of the [`key`] of the word `w` when `w` is ASCII but
+/// for typographic apostrophes (`’ ‘`, which its key spells `'`) and its key
+/// has 1 to [`SHORT`] bytes.
+fn apostrophe_key(w: &[u8]) -> Option<ShortKey> {
+    let mut buf = [0u8; SHORT];
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(&b) = w.get(at) {
+        let (k, step) = if b < 0x80 {
+            (b.to_ascii_lowercase(), 1)
+        } else if matches!(w.get(at..at + 3), Some([0xe2, 0x80, 0x98 | 0x99])) {
+            (b'\'', 3)
+        } else {
+            return None;
+        };
+        *buf.get_mut(n)? = k;
+        n += 1;
+        at += step;
+    }
+    (n > 0).then(|| u128::from_le_bytes(buf))
+}
+
 /// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
 const KEY_MASKS: [u128; SHORT + 1] = {
     let mut m = [0u128; SHORT + 1];
@@ -660,6 +682,11 @@ impl Vocab {
     #[cold]
     #[inline(never)]
     fn word_slow(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> &WordInfo {
+        // "don’t": typographic apostrophes are the commonest non-ASCII
+        // characters of words.
+        if let Some(k) = apostrophe_key(&text.as_bytes()[range.clone()]) {
+            return self.short.get_or_default(k);
+        }
         key_into(kbuf, &text[range]);
         self.get(kbuf).unwrap_or(&NO_INFO)
     }
@@ -2102,6 +2129,26 @@ mod tests {
                 w[k] = b;
                 assert_eq!(agent_suffix(&w), naive(&w), "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn apostrophe_keys_are_packed_keys() {
+        for w in [
+            "don’t",
+            "DON‘T",
+            "O’Brien’s",
+            "rock’n’roll",
+            "Müller",
+            "’’’’’’",
+            "’’’’’’’’’’’’’’’’’",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "x”y",
+        ] {
+            let k = key(w);
+            let want = (k.len() <= SHORT && k.is_ascii()).then(|| pack(k.as_bytes()));
+            assert_eq!(apostrophe_key(w.as_bytes()), want, "{w:?}");
         }
     }
 
