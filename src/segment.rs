@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cues::{key, key_into, with_key, Form, Lexicon};
+use crate::cues::{key, key_into, Form, Lexicon};
 use crate::marks::QuotePiece;
 use crate::record::CueClass;
 
@@ -219,6 +219,9 @@ struct WordInfo {
     abbrev: bool,
     /// The token [`flag`]s of the key.
     flags: u8,
+    /// The key is a title or a source noun: the last part of a hyphenated
+    /// word that heads a source ("co-anchor").
+    head: bool,
     /// The base class the lists give the word and its cue entry
     /// ([`Token::NONE`] for none), lowercase (`[0]`) and capitalised
     /// (`[1]`): what [`Classifier::base_class_of`] makes of the fields
@@ -254,6 +257,7 @@ const NO_INFO: WordInfo = WordInfo {
     multi: None,
     abbrev: false,
     flags: 0,
+    head: false,
     class: [(0, Token::NONE); 2],
     hay: [0; 2],
     notes: [0; 2],
@@ -283,6 +287,7 @@ impl WordInfo {
             multi: None,
             abbrev: false,
             flags: flags_of(lexicon, k),
+            head: false,
             class: [(0, Token::NONE); 2],
             hay: [0; 2],
             notes: [0; 2],
@@ -388,6 +393,28 @@ pub(crate) fn short_key(word: &str) -> Option<ShortKey> {
     (!b.is_empty() && b.len() <= SHORT && word.is_ascii()).then(|| lower(pack(b)))
 }
 
+/// The [`ShortKey`] of the [`key`] of the word `w` when `w` is ASCII but
+/// for typographic apostrophes (`’ ‘`, which its key spells `'`) and its key
+/// has 1 to [`SHORT`] bytes.
+fn apostrophe_key(w: &[u8]) -> Option<ShortKey> {
+    let mut buf = [0u8; SHORT];
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(&b) = w.get(at) {
+        let (k, step) = if b < 0x80 {
+            (b.to_ascii_lowercase(), 1)
+        } else if matches!(w.get(at..at + 3), Some([0xe2, 0x80, 0x98 | 0x99])) {
+            (b'\'', 3)
+        } else {
+            return None;
+        };
+        *buf.get_mut(n)? = k;
+        n += 1;
+        at += step;
+    }
+    (n > 0).then(|| u128::from_le_bytes(buf))
+}
+
 /// `KEY_MASKS[n]` keeps the first `n` bytes of a [`ShortKey`].
 const KEY_MASKS: [u128; SHORT + 1] = {
     let mut m = [0u128; SHORT + 1];
@@ -416,11 +443,11 @@ fn lower(x: ShortKey) -> ShortKey {
 /// an empty slot.
 #[derive(Debug, Clone)]
 pub(crate) struct ShortTable<V> {
-    /// The key in each slot; 0 (no key) marks an empty slot.
-    keys: Vec<ShortKey>,
-    /// The value of the key in the same slot.
-    infos: Vec<V>,
-    /// `keys.len()` is `1 << bits`.
+    /// The key of each slot with its value, side by side so that a probe
+    /// reads one place (and a look-up indexes and bounds-checks once); key
+    /// 0 (no key) marks an empty slot.
+    slots: Vec<(ShortKey, V)>,
+    /// `slots.len()` is `1 << bits`.
     bits: u32,
 }
 
@@ -438,17 +465,16 @@ impl<V: Copy + Default> ShortTable<V> {
             bits += 1;
         }
         let mut t = ShortTable {
-            keys: vec![0; 1 << bits],
-            infos: vec![V::default(); 1 << bits],
+            slots: vec![(0, V::default()); 1 << bits],
             bits,
         };
+        let mask = t.slots.len() - 1;
         for (k, info) in entries {
             let mut at = t.slot(k);
-            while t.keys[at] != 0 && t.keys[at] != k {
-                at = (at + 1) & (t.keys.len() - 1);
+            while t.slots[at].0 != 0 && t.slots[at].0 != k {
+                at = (at + 1) & mask;
             }
-            t.keys[at] = k;
-            t.infos[at] = info;
+            t.slots[at] = (k, info);
         }
         t
     }
@@ -465,12 +491,12 @@ impl<V: Copy + Default> ShortTable<V> {
     /// value means "in no list" reads the value either way.
     #[inline(always)]
     pub fn get_or_default(&self, k: ShortKey) -> &V {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
-            let s = self.keys[at];
-            if s == k || s == 0 {
-                return &self.infos[at];
+            let (s, v) = &self.slots[at];
+            if *s == k || *s == 0 {
+                return v;
             }
             at = (at + 1) & mask;
         }
@@ -479,14 +505,14 @@ impl<V: Copy + Default> ShortTable<V> {
     /// The value of the key `k`.
     #[inline]
     pub fn get(&self, k: ShortKey) -> Option<&V> {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
-            let s = self.keys[at];
-            if s == k {
-                return Some(&self.infos[at]);
+            let (s, v) = &self.slots[at];
+            if *s == k {
+                return Some(v);
             }
-            if s == 0 {
+            if *s == 0 {
                 return None;
             }
             at = (at + 1) & mask;
@@ -509,6 +535,18 @@ pub(crate) struct Vocab {
     /// The longest key (in bytes) with a flag: a key as long as a quarter
     /// of a token's text or longer has none.
     flag_len: usize,
+    /// A bit for each byte that opens a key with a flag.
+    flag_leads: [u64; 4],
+}
+
+/// The first byte of the [`key`] of a text that opens with `c`.
+fn key_lead(c: char) -> u8 {
+    let l = match c {
+        '’' | '‘' => '\'',
+        _ => c.to_lowercase().next().unwrap_or(c),
+    };
+    let mut buf = [0u8; 4];
+    l.encode_utf8(&mut buf).as_bytes()[0]
 }
 
 impl Vocab {
@@ -539,11 +577,19 @@ impl Vocab {
             .chain(lexicon.multi.keys())
             .map(String::as_str)
             .chain(stems)
-            .chain(flagged.clone());
+            .chain(flagged.clone())
+            .chain(
+                lexicon
+                    .titles
+                    .iter()
+                    .chain(&lexicon.sources)
+                    .map(String::as_str),
+            );
         for k in words {
             if !map.contains_key(k) {
                 let mut info = WordInfo::of(lexicon, classes, k);
                 info.abbrev = lexicon.abbreviations.contains(&format!("{k}."));
+                info.head = lexicon.titles.contains(k) || lexicon.sources.contains(k);
                 map.insert(k.to_string(), info);
             }
         }
@@ -576,9 +622,12 @@ impl Vocab {
         let mut vocab = Vocab {
             multi,
             poss_flags: flags_of(lexicon, "'s"),
-            flag_len: flagged.map(str::len).max().unwrap_or(0),
+            flag_len: flagged.clone().map(str::len).max().unwrap_or(0),
             ..Vocab::default()
         };
+        for b in flagged.filter_map(|k| k.bytes().next()) {
+            vocab.flag_leads[(b / 64) as usize] |= 1 << (b % 64);
+        }
         let mut short = Vec::new();
         for (k, info) in map {
             if k.is_empty() {
@@ -633,6 +682,11 @@ impl Vocab {
     #[cold]
     #[inline(never)]
     fn word_slow(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> &WordInfo {
+        // "don’t": typographic apostrophes are the commonest non-ASCII
+        // characters of words.
+        if let Some(k) = apostrophe_key(&text.as_bytes()[range.clone()]) {
+            return self.short.get_or_default(k);
+        }
         key_into(kbuf, &text[range]);
         self.get(kbuf).unwrap_or(&NO_INFO)
     }
@@ -645,6 +699,24 @@ impl Vocab {
         // A key has at least one byte for each character of the text, and
         // a character has at most four bytes.
         if range.len() >= 4 * (self.flag_len + 1) {
+            return 0;
+        }
+        // Nor has a key whose first byte opens no key with a flag (a
+        // quotation's, which opens with its mark): known from the first
+        // character, with no key worked out.
+        let Some(c) = text[range.clone()].chars().next() else {
+            return 0;
+        };
+        // (A short ASCII key is lowercased by setting bit 0x20 of each
+        // byte, which maps a byte that is no letter elsewhere: both count.)
+        let (a, b) = match u8::try_from(c).ok().filter(u8::is_ascii) {
+            Some(b) => (b.to_ascii_lowercase(), b | 0x20),
+            None => (key_lead(c), key_lead(c)),
+        };
+        let leads = &self.flag_leads;
+        if leads[(a / 64) as usize] & (1 << (a % 64)) == 0
+            && leads[(b / 64) as usize] & (1 << (b % 64)) == 0
+        {
             return 0;
         }
         let ascii = text[range.clone()].is_ascii();
@@ -1119,7 +1191,6 @@ fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
 struct Tokenizer<'a, 't> {
     text: &'t str,
     vocab: &'a Vocab,
-    lexicon: &'a Lexicon,
     out: Scan,
     /// Scratch space for the keys of long and non-ASCII words.
     kbuf: String,
@@ -1360,10 +1431,10 @@ impl<'a> Tokenizer<'a, '_> {
         // a title or a source noun heads a source as that noun would.
         if matches!(base, class::WORD | class::NAME) {
             if let Some(h) = hyphen.filter(|&h| h + 1 < end) {
-                let lex = self.lexicon;
-                if with_key(&text[h + 1..end], |k| {
-                    lex.titles.contains(k) || lex.sources.contains(k)
-                }) {
+                // Every title and source noun is in the vocabulary.
+                let part = h + 1..end;
+                let ascii = text[part.clone()].is_ascii();
+                if self.vocab.word(text, part, ascii, &mut self.kbuf).head {
                     base = class::SOURCE;
                 }
             }
@@ -1400,8 +1471,22 @@ impl<'a> Tokenizer<'a, '_> {
     fn multi_word(&mut self, i: usize, end: usize, capital: bool, list: u32) -> Option<usize> {
         let text = self.text;
         let vocab = self.vocab;
+        // The first byte of the next word, lowercased, when it is ASCII:
+        // then the key of the word opens with it, and a cue whose next word
+        // opens otherwise is passed over at once (most are).
+        let tail = &text[end..];
+        let lead = tail
+            .trim_start_matches([' ', '\u{a0}', '\t'])
+            .bytes()
+            .next()
+            .filter(u8::is_ascii)
+            .map(|b| b.to_ascii_lowercase());
         for (rest, idx, cls) in &vocab.multi[list as usize] {
-            if let Some(n) = match_words(&text[end..], rest) {
+            let first = rest.first().and_then(|w| w.bytes().next());
+            if lead.is_some() && first.is_some() && lead != first {
+                continue;
+            }
+            if let Some(n) = match_words(tail, rest) {
                 let e = end + n;
                 let t = Token::new(i, e, Some(*idx), None, capital, *cls)
                     .with_flags(vocab.flags_of_text(text, i..e, &mut self.kbuf));
@@ -1419,6 +1504,17 @@ impl<'a> Tokenizer<'a, '_> {
     fn punctuation(&mut self, i: usize, c: char, clen: usize) -> usize {
         let text = self.text;
         let bytes = text.as_bytes();
+        // The commonest marks first: a comma, and a full stop that no other
+        // stop follows, are tokens of one byte that no list but that of
+        // the stops (for the full stop) holds.
+        let single_stop = c == '.' && !matches!(bytes.get(i + 1), Some(b'.' | b'!' | b'?' | 0xe2));
+        if c == ',' || single_stop {
+            let cls = if c == ',' { class::COMMA } else { class::STOP };
+            let t = Token::new(i, i + 1, None, None, false, cls);
+            self.out
+                .push_word(t, cls, if single_stop { note::END } else { 0 }, false);
+            return i + 1;
+        }
         let mut end = i + clen;
         let mut flags = 0;
         let cls = match c {
@@ -1492,7 +1588,6 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     let mut tk = Tokenizer {
         text,
         vocab: cl.vocab,
-        lexicon: cl.lexicon,
         out: Scan::with_capacity(text.len()),
         kbuf: String::new(),
     };
@@ -2034,6 +2129,26 @@ mod tests {
                 w[k] = b;
                 assert_eq!(agent_suffix(&w), naive(&w), "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn apostrophe_keys_are_packed_keys() {
+        for w in [
+            "don’t",
+            "DON‘T",
+            "O’Brien’s",
+            "rock’n’roll",
+            "Müller",
+            "’’’’’’",
+            "’’’’’’’’’’’’’’’’’",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "x”y",
+        ] {
+            let k = key(w);
+            let want = (k.len() <= SHORT && k.is_ascii()).then(|| pack(k.as_bytes()));
+            assert_eq!(apostrophe_key(w.as_bytes()), want, "{w:?}");
         }
     }
 
