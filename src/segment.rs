@@ -112,6 +112,22 @@ impl Token {
         }
     }
 
+    /// The token of a word at `start..end` (byte offsets, below
+    /// [`MAX_TEXT`]) with its base class, cue entry ([`Token::NONE`] for
+    /// none) and [`flag`] bits.
+    #[inline(always)]
+    fn word(start: usize, end: usize, cue: u32, capital: bool, base: u8, flags: u8) -> Token {
+        Token {
+            start: start as u32,
+            end: end as u32,
+            idx: cue,
+            is_quote: false,
+            capital,
+            base,
+            flags,
+        }
+    }
+
     /// The token with its [`flag`] bits set.
     fn with_flags(mut self, flags: u8) -> Token {
         self.flags = flags;
@@ -1324,15 +1340,7 @@ impl<'a> Tokenizer<'a, '_> {
                 lit => lit,
             };
             self.out.push_word(
-                Token {
-                    start: i as u32,
-                    end: end as u32,
-                    idx: cue,
-                    is_quote: false,
-                    capital,
-                    base,
-                    flags: info.flags,
-                },
+                Token::word(i, end, cue, capital, base, info.flags),
                 cls,
                 info.notes[capital as usize],
                 klen > 2 && klen > len,
@@ -1443,19 +1451,8 @@ impl<'a> Tokenizer<'a, '_> {
             0 => base,
             lit => lit,
         };
-        self.out.push(
-            bytes,
-            Token {
-                start: i as u32,
-                end: end as u32,
-                idx: cue,
-                is_quote: false,
-                capital,
-                base,
-                flags,
-            },
-            cls,
-        );
+        self.out
+            .push(bytes, Token::word(i, end, cue, capital, base, flags), cls);
         // The space after a word at once (when no quotation opened inside
         // the word: its token ends the same way).
         if next_open > end && bytes.get(end) == Some(&b' ') {
