@@ -47,6 +47,7 @@ use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{
@@ -1426,6 +1427,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub(crate) struct AnchoredSearch {
     /// The pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
+    /// Whether the pattern has no look-around, so that its anchored start
+    /// state does not depend on the byte before the start and
+    /// [`AnchoredSearch::end_at`] can walk the lazy DFA itself.
+    plain: bool,
 }
 
 impl AnchoredSearch {
@@ -1442,8 +1447,10 @@ impl AnchoredSearch {
         } else {
             parts.hir(src)?
         };
-        let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
-        Ok(AnchoredSearch { fwd })
+        let nfa = nfa(&hir, false, false)?;
+        let plain = nfa.look_set_any().is_empty();
+        let fwd = dfa(nfa, MatchKind::LeftmostFirst)?;
+        Ok(AnchoredSearch { fwd, plain })
     }
 
     /// Fresh search state.
@@ -1454,9 +1461,40 @@ impl AnchoredSearch {
     /// The end of the leftmost-first match in `hay` (renumbered by the
     /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
     pub fn end_at(&self, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
-        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
-        Ok(m.map(|m| m.offset()))
+        if !self.plain {
+            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+            let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+            return Ok(m.map(|m| m.offset()));
+        }
+        // The walk of `try_search_fwd` (regex-automata's `find_fwd`) without
+        // its set-up: most starts die within a few bytes, so the set-up
+        // cost more than the walk. With no look-around, every start state
+        // of the anchored search is the same, whatever byte comes before.
+        let fwd = &self.fwd;
+        let config = start::Config::new().anchored(Anchored::Yes);
+        let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+        let mut end = None;
+        for (at, &b) in (s..).zip(&hay[s..]) {
+            sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    // Matches show one byte late: this one ends at `at`.
+                    // A later one is a longer match of higher priority
+                    // (leftmost-first match states encode priority).
+                    end = Some(at);
+                } else if sid.is_dead() {
+                    return Ok(end);
+                } else if sid.is_quit() {
+                    return Err(());
+                }
+            }
+        }
+        // The end of input shows a match that ends there.
+        sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+        if sid.is_match() {
+            end = Some(hay.len());
+        }
+        Ok(end)
     }
 }
 
