@@ -1513,6 +1513,11 @@ pub(crate) struct StartSearch {
     /// The bytes a match can start with (all, for a pattern that matches
     /// the empty string).
     first: [bool; 256],
+    /// By the first byte, the set (a bit per byte) of second bytes a match
+    /// can go on with (all, where the first byte is not enough to tell).
+    /// Most starts the first byte allows die at the second, and this test
+    /// is cheaper than starting a search.
+    second: Box<[[u64; 4]; 256]>,
 }
 
 impl StartSearch {
@@ -1526,21 +1531,50 @@ impl StartSearch {
         let fwd = &search.fwd;
         let mut cache = fwd.create_cache();
         let mut first = [true; 256];
+        let mut second = Box::new([[u64::MAX; 4]; 256]);
         let empty = Input::new(&[][..]).anchored(Anchored::Yes);
         if !matches!(fwd.try_search_fwd(&mut cache, &empty), Ok(None)) {
-            return Ok(StartSearch { search, first });
+            return Ok(StartSearch {
+                search,
+                first,
+                second,
+            });
         }
-        for (b, f) in first.iter_mut().enumerate() {
+        for (b, (f, next)) in first.iter_mut().zip(second.iter_mut()).enumerate() {
             let byte = [b as u8];
             let input = Input::new(&byte[..]).anchored(Anchored::Yes);
-            let dead = fwd
+            let Some(sid) = fwd
                 .start_state_forward(&mut cache, &input)
                 .ok()
                 .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
-                .is_some_and(|s| s.is_dead());
-            *f = !dead;
+            else {
+                continue;
+            };
+            *f = !sid.is_dead();
+            if !*f || sid.is_tagged() {
+                // A dead start is skipped by `first`; a match or quit
+                // state after one byte is left to the search.
+                continue;
+            }
+            for c in 0..=255u8 {
+                // The cache may be cleared by a transition: only the
+                // returned ids are valid, so each step starts over.
+                let dead = fwd
+                    .start_state_forward(&mut cache, &input)
+                    .ok()
+                    .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
+                    .and_then(|s| fwd.next_state(&mut cache, s, c).ok())
+                    .is_some_and(|s| s.is_dead());
+                if dead {
+                    next[usize::from(c / 64)] &= !(1 << (c % 64));
+                }
+            }
         }
-        Ok(StartSearch { search, first })
+        Ok(StartSearch {
+            search,
+            first,
+            second,
+        })
     }
 
     /// Fresh search state.
@@ -1570,8 +1604,18 @@ impl StartSearch {
         at: usize,
     ) -> Result<Option<(usize, usize)>, ()> {
         for s in at..=hay.len() {
-            if s < hay.len() && !self.first[hay[s] as usize] {
-                continue;
+            if let Some(&b) = hay.get(s) {
+                if !self.first[usize::from(b)] {
+                    continue;
+                }
+                // A match can be one byte long, and end at the end of
+                // `hay`: only a second byte rules one out.
+                if let Some(&c) = hay.get(s + 1) {
+                    let next = &self.second[usize::from(b)];
+                    if next[usize::from(c / 64)] >> (c % 64) & 1 == 0 {
+                        continue;
+                    }
+                }
             }
             if let Some(end) = self.anchored_end(cache, hay, s)? {
                 return Ok(Some((s, end)));
