@@ -47,6 +47,7 @@ use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{
@@ -1426,6 +1427,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub(crate) struct AnchoredSearch {
     /// The pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
+    /// Whether the pattern has no look-around, so that its anchored start
+    /// state does not depend on the byte before the start and
+    /// [`AnchoredSearch::end_at`] can walk the lazy DFA itself.
+    plain: bool,
 }
 
 impl AnchoredSearch {
@@ -1442,8 +1447,10 @@ impl AnchoredSearch {
         } else {
             parts.hir(src)?
         };
-        let fwd = dfa(nfa(&hir, false, false)?, MatchKind::LeftmostFirst)?;
-        Ok(AnchoredSearch { fwd })
+        let nfa = nfa(&hir, false, false)?;
+        let plain = nfa.look_set_any().is_empty();
+        let fwd = dfa(nfa, MatchKind::LeftmostFirst)?;
+        Ok(AnchoredSearch { fwd, plain })
     }
 
     /// Fresh search state.
@@ -1454,9 +1461,40 @@ impl AnchoredSearch {
     /// The end of the leftmost-first match in `hay` (renumbered by the
     /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
     pub fn end_at(&self, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
-        let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
-        Ok(m.map(|m| m.offset()))
+        if !self.plain {
+            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+            let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+            return Ok(m.map(|m| m.offset()));
+        }
+        // The walk of `try_search_fwd` (regex-automata's `find_fwd`) without
+        // its set-up: most starts die within a few bytes, so the set-up
+        // cost more than the walk. With no look-around, every start state
+        // of the anchored search is the same, whatever byte comes before.
+        let fwd = &self.fwd;
+        let config = start::Config::new().anchored(Anchored::Yes);
+        let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+        let mut end = None;
+        for (at, &b) in (s..).zip(&hay[s..]) {
+            sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    // Matches show one byte late: this one ends at `at`.
+                    // A later one is a longer match of higher priority
+                    // (leftmost-first match states encode priority).
+                    end = Some(at);
+                } else if sid.is_dead() {
+                    return Ok(end);
+                } else if sid.is_quit() {
+                    return Err(());
+                }
+            }
+        }
+        // The end of input shows a match that ends there.
+        sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+        if sid.is_match() {
+            end = Some(hay.len());
+        }
+        Ok(end)
     }
 }
 
@@ -1475,6 +1513,11 @@ pub(crate) struct StartSearch {
     /// The bytes a match can start with (all, for a pattern that matches
     /// the empty string).
     first: [bool; 256],
+    /// By the first byte, the set (a bit per byte) of second bytes a match
+    /// can go on with (all, where the first byte is not enough to tell).
+    /// Most starts the first byte allows die at the second, and this test
+    /// is cheaper than starting a search.
+    second: Box<[[u64; 4]; 256]>,
 }
 
 impl StartSearch {
@@ -1488,21 +1531,50 @@ impl StartSearch {
         let fwd = &search.fwd;
         let mut cache = fwd.create_cache();
         let mut first = [true; 256];
+        let mut second = Box::new([[u64::MAX; 4]; 256]);
         let empty = Input::new(&[][..]).anchored(Anchored::Yes);
         if !matches!(fwd.try_search_fwd(&mut cache, &empty), Ok(None)) {
-            return Ok(StartSearch { search, first });
+            return Ok(StartSearch {
+                search,
+                first,
+                second,
+            });
         }
-        for (b, f) in first.iter_mut().enumerate() {
+        for (b, (f, next)) in first.iter_mut().zip(second.iter_mut()).enumerate() {
             let byte = [b as u8];
             let input = Input::new(&byte[..]).anchored(Anchored::Yes);
-            let dead = fwd
+            let Some(sid) = fwd
                 .start_state_forward(&mut cache, &input)
                 .ok()
                 .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
-                .is_some_and(|s| s.is_dead());
-            *f = !dead;
+            else {
+                continue;
+            };
+            *f = !sid.is_dead();
+            if !*f || sid.is_tagged() {
+                // A dead start is skipped by `first`; a match or quit
+                // state after one byte is left to the search.
+                continue;
+            }
+            for c in 0..=255u8 {
+                // The cache may be cleared by a transition: only the
+                // returned ids are valid, so each step starts over.
+                let dead = fwd
+                    .start_state_forward(&mut cache, &input)
+                    .ok()
+                    .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
+                    .and_then(|s| fwd.next_state(&mut cache, s, c).ok())
+                    .is_some_and(|s| s.is_dead());
+                if dead {
+                    next[usize::from(c / 64)] &= !(1 << (c % 64));
+                }
+            }
         }
-        Ok(StartSearch { search, first })
+        Ok(StartSearch {
+            search,
+            first,
+            second,
+        })
     }
 
     /// Fresh search state.
@@ -1532,8 +1604,18 @@ impl StartSearch {
         at: usize,
     ) -> Result<Option<(usize, usize)>, ()> {
         for s in at..=hay.len() {
-            if s < hay.len() && !self.first[hay[s] as usize] {
-                continue;
+            if let Some(&b) = hay.get(s) {
+                if !self.first[usize::from(b)] {
+                    continue;
+                }
+                // A match can be one byte long, and end at the end of
+                // `hay`: only a second byte rules one out.
+                if let Some(&c) = hay.get(s + 1) {
+                    let next = &self.second[usize::from(b)];
+                    if next[usize::from(c / 64)] >> (c % 64) & 1 == 0 {
+                        continue;
+                    }
+                }
             }
             if let Some(end) = self.anchored_end(cache, hay, s)? {
                 return Ok(Some((s, end)));
