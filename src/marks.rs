@@ -210,43 +210,89 @@ const MAY_MATTER: [bool; 256] = {
     t
 };
 
-/// The first byte at or after `from` that [`MAY_MATTER`] (leaving out line
-/// breaks unless `NL`): thirty-two bytes at a time past the stretches of
-/// plain ASCII text between marks. The comparisons of a chunk compile to a
-/// few vector instructions: each byte's verdict goes into a byte of its
-/// own, the chunk's verdicts are OR-ed together, and the first byte that
-/// matters is found eight verdicts at a time.
-fn next_mark<const NL: bool>(bytes: &[u8], from: usize) -> Option<usize> {
+/// A scan for the bytes that [`MAY_MATTER`], thirty-two bytes at a time
+/// past the stretches of plain ASCII text between marks. It keeps the
+/// verdicts of the last chunk it found a byte in, so that the search for
+/// the next byte goes on in that chunk instead of judging its bytes anew:
+/// marks come close together ("don’t", `," he`).
+struct MarkScan {
+    /// Where the chunk of `hits` starts; `usize::MAX` before the first.
+    at: usize,
+    /// Whether `hits` count line breaks (see [`MarkScan::next`]).
+    nl: bool,
+    /// One byte per byte of the chunk, 1 where it matters, eight to a word.
+    hits: [u64; 4],
+}
+
+impl MarkScan {
     const CHUNK: usize = 32;
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + CHUNK) {
-        let mut hit = [0u8; CHUNK];
-        for (h, &b) in hit.iter_mut().zip(chunk) {
-            // The bytes of `MAY_MATTER`.
-            *h = ((NL & (b == b'\n'))
-                | (b == b'"')
-                | (b == b'\'')
-                | (b == b'`')
-                | (b == 0xC2)
-                | (b == 0xE2)) as u8;
+
+    /// A scan that has judged no chunk yet.
+    fn new() -> MarkScan {
+        MarkScan {
+            at: usize::MAX,
+            nl: false,
+            hits: [0; 4],
         }
-        if hit.iter().fold(0, |x, &y| x | y) != 0 {
-            for (k, eight) in hit.chunks_exact(8).enumerate() {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(eight);
-                let v = u64::from_le_bytes(w);
+    }
+
+    /// The first byte of `bytes` at or after `from` that [`MAY_MATTER`]
+    /// (leaving out line breaks unless `NL`). The comparisons of a chunk
+    /// compile to a few vector instructions: each byte's verdict goes into
+    /// a byte of its own, the chunk's verdicts are OR-ed together, and the
+    /// first byte that matters is found eight verdicts at a time.
+    fn next<const NL: bool>(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        if self.nl == NL && from >= self.at && from - self.at < Self::CHUNK {
+            // The rest of the chunk judged last.
+            let off = from - self.at;
+            let mut k = off / 8;
+            let mut v = self.hits[k] & (u64::MAX << (8 * (off % 8)));
+            loop {
                 if v != 0 {
-                    return Some(at + 8 * k + (v.trailing_zeros() / 8) as usize);
+                    return Some(self.at + 8 * k + (v.trailing_zeros() / 8) as usize);
+                }
+                k += 1;
+                match self.hits.get(k) {
+                    Some(&w) => v = w,
+                    None => break,
                 }
             }
+            at = self.at + Self::CHUNK;
         }
-        at += CHUNK;
+        while let Some(chunk) = bytes.get(at..at + Self::CHUNK) {
+            let mut hit = [0u8; Self::CHUNK];
+            for (h, &b) in hit.iter_mut().zip(chunk) {
+                // The bytes of `MAY_MATTER`.
+                *h = ((NL & (b == b'\n'))
+                    | (b == b'"')
+                    | (b == b'\'')
+                    | (b == b'`')
+                    | (b == 0xC2)
+                    | (b == 0xE2)) as u8;
+            }
+            if hit.iter().fold(0, |x, &y| x | y) != 0 {
+                for (w, eight) in self.hits.iter_mut().zip(hit.chunks_exact(8)) {
+                    let mut e = [0u8; 8];
+                    e.copy_from_slice(eight);
+                    *w = u64::from_le_bytes(e);
+                }
+                self.at = at;
+                self.nl = NL;
+                for (k, &v) in self.hits.iter().enumerate() {
+                    if v != 0 {
+                        return Some(at + 8 * k + (v.trailing_zeros() / 8) as usize);
+                    }
+                }
+            }
+            at += Self::CHUNK;
+        }
+        let k = bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| MAY_MATTER[b as usize] && (NL || b != b'\n'))?;
+        Some(at + k)
     }
-    let k = bytes
-        .get(at..)?
-        .iter()
-        .position(|&b| MAY_MATTER[b as usize] && (NL || b != b'\n'))?;
-    Some(at + k)
 }
 
 /// Finds the outermost quotations in `text`, one piece per paragraph.
@@ -271,10 +317,11 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
     // marks alone there: news text has a line break between most marks.
     // (What stands before the next mark is read off the text, as the line
     // break leaves `prev_end` behind.)
+    let mut scan = MarkScan::new();
     while let Some(i) = if stack.is_empty() {
-        next_mark::<false>(bytes, from)
+        scan.next::<false>(bytes, from)
     } else {
-        next_mark::<true>(bytes, from)
+        scan.next::<true>(bytes, from)
     } {
         // The commonest marks first, as the full judgement below would
         // take them.
@@ -440,17 +487,41 @@ mod tests {
                 let want_mark = want.filter(|_| b != b'\n');
                 for from in 0..=at {
                     assert_eq!(
-                        next_mark::<true>(&text, from),
+                        MarkScan::new().next::<true>(&text, from),
                         want,
                         "{b:#x} at {at} from {from}"
                     );
                     assert_eq!(
-                        next_mark::<false>(&text, from),
+                        MarkScan::new().next::<false>(&text, from),
                         want_mark,
                         "{b:#x} at {at} from {from}"
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_scan_goes_on_in_the_chunk_it_judged() {
+        // Marks and line breaks at many offsets, searched for in turn with
+        // one scan (switching between the two searches) and each afresh.
+        let mut text = vec![b'a'; 150];
+        for (k, at) in [0, 3, 7, 8, 31, 32, 33, 40, 63, 64, 90, 127, 140, 149]
+            .into_iter()
+            .enumerate()
+        {
+            text[at] = if k % 3 == 0 { b'\n' } else { b'"' };
+        }
+        let mut scan = MarkScan::new();
+        for from in 0..text.len() {
+            let nl = from % 5 < 2;
+            let got = if nl {
+                scan.next::<true>(&text, from)
+            } else {
+                scan.next::<false>(&text, from)
+            };
+            let want = (from..text.len()).find(|&k| text[k] == b'"' || (nl && text[k] == b'\n'));
+            assert_eq!(got, want, "from {from}");
         }
     }
 
