@@ -83,6 +83,9 @@ pub(crate) enum Matcher {
 pub(crate) struct AnchoredMatcher {
     /// The whole pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
+    /// Whether the pattern has no look-around, so that
+    /// [`AnchoredMatcher::match_end`] can walk `fwd` itself.
+    plain: bool,
     /// The whole pattern with its groups, for the captures of a match.
     bt: BoundedBacktracker,
     /// For a match too long for the backtracker.
@@ -804,6 +807,7 @@ impl Matcher {
         let pike = PikeVM::builder()
             .build_from_nfa(full.clone())
             .map_err(|e| e.to_string())?;
+        let plain = full.look_set_any().is_empty();
         let fwd = dfa(full, MatchKind::LeftmostFirst)?;
         // The prefix: the elements before the anchor element, and what the
         // anchor element holds before its token.
@@ -822,6 +826,7 @@ impl Matcher {
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
             fwd,
+            plain,
             bt,
             pike,
             rev,
@@ -1044,9 +1049,17 @@ impl AnchoredMatcher {
     /// The end of the leftmost-first match that starts at `s`, if any.
     fn match_end(&self, c: &mut AnchoredCache, hay: &[u8], s: usize) -> Option<usize> {
         let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        match self.fwd.try_search_fwd(&mut c.fwd, &input) {
-            Ok(m) => m.map(|m| m.offset()),
-            Err(_) => {
+        let found = if self.plain {
+            walk_fwd(&self.fwd, &mut c.fwd, hay, s)
+        } else {
+            self.fwd
+                .try_search_fwd(&mut c.fwd, &input)
+                .map(|m| m.map(|m| m.offset()))
+                .map_err(|_| ())
+        };
+        match found {
+            Ok(end) => end,
+            Err(()) => {
                 self.pike.captures(&mut c.pike, input, &mut c.caps);
                 c.caps.get_match().map(|m| m.end())
             }
@@ -1466,36 +1479,43 @@ impl AnchoredSearch {
             let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
             return Ok(m.map(|m| m.offset()));
         }
-        // The walk of `try_search_fwd` (regex-automata's `find_fwd`) without
-        // its set-up: most starts die within a few bytes, so the set-up
-        // cost more than the walk. With no look-around, every start state
-        // of the anchored search is the same, whatever byte comes before.
-        let fwd = &self.fwd;
-        let config = start::Config::new().anchored(Anchored::Yes);
-        let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
-        let mut end = None;
-        for (at, &b) in (s..).zip(&hay[s..]) {
-            sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    // Matches show one byte late: this one ends at `at`.
-                    // A later one is a longer match of higher priority
-                    // (leftmost-first match states encode priority).
-                    end = Some(at);
-                } else if sid.is_dead() {
-                    return Ok(end);
-                } else if sid.is_quit() {
-                    return Err(());
-                }
+        walk_fwd(&self.fwd, cache, hay, s)
+    }
+}
+
+/// The end of the leftmost-first match in `hay` that starts at `s` of the
+/// anchored search of `fwd`, a leftmost-first lazy DFA of a pattern with no
+/// look-around; `Err` if the lazy DFA gave up.
+///
+/// This is the walk of `try_search_fwd` (regex-automata's `find_fwd`)
+/// without its set-up: most starts die within a few bytes, so the set-up
+/// cost more than the walk. With no look-around, every start state of the
+/// anchored search is the same, whatever byte comes before.
+fn walk_fwd(fwd: &DFA, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
+    let config = start::Config::new().anchored(Anchored::Yes);
+    let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+    let mut end = None;
+    for (at, &b) in (s..).zip(&hay[s..]) {
+        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`.
+                // A later one is a longer match of higher priority
+                // (leftmost-first match states encode priority).
+                end = Some(at);
+            } else if sid.is_dead() {
+                return Ok(end);
+            } else if sid.is_quit() {
+                return Err(());
             }
         }
-        // The end of input shows a match that ends there.
-        sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
-        if sid.is_match() {
-            end = Some(hay.len());
-        }
-        Ok(end)
     }
+    // The end of input shows a match that ends there.
+    sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+    if sid.is_match() {
+        end = Some(hay.len());
+    }
+    Ok(end)
 }
 
 /// The leftmost-first matches of a pattern with no anchor token (the noun
