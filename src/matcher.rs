@@ -644,8 +644,10 @@ struct LazyDfa {
     trees: Vec<Arc<Hir>>,
     reverse: bool,
     /// The lazy DFA, `None` if it did not compile (the search that needs
-    /// it then gives up).
-    dfa: OnceLock<Option<DFA>>,
+    /// it then gives up), and by byte, whether the anchored search lives
+    /// on after it as the first byte (all, for a pattern that looks
+    /// around, whose start state depends on the byte before).
+    dfa: OnceLock<Option<(DFA, Box<[bool; 256]>)>>,
 }
 
 impl LazyDfa {
@@ -657,13 +659,40 @@ impl LazyDfa {
         }
     }
 
+    /// The lazy DFA, compiled on first use.
     fn get(&self) -> Option<&DFA> {
+        self.get_with_live().map(|(d, _)| d)
+    }
+
+    /// The lazy DFA and the bytes a search can start with, compiled on
+    /// first use: most anchors are followed (or preceded) by a byte no
+    /// match goes on with, and a table look-up costs less than fetching
+    /// the start state.
+    fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
                 let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
-                dfa(nfa, MatchKind::All).ok()
+                let plain = nfa.look_set_any().is_empty();
+                let dfa = dfa(nfa, MatchKind::All).ok()?;
+                let mut live = Box::new([true; 256]);
+                if plain {
+                    let mut cache = dfa.create_cache();
+                    let config = start::Config::new().anchored(Anchored::Yes);
+                    for (b, l) in live.iter_mut().enumerate() {
+                        // The cache may be cleared by a transition: only
+                        // the returned ids are valid, so each byte starts
+                        // over.
+                        *l = !dfa
+                            .start_state(&mut cache, &config)
+                            .ok()
+                            .and_then(|s| dfa.next_state(&mut cache, s, b as u8).ok())
+                            .is_some_and(|s| s.is_dead());
+                    }
+                }
+                Some((dfa, live))
             })
             .as_ref()
+            .map(|(d, l)| (d, &**l))
     }
 }
 
@@ -994,9 +1023,12 @@ impl AnchoredMatcher {
             return true;
         };
         // Not compiled: as if the lazy DFA gave up.
-        let Some(after) = after.get() else {
+        let Some((after, live)) = after.get_with_live() else {
             return true;
         };
+        if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
+            return false;
+        }
         let cache = cache.get_or_insert_with(|| after.create_cache());
         let mut scan = || -> Result<bool, ()> {
             let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
@@ -1032,8 +1064,10 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        let found = match rev.get() {
-            Some(rev) => {
+        let found = match rev.get_with_live() {
+            // The byte before the anchor ends no prefix.
+            Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
+            Some((rev, _)) => {
                 let cache = cache.get_or_insert_with(|| rev.create_cache());
                 starts_rev(rev, cache, hay, w0, p, out)
             }
