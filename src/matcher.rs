@@ -83,6 +83,9 @@ pub(crate) enum Matcher {
 pub(crate) struct AnchoredMatcher {
     /// The whole pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
+    /// Whether the pattern has no look-around, so that
+    /// [`AnchoredMatcher::match_end`] can walk `fwd` itself.
+    plain: bool,
     /// The whole pattern with its groups, for the captures of a match.
     bt: BoundedBacktracker,
     /// For a match too long for the backtracker.
@@ -641,8 +644,10 @@ struct LazyDfa {
     trees: Vec<Arc<Hir>>,
     reverse: bool,
     /// The lazy DFA, `None` if it did not compile (the search that needs
-    /// it then gives up).
-    dfa: OnceLock<Option<DFA>>,
+    /// it then gives up), and by byte, whether the anchored search lives
+    /// on after it as the first byte (all, for a pattern that looks
+    /// around, whose start state depends on the byte before).
+    dfa: OnceLock<Option<(DFA, Box<[bool; 256]>)>>,
 }
 
 impl LazyDfa {
@@ -654,13 +659,40 @@ impl LazyDfa {
         }
     }
 
+    /// The lazy DFA, compiled on first use.
     fn get(&self) -> Option<&DFA> {
+        self.get_with_live().map(|(d, _)| d)
+    }
+
+    /// The lazy DFA and the bytes a search can start with, compiled on
+    /// first use: most anchors are followed (or preceded) by a byte no
+    /// match goes on with, and a table look-up costs less than fetching
+    /// the start state.
+    fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
                 let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
-                dfa(nfa, MatchKind::All).ok()
+                let plain = nfa.look_set_any().is_empty();
+                let dfa = dfa(nfa, MatchKind::All).ok()?;
+                let mut live = Box::new([true; 256]);
+                if plain {
+                    let mut cache = dfa.create_cache();
+                    let config = start::Config::new().anchored(Anchored::Yes);
+                    for (b, l) in live.iter_mut().enumerate() {
+                        // The cache may be cleared by a transition: only
+                        // the returned ids are valid, so each byte starts
+                        // over.
+                        *l = !dfa
+                            .start_state(&mut cache, &config)
+                            .ok()
+                            .and_then(|s| dfa.next_state(&mut cache, s, b as u8).ok())
+                            .is_some_and(|s| s.is_dead());
+                    }
+                }
+                Some((dfa, live))
             })
             .as_ref()
+            .map(|(d, l)| (d, &**l))
     }
 }
 
@@ -804,6 +836,7 @@ impl Matcher {
         let pike = PikeVM::builder()
             .build_from_nfa(full.clone())
             .map_err(|e| e.to_string())?;
+        let plain = full.look_set_any().is_empty();
         let fwd = dfa(full, MatchKind::LeftmostFirst)?;
         // The prefix: the elements before the anchor element, and what the
         // anchor element holds before its token.
@@ -822,6 +855,7 @@ impl Matcher {
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
             fwd,
+            plain,
             bt,
             pike,
             rev,
@@ -989,9 +1023,12 @@ impl AnchoredMatcher {
             return true;
         };
         // Not compiled: as if the lazy DFA gave up.
-        let Some(after) = after.get() else {
+        let Some((after, live)) = after.get_with_live() else {
             return true;
         };
+        if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
+            return false;
+        }
         let cache = cache.get_or_insert_with(|| after.create_cache());
         let mut scan = || -> Result<bool, ()> {
             let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
@@ -1027,8 +1064,10 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        let found = match rev.get() {
-            Some(rev) => {
+        let found = match rev.get_with_live() {
+            // The byte before the anchor ends no prefix.
+            Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
+            Some((rev, _)) => {
                 let cache = cache.get_or_insert_with(|| rev.create_cache());
                 starts_rev(rev, cache, hay, w0, p, out)
             }
@@ -1044,9 +1083,17 @@ impl AnchoredMatcher {
     /// The end of the leftmost-first match that starts at `s`, if any.
     fn match_end(&self, c: &mut AnchoredCache, hay: &[u8], s: usize) -> Option<usize> {
         let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        match self.fwd.try_search_fwd(&mut c.fwd, &input) {
-            Ok(m) => m.map(|m| m.offset()),
-            Err(_) => {
+        let found = if self.plain {
+            walk_fwd(&self.fwd, &mut c.fwd, hay, s)
+        } else {
+            self.fwd
+                .try_search_fwd(&mut c.fwd, &input)
+                .map(|m| m.map(|m| m.offset()))
+                .map_err(|_| ())
+        };
+        match found {
+            Ok(end) => end,
+            Err(()) => {
                 self.pike.captures(&mut c.pike, input, &mut c.caps);
                 c.caps.get_match().map(|m| m.end())
             }
@@ -1466,36 +1513,43 @@ impl AnchoredSearch {
             let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
             return Ok(m.map(|m| m.offset()));
         }
-        // The walk of `try_search_fwd` (regex-automata's `find_fwd`) without
-        // its set-up: most starts die within a few bytes, so the set-up
-        // cost more than the walk. With no look-around, every start state
-        // of the anchored search is the same, whatever byte comes before.
-        let fwd = &self.fwd;
-        let config = start::Config::new().anchored(Anchored::Yes);
-        let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
-        let mut end = None;
-        for (at, &b) in (s..).zip(&hay[s..]) {
-            sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    // Matches show one byte late: this one ends at `at`.
-                    // A later one is a longer match of higher priority
-                    // (leftmost-first match states encode priority).
-                    end = Some(at);
-                } else if sid.is_dead() {
-                    return Ok(end);
-                } else if sid.is_quit() {
-                    return Err(());
-                }
+        walk_fwd(&self.fwd, cache, hay, s)
+    }
+}
+
+/// The end of the leftmost-first match in `hay` that starts at `s` of the
+/// anchored search of `fwd`, a leftmost-first lazy DFA of a pattern with no
+/// look-around; `Err` if the lazy DFA gave up.
+///
+/// This is the walk of `try_search_fwd` (regex-automata's `find_fwd`)
+/// without its set-up: most starts die within a few bytes, so the set-up
+/// cost more than the walk. With no look-around, every start state of the
+/// anchored search is the same, whatever byte comes before.
+fn walk_fwd(fwd: &DFA, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
+    let config = start::Config::new().anchored(Anchored::Yes);
+    let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+    let mut end = None;
+    for (at, &b) in (s..).zip(&hay[s..]) {
+        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`.
+                // A later one is a longer match of higher priority
+                // (leftmost-first match states encode priority).
+                end = Some(at);
+            } else if sid.is_dead() {
+                return Ok(end);
+            } else if sid.is_quit() {
+                return Err(());
             }
         }
-        // The end of input shows a match that ends there.
-        sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
-        if sid.is_match() {
-            end = Some(hay.len());
-        }
-        Ok(end)
     }
+    // The end of input shows a match that ends there.
+    sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+    if sid.is_match() {
+        end = Some(hay.len());
+    }
+    Ok(end)
 }
 
 /// The leftmost-first matches of a pattern with no anchor token (the noun
