@@ -168,6 +168,24 @@ fn norm_into(out: &mut String, s: &str) {
         out.make_ascii_lowercase();
         return;
     }
+    // An ASCII name is its words (runs of letters, digits and hyphens,
+    // without the hyphens at their ends) joined by one space, lowercase:
+    // what the loop below makes of it, a word at a time rather than a
+    // character.
+    if s.is_ascii() {
+        for word in s
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map(|w| w.trim_matches('-'))
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.make_ascii_lowercase();
+        return;
+    }
     // Where the word being read starts in `out`, if one is.
     let mut word: Option<usize> = None;
     let mut take = |out: &mut String, c: char| {

@@ -94,11 +94,16 @@ impl<'k> Words<'k> {
     /// Whether token `i` has any of `flag`.
     #[inline]
     fn is(&mut self, doc: &Doc<'_>, i: usize, flag: u16) -> bool {
-        let mut f = self.flags[i];
-        if f == 0 {
-            f = self.look_up(doc, i);
+        self.of(doc, i) & flag != 0
+    }
+
+    /// All the flags of token `i`, for a caller that tests several.
+    #[inline]
+    fn of(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
+        match self.flags[i] {
+            0 => self.look_up(doc, i),
+            f => f,
         }
-        f & flag != 0
     }
 
     /// Looks up the flags of token `i` and keeps them.
@@ -311,10 +316,11 @@ fn kind_of(
     // whether the last is a source noun.
     let (mut org, mut person, mut last_source) = (false, false, false);
     for i in a..b {
-        org |= w.is(doc, i, Words::ORG);
-        person |= w.is(doc, i, Words::TITLE_KEY | Words::HONORIFIC);
+        let f = w.of(doc, i);
+        org |= f & Words::ORG != 0;
+        person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
         if i + 1 == b {
-            last_source = w.is(doc, i, Words::SOURCE);
+            last_source = f & Words::SOURCE != 0;
         }
     }
     if org {
@@ -585,13 +591,14 @@ fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender>
     for i in a..b {
         // A capitalised word counts only as an honorific or a title: "Mr.",
         // "Spokeswoman Ann Lee"; not the surname in "Ada King".
-        if !w.is(doc, i, Words::FEMALE | Words::MALE)
-            || doc.tokens[i].capital && !w.is(doc, i, Words::HONORIFIC | Words::TITLE_KEY)
+        let f = w.of(doc, i);
+        if f & (Words::FEMALE | Words::MALE) == 0
+            || doc.tokens[i].capital && f & (Words::HONORIFIC | Words::TITLE_KEY) == 0
         {
             continue;
         }
-        female |= w.is(doc, i, Words::FEMALE);
-        male |= w.is(doc, i, Words::MALE);
+        female |= f & Words::FEMALE != 0;
+        male |= f & Words::MALE != 0;
     }
     match (female, male) {
         (true, false) => Some(Gender::Female),
