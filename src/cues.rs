@@ -131,6 +131,7 @@ pub(crate) struct Lexicon {
 /// `char::is_alphanumeric`, without the Unicode tables for ASCII and for the
 /// quotation marks and dashes news text is full of (none of them is a
 /// letter or a digit).
+#[inline]
 pub(crate) fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();

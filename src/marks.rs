@@ -48,6 +48,9 @@ struct OpenMark {
     low: bool,
 }
 
+/// The family of a quotation mark `c` (double or single), or `None` for
+/// any other character.
+#[inline]
 fn family(c: char) -> Option<Family> {
     match c {
         '"' | '“' | '”' | '„' | '«' | '»' | '‟' => Some(Family::Double),
@@ -56,6 +59,9 @@ fn family(c: char) -> Option<Family> {
     }
 }
 
+/// A mark after `p` may open a quotation: `p` is a space, an opening
+/// bracket, a dash, a slash, a colon or an opening mark (or the text starts).
+#[inline]
 fn opening_context(p: Option<char>) -> bool {
     match p {
         None => true,
@@ -69,13 +75,11 @@ fn opening_context(p: Option<char>) -> bool {
     }
 }
 
+/// A mark followed by `n` may close a quotation: `n` is no letter or digit
+/// (a space, punctuation, another mark, or the end of the text).
+#[inline]
 fn closing_context(n: Option<char>) -> bool {
-    match n {
-        None => true,
-        Some(c) => {
-            c.is_whitespace() || (!is_alphanumeric(c) && family(c).is_none()) || family(c).is_some()
-        }
-    }
+    n.map_or(true, |c| !is_alphanumeric(c))
 }
 
 /// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
