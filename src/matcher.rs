@@ -677,16 +677,8 @@ impl LazyDfa {
                 let mut live = Box::new([true; 256]);
                 if plain {
                     let mut cache = dfa.create_cache();
-                    let config = start::Config::new().anchored(Anchored::Yes);
                     for (b, l) in live.iter_mut().enumerate() {
-                        // The cache may be cleared by a transition: only
-                        // the returned ids are valid, so each byte starts
-                        // over.
-                        *l = !dfa
-                            .start_state(&mut cache, &config)
-                            .ok()
-                            .and_then(|s| dfa.next_state(&mut cache, s, b as u8).ok())
-                            .is_some_and(|s| s.is_dead());
+                        *l = !dead_after(&dfa, &mut cache, &[b as u8]);
                     }
                 }
                 Some((dfa, live))
@@ -694,6 +686,25 @@ impl LazyDfa {
             .as_ref()
             .map(|(d, l)| (d, &**l))
     }
+}
+
+/// Whether the anchored search of `dfa` (a pattern with no look-around,
+/// whose start state depends on nothing before it) is dead after `bytes`;
+/// `false` when the lazy DFA gives up. The cache may be cleared by a
+/// transition, so only the ids each step returns are used.
+fn dead_after(dfa: &DFA, cache: &mut DfaCache, bytes: &[u8]) -> bool {
+    let config = start::Config::new().anchored(Anchored::Yes);
+    let mut sid = match dfa.start_state(cache, &config) {
+        Ok(s) => s,
+        Err(_) => return false,
+    };
+    for &b in bytes {
+        sid = match dfa.next_state(cache, sid, b) {
+            Ok(s) => s,
+            Err(_) => return false,
+        };
+    }
+    sid.is_dead()
 }
 
 /// A bounded backtracker over elements with their groups, compiled on its
@@ -1611,15 +1622,7 @@ impl StartSearch {
                 continue;
             }
             for c in 0..=255u8 {
-                // The cache may be cleared by a transition: only the
-                // returned ids are valid, so each step starts over.
-                let dead = fwd
-                    .start_state_forward(&mut cache, &input)
-                    .ok()
-                    .and_then(|s| fwd.next_state(&mut cache, s, b as u8).ok())
-                    .and_then(|s| fwd.next_state(&mut cache, s, c).ok())
-                    .is_some_and(|s| s.is_dead());
-                if dead {
+                if dead_after(fwd, &mut cache, &[b as u8, c]) {
                     next[usize::from(c / 64)] &= !(1 << (c % 64));
                 }
             }
