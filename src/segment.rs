@@ -247,6 +247,10 @@ struct WordInfo {
     /// The word's byte in the hay, lowercase and capitalised, when it is a
     /// literal of some rule; 0 otherwise (the byte is the base class).
     hay: [u8; 2],
+    /// The word's byte in the hay, lowercase and capitalised, as far as
+    /// the lists settle it: [`WordInfo::hay`], else the class of
+    /// [`WordInfo::class`] (0 when the word's shape decides).
+    cls: [u8; 2],
     /// The [`Scan`] lists a token of the word joins by its class and flags
     /// alone, lowercase and capitalised (see [`note`]); 0 for none, as for
     /// nearly every word.
@@ -262,6 +266,11 @@ mod note {
     /// The word's class is that of a stop or a quotation:
     /// [`super::Scan::ends`].
     pub const END: u8 = 4;
+    /// Some multi-word cue opens with the word ([`super::WordInfo::multi`]):
+    /// in no list, but the tokeniser's fast path leaves such a word to
+    /// [`super::Tokenizer::finish_word`], and one test of the notes serves
+    /// both.
+    pub const MULTI: u8 = 8;
 }
 
 /// The info of a word in no list.
@@ -276,6 +285,7 @@ const NO_INFO: WordInfo = WordInfo {
     head: false,
     class: [(0, Token::NONE); 2],
     hay: [0; 2],
+    cls: [0; 2],
     notes: [0; 2],
 };
 
@@ -306,6 +316,7 @@ impl WordInfo {
             head: false,
             class: [(0, Token::NONE); 2],
             hay: [0; 2],
+            cls: [0; 2],
             notes: [0; 2],
         }
         .settled()
@@ -326,8 +337,12 @@ impl WordInfo {
             self.hay[capital as usize] = self
                 .literal
                 .map_or(0, |li| class::LITERAL + 2 * li + capital as u8);
-            // (A class by the word's shape is none of these.)
             let cls = self.class[capital as usize].0;
+            self.cls[capital as usize] = match self.hay[capital as usize] {
+                0 => cls,
+                lit => lit,
+            };
+            // (A class by the word's shape is none of these.)
             let mut notes = 0;
             if is_cue_class(cls) {
                 notes |= note::CUE;
@@ -337,6 +352,9 @@ impl WordInfo {
             }
             if matches!(cls, class::STOP | class::QUOTE) {
                 notes |= note::END;
+            }
+            if self.multi.is_some() {
+                notes |= note::MULTI;
             }
             self.notes[capital as usize] = notes;
         }
@@ -463,8 +481,9 @@ pub(crate) struct ShortTable<V> {
     /// reads one place (and a look-up indexes and bounds-checks once); key
     /// 0 (no key) marks an empty slot.
     slots: Vec<(ShortKey, V)>,
-    /// `slots.len()` is `1 << bits`.
-    bits: u32,
+    /// `slots.len()` is `1 << (64 - shift)`: a hash shifted right by
+    /// `shift` is a slot.
+    shift: u32,
 }
 
 impl<V: Copy + Default> Default for ShortTable<V> {
@@ -482,7 +501,7 @@ impl<V: Copy + Default> ShortTable<V> {
         }
         let mut t = ShortTable {
             slots: vec![(0, V::default()); 1 << bits],
-            bits,
+            shift: 64 - bits,
         };
         let mask = t.slots.len() - 1;
         for (k, info) in entries {
@@ -499,7 +518,7 @@ impl<V: Copy + Default> ShortTable<V> {
     /// halves).
     fn slot(&self, k: ShortKey) -> usize {
         let x = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
-        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
     /// The value of the key `k`, or else the value of an empty slot: the
@@ -1112,6 +1131,14 @@ impl Scan {
         self.classes.push(cls);
     }
 
+    /// Appends the token `t` with the hay byte `cls`, which joins none of
+    /// the lists (or has been noted in them: see [`Scan::note`]).
+    #[inline(always)]
+    fn push_plain(&mut self, t: Token, cls: u8) {
+        self.tokens.push(t);
+        self.classes.push(cls);
+    }
+
     /// [`Scan::push`] for a word token `t` whose [`WordInfo::notes`] are
     /// `notes`: with the lists it joins known, one test settles them for
     /// nearly every word. `dotted`: its text has three bytes or more and
@@ -1160,47 +1187,94 @@ fn may_end(bytes: &[u8], t: &Token) -> bool {
 
 /// The ASCII word that starts at `i` (an ASCII letter or digit) when it is
 /// plain, as nearly every word of news text is: up to fifteen ASCII letters
-/// and digits that no joining mark continues (see [`scan_word`]). Returns
-/// its length; the text's sixteen bytes from `i` as one integer,
-/// lowercased like a [`ShortKey`] (see [`ascii_key`]): masked with
+/// and digits that no joining mark continues (see [`scan_word`]; a
+/// possessive 's after it, which is a token of its own, is no joining
+/// mark). Returns its length; the text's sixteen bytes from `i` as one
+/// integer, lowercased like a [`ShortKey`] (see [`ascii_key`]): masked with
 /// [`KEY_MASKS`] it is the key of the word, or of the word and the byte
 /// after it; and that byte.
 ///
-/// One load serves both the extent of the word and its key.
+/// One load serves both the extent of the word and its key, and the byte
+/// after the word is shifted out of it.
 #[inline(always)]
 fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
     let bytes = text.as_bytes();
     let a: [u8; SHORT] = bytes.get(i..i + SHORT)?.try_into().ok()?;
     let x = u128::from_le_bytes(a);
+    // The top bit of the first byte that is no letter or digit: its bit
+    // offset is that of the byte, plus seven.
     let lo = not_alnum(x as u64);
-    let len = if lo != 0 {
-        (lo.trailing_zeros() / 8) as usize
+    let (len, after) = if lo != 0 {
+        let top = lo.trailing_zeros();
+        ((top / 8) as usize, ((x as u64) >> (top - 7)) as u8)
     } else {
         let hi = not_alnum((x >> 64) as u64);
         if hi == 0 {
             return None; // sixteen bytes or more
         }
-        8 + (hi.trailing_zeros() / 8) as usize
+        let top = hi.trailing_zeros();
+        (
+            8 + (top / 8) as usize,
+            ((x >> 64) as u64 >> (top - 7)) as u8,
+        )
     };
-    let n = *a.get(len)?;
-    if BYTE_CLASS[n as usize] & byte::JOIN != 0 {
-        if n >= 0x80 {
-            // A word character or a typographic apostrophe may continue
-            // the word; a dash or a quotation mark ends it.
-            let c = text.get(i + len..)?.chars().next()?;
-            if is_word_char(c) || matches!(c, '’' | '‘') {
-                return None;
-            }
-        } else if bytes
-            .get(i + len + 1)
-            .is_some_and(|&m| m >= 0x80 || BYTE_CLASS[m as usize] & byte::ALNUM != 0)
-        {
-            // A mark between word characters may join them ("U.S",
-            // "O'Brien", "1,000").
-            return None;
-        }
+    if BYTE_CLASS[after as usize] & byte::JOIN != 0 && !join_ends(text, i + len, after) {
+        return None;
     }
-    Some((len, x | (ONES * 0x20), n))
+    Some((len, x | (ONES * 0x20), after))
+}
+
+/// Whether a run of ASCII letters and digits that the byte `b` (of the
+/// [`byte::JOIN`] class) at `at` follows ends there as [`scan_word`] would
+/// end it; false when that takes more than a look at the next bytes.
+#[inline(always)]
+fn join_ends(text: &str, at: usize, b: u8) -> bool {
+    let bytes = text.as_bytes();
+    if b >= 0x80 {
+        // A word character continues the word; a typographic apostrophe
+        // may; a dash or a quotation mark ends it.
+        let Some(c) = text.get(at..).and_then(|s| s.chars().next()) else {
+            return false;
+        };
+        if is_word_char(c) {
+            return false;
+        }
+        if !matches!(c, '’' | '‘') {
+            return true;
+        }
+        // Before a word character an apostrophe joins, but for a
+        // possessive 's.
+        return match bytes.get(at + c.len_utf8()) {
+            None => true,
+            Some(&n) if n < 0x80 => {
+                BYTE_CLASS[n as usize] & byte::ALNUM == 0
+                    || (c == '’' && plain_possessive(bytes, at + c.len_utf8()))
+            }
+            Some(_) => false,
+        };
+    }
+    // A mark between word characters may join them ("U.S", "O'Brien",
+    // "1,000"), but for a possessive 's ("Lee's").
+    match bytes.get(at + 1) {
+        None => true,
+        Some(&n) if n < 0x80 => {
+            BYTE_CLASS[n as usize] & byte::ALNUM == 0
+                || (b == b'\'' && plain_possessive(bytes, at + 1))
+        }
+        Some(_) => false,
+    }
+}
+
+/// A possessive "s" starts at `pos` (see [`possessive_s_at`]) that the
+/// end of the text or an ASCII byte other than a letter or digit follows;
+/// false for an "s" that a non-ASCII character follows (which takes a
+/// closer look).
+#[inline(always)]
+fn plain_possessive(bytes: &[u8], pos: usize) -> bool {
+    matches!(bytes.get(pos), Some(b's' | b'S'))
+        && bytes.get(pos + 1).map_or(true, |&n| {
+            n < 0x80 && BYTE_CLASS[n as usize] & byte::ALNUM == 0
+        })
 }
 
 /// One tokenising scan over a text.
@@ -1310,9 +1384,8 @@ impl<'a> Tokenizer<'a, '_> {
         let bytes = text.as_bytes();
         let short = &self.vocab.short;
         loop {
-            let c = bytes[i] as char;
             let Some((len, key, after)) = plain_word(text, i) else {
-                return self.word(i, c, 1, next_open);
+                return self.word(i, bytes[i] as char, 1, next_open);
             };
             let mut info = short.get_or_default(key & KEY_MASKS[len]);
             let capital = bc & byte::UPPER != 0;
@@ -1320,35 +1393,48 @@ impl<'a> Tokenizer<'a, '_> {
             // `Tokenizer::word` does; a plain word has no inner stop or
             // hyphen, so it is no party label). The key with it is that of
             // the word and the byte after it.
-            let mut klen = len;
+            let mut end = i + len;
+            let mut dotted = false;
+            // The byte at `end`: a space, mostly.
+            let mut at_end = after;
             if after == b'.' && ((len == 1 && capital) || info.abbrev) {
-                klen += 1;
-                info = short.get_or_default(key & KEY_MASKS[klen]);
+                info = short.get_or_default(key & KEY_MASKS[len + 1]);
+                end += 1;
+                // (Three bytes or more, with the stop: see `may_end`.)
+                dotted = len >= 2;
+                at_end = bytes.get(end).copied().unwrap_or(0);
+            } else if after == b'%' && bc & byte::DIGIT != 0 {
+                return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
             }
-            let end = i + klen;
-            if info.multi.is_some() || (after == b'%' && bc & byte::DIGIT != 0) {
-                return self.finish_word(i, end, info, c, true, None, next_open);
+            let notes = info.notes[capital as usize];
+            if notes != 0 || dotted {
+                if notes & note::MULTI != 0 {
+                    return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
+                }
+                self.out.note(notes, dotted);
             }
             // As `finish_word` classifies, with the agent-noun suffixes read
             // off the key.
             let (mut base, cue) = info.class[capital as usize];
+            let mut cls = info.cls[capital as usize];
             if base == 0 {
-                base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, klen));
+                base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, end - i));
+                if cls == 0 {
+                    cls = base;
+                }
             }
-            let cls = match info.hay[capital as usize] {
-                0 => base,
-                lit => lit,
-            };
-            self.out.push_word(
-                Token::word(i, end, cue, capital, base, info.flags),
-                cls,
-                info.notes[capital as usize],
-                klen > 2 && klen > len,
-            );
-            // The space after a word at once (as `finish_word` does).
+            self.out
+                .push_plain(Token::word(i, end, cue, capital, base, info.flags), cls);
+            // The space after a word at once (as `finish_word` does), and
+            // a comma or a full stop after it with the space after that (as
+            // `punctuation` and the scan would take them).
             let mut next = end;
-            if next_open > end && bytes.get(end) == Some(&b' ') {
-                next += 1;
+            if next_open > end {
+                if at_end == b' ' {
+                    next += 1;
+                } else if matches!(at_end, b',' | b'.') {
+                    next = self.comma_or_stop(end, next_open);
+                }
             }
             // The scan goes on with the word that starts here, if one does
             // and no quotation opens here: as the scan would, with no
@@ -1360,6 +1446,31 @@ impl<'a> Tokenizer<'a, '_> {
                 }
                 _ => return next,
             }
+        }
+    }
+
+    /// Pushes the comma or full stop at `at` (before which no quotation
+    /// opens) when it is a token of one byte, as [`Tokenizer::punctuation`]
+    /// would, and skips a space after it, as the scan would; returns where
+    /// the scan goes on (`at` for a stop that others follow).
+    #[inline(always)]
+    fn comma_or_stop(&mut self, at: usize, next_open: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let after = bytes.get(at + 1).copied();
+        let cls = if bytes[at] == b',' {
+            class::COMMA
+        } else if matches!(after, Some(b'.' | b'!' | b'?' | 0xe2)) {
+            return at;
+        } else {
+            class::STOP
+        };
+        let t = Token::new(at, at + 1, None, None, false, cls);
+        let notes = if cls == class::STOP { note::END } else { 0 };
+        self.out.push_word(t, cls, notes, false);
+        if after == Some(b' ') && next_open > at + 1 {
+            at + 2
+        } else {
+            at + 1
         }
     }
 
@@ -2146,6 +2257,33 @@ mod tests {
             let k = key(w);
             let want = (k.len() <= SHORT && k.is_ascii()).then(|| pack(k.as_bytes()));
             assert_eq!(apostrophe_key(w.as_bytes()), want, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn plain_words_end_where_scan_word_ends_them() {
+        let texts = [
+            "Lee's dog, Lee’s cat, Lees’ house, O'Brien’s don't rock‘n’roll",
+            "the U.S. and 1,000 or 3.5% of co-workers' AT&T; s’é x’y",
+            "Lee'S Lee's\u{e9} Lee’sé Lee’s’ Lee' s 'tis ‘quoted’ word’",
+            "end of text Lee's",
+            "end of text Lee’s",
+            "end of text Lee’",
+        ];
+        for text in texts {
+            let text = format!("{text}                ");
+            for i in 0..text.len() {
+                let b = text.as_bytes()[i];
+                if !b.is_ascii_alphanumeric() {
+                    continue;
+                }
+                if let Some((len, _, after)) = plain_word(&text, i) {
+                    let w = scan_word(&text, i, b as char, 1);
+                    assert_eq!(w.end, i + len, "{text:?} at {i}");
+                    assert!(w.ascii, "{text:?} at {i}");
+                    assert_eq!(text.as_bytes()[i + len], after, "{text:?} at {i}");
+                }
+            }
         }
     }
 
