@@ -1402,6 +1402,8 @@ impl<'a> Tokenizer<'a, '_> {
                 end += 1;
                 // (Three bytes or more, with the stop: see `may_end`.)
                 dotted = len >= 2;
+                // (At the end of the text: no byte, which `mark_after`
+                // takes.)
                 at_end = bytes.get(end).copied().unwrap_or(0);
             } else if after == b'%' && bc & byte::DIGIT != 0 {
                 return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
@@ -1426,14 +1428,16 @@ impl<'a> Tokenizer<'a, '_> {
             self.out
                 .push_plain(Token::word(i, end, cue, capital, base, info.flags), cls);
             // The space after a word at once (as `finish_word` does), and
-            // a comma or a full stop after it with the space after that (as
-            // `punctuation` and the scan would take them).
+            // an ASCII punctuation mark after it with the space after that
+            // (as `punctuation` and the scan would take them).
             let mut next = end;
             if next_open > end {
                 if at_end == b' ' {
                     next += 1;
-                } else if matches!(at_end, b',' | b'.') {
-                    next = self.comma_or_stop(end, next_open);
+                } else if BYTE_CLASS[at_end as usize] & (byte::SPACE | byte::NL | byte::JOIN) == 0
+                    || matches!(at_end, b',' | b'.' | b'\'' | b'-')
+                {
+                    next = self.mark_after(end, next_open);
                 }
             }
             // The scan goes on with the word that starts here, if one does
@@ -1449,28 +1453,33 @@ impl<'a> Tokenizer<'a, '_> {
         }
     }
 
-    /// Pushes the comma or full stop at `at` (before which no quotation
-    /// opens) when it is a token of one byte, as [`Tokenizer::punctuation`]
-    /// would, and skips a space after it, as the scan would; returns where
-    /// the scan goes on (`at` for a stop that others follow).
+    /// Tokenises the ASCII punctuation mark at `at` (before which no
+    /// quotation opens), no letter, digit or white space, as
+    /// [`Tokenizer::punctuation`] would, and skips a space after it, as the
+    /// scan would; returns where the scan goes on.
     #[inline(always)]
-    fn comma_or_stop(&mut self, at: usize, next_open: usize) -> usize {
+    fn mark_after(&mut self, at: usize, next_open: usize) -> usize {
         let bytes = self.text.as_bytes();
         let after = bytes.get(at + 1).copied();
-        let cls = if bytes[at] == b',' {
-            class::COMMA
-        } else if matches!(after, Some(b'.' | b'!' | b'?' | 0xe2)) {
-            return at;
-        } else {
-            class::STOP
+        // The commonest first, as `punctuation` takes them.
+        let next = match bytes.get(at).copied() {
+            None => return at,
+            Some(b',') => {
+                let t = Token::new(at, at + 1, None, None, false, class::COMMA);
+                self.out.push_word(t, class::COMMA, 0, false);
+                at + 1
+            }
+            Some(b'.') if !matches!(after, Some(b'.' | b'!' | b'?' | 0xe2)) => {
+                let t = Token::new(at, at + 1, None, None, false, class::STOP);
+                self.out.push_word(t, class::STOP, note::END, false);
+                at + 1
+            }
+            Some(b) => self.punctuation(at, b as char, 1),
         };
-        let t = Token::new(at, at + 1, None, None, false, cls);
-        let notes = if cls == class::STOP { note::END } else { 0 };
-        self.out.push_word(t, cls, notes, false);
-        if after == Some(b' ') && next_open > at + 1 {
-            at + 2
+        if next_open > next && bytes.get(next) == Some(&b' ') {
+            next + 1
         } else {
-            at + 1
+            next
         }
     }
 
