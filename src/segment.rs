@@ -1061,18 +1061,22 @@ fn alnum_run(bytes: &[u8], from: usize) -> usize {
     n
 }
 
-/// The top bit of each byte of `x` that is no ASCII letter or digit.
+/// The top bit of the first byte of `x` (the lowest) that is no ASCII
+/// letter or digit, and maybe of bytes after it: the lowest bit set is
+/// exact, and none is set when every byte is a letter or digit.
 #[inline]
 fn not_alnum(x: u64) -> u64 {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES * 0x80;
-    // With the top bits cleared no addition carries into the next byte; the
-    // top bit of a byte of `y + ONES * (0x80 - lo)` is set when it is `lo`
-    // or more, of `y + ONES * (0x7f - hi)` when it is above `hi`.
-    let y = x & !HIGH;
-    let digit = (y + ONES * (0x80 - 0x30)) & !(y + ONES * (0x7f - 0x39));
-    let l = y | (ONES * 0x20);
-    let letter = (l + ONES * (0x80 - 0x61)) & !(l + ONES * (0x7f - 0x7a));
+    // The top bit of a byte of `x + ONES * (0x80 - lo)` is set when it is
+    // `lo` or more, of `x + ONES * (0x7f - hi)` when it is above `hi`, if
+    // no byte below it carries into it. No letter or digit carries, and
+    // no byte below 0x80 overflows, so up to the first byte that is no
+    // letter or digit, each verdict is exact (a byte from 0x80 up is none,
+    // whatever its sums: `!x`); past it, a carry may set more bits.
+    let digit = x.wrapping_add(ONES * (0x80 - 0x30)) & !x.wrapping_add(ONES * (0x7f - 0x39));
+    let l = x | (ONES * 0x20);
+    let letter = l.wrapping_add(ONES * (0x80 - 0x61)) & !l.wrapping_add(ONES * (0x7f - 0x7a));
     !((digit | letter) & !x) & HIGH
 }
 
@@ -2180,8 +2184,26 @@ mod tests {
                 let mut chunk = *b"abcZ0129";
                 chunk[at] = b;
                 let stop = not_alnum(u64::from_le_bytes(chunk));
-                let want = (BYTE_CLASS[b as usize] & byte::ALNUM == 0) as u64;
-                assert_eq!(stop, want << (8 * at + 7), "{b:#x} at {at}");
+                if BYTE_CLASS[b as usize] & byte::ALNUM == 0 {
+                    assert_eq!(stop.trailing_zeros() as usize, 8 * at + 7, "{b:#x} at {at}");
+                } else {
+                    assert_eq!(stop, 0, "{b:#x} at {at}");
+                }
+                // Whatever follows the first byte that is none.
+                for c in [0u8, b' ', 0x80, 0xff] {
+                    let mut chunk = chunk;
+                    chunk[at] = c;
+                    for k in 0..at {
+                        chunk[k] = b;
+                    }
+                    let stop = not_alnum(u64::from_le_bytes(chunk));
+                    let first = chunk.iter().position(|&y| !y.is_ascii_alphanumeric());
+                    assert_eq!(
+                        stop.trailing_zeros() as usize,
+                        first.map_or(64, |f| 8 * f + 7),
+                        "{chunk:?}"
+                    );
+                }
             }
         }
         let text = b"Hello2you, world-wide web\xe2 x";
