@@ -2193,9 +2193,7 @@ mod tests {
                 for c in [0u8, b' ', 0x80, 0xff] {
                     let mut chunk = chunk;
                     chunk[at] = c;
-                    for k in 0..at {
-                        chunk[k] = b;
-                    }
+                    chunk[..at].fill(b);
                     let stop = not_alnum(u64::from_le_bytes(chunk));
                     let first = chunk.iter().position(|&y| !y.is_ascii_alphanumeric());
                     assert_eq!(
