@@ -565,6 +565,12 @@ pub(crate) struct Vocab {
     /// the words after the first (keys), the cue entry and the token class,
     /// longest first.
     multi: Vec<Vec<(Vec<String>, u32, u8)>>,
+    /// For each list of [`Vocab::multi`], a bit for each ASCII byte that
+    /// opens the second word of one of its cues: a cue of the list can
+    /// match only where the next word opens with one (see
+    /// [`Tokenizer::multi_word`]). Bit 0 is set for a list with a cue that
+    /// has no second word or one that opens with no ASCII byte.
+    multi_leads: Vec<u128>,
     /// The flags of the possessive "'s".
     poss_flags: u8,
     /// The longest key (in bytes) with a flag: a key as long as a quarter
@@ -636,6 +642,7 @@ impl Vocab {
         // The multi-word cues by first word, of the classes that make
         // records, with their token classes: as the tokeniser tries them.
         let mut multi = Vec::new();
+        let mut multi_leads = Vec::new();
         for (k, list) in &lexicon.multi {
             let kept: Vec<(Vec<String>, u32, u8)> = list
                 .iter()
@@ -648,6 +655,14 @@ impl Vocab {
                 .collect();
             if let Some(i) = map.get_mut(k).filter(|_| !kept.is_empty()) {
                 i.multi = Some(multi.len() as u32);
+                let mut leads = 0u128;
+                for (rest, _, _) in &kept {
+                    match rest.first().and_then(|w| w.bytes().next()) {
+                        Some(b) if b.is_ascii() => leads |= 1 << b,
+                        _ => leads |= 1,
+                    }
+                }
+                multi_leads.push(leads);
                 multi.push(kept);
             }
         }
@@ -656,6 +671,7 @@ impl Vocab {
         }
         let mut vocab = Vocab {
             multi,
+            multi_leads,
             poss_flags: flags_of(lexicon, "'s"),
             flag_len: flagged.clone().map(str::len).max().unwrap_or(0),
             ..Vocab::default()
@@ -1414,7 +1430,7 @@ impl<'a> Tokenizer<'a, '_> {
             }
             let notes = info.notes[capital as usize];
             if notes != 0 || dotted {
-                if notes & note::MULTI != 0 {
+                if notes & note::MULTI != 0 && self.may_open_multi(info, end) {
                     return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
                 }
                 self.out.note(notes, dotted);
@@ -1583,6 +1599,31 @@ impl<'a> Tokenizer<'a, '_> {
             end += 1;
         }
         end
+    }
+
+    /// Whether a multi-word cue that opens with the word whose info is
+    /// `info` and that ends at `end` may go on from there: false when the
+    /// next word opens with an ASCII byte that opens the second word of no
+    /// cue of its list (see [`Vocab::multi_leads`]), as
+    /// [`Tokenizer::multi_word`] would find.
+    #[cold]
+    fn may_open_multi(&self, info: &WordInfo, end: usize) -> bool {
+        let Some(list) = info.multi else {
+            return false;
+        };
+        let bytes = self.text.as_bytes();
+        // The first byte after one space or none, as `multi_word` trims
+        // spaces, no-break spaces and tabs (any other: no telling).
+        let lead = match bytes.get(end) {
+            Some(b' ') => bytes.get(end + 1),
+            b => b,
+        };
+        match lead {
+            Some(&b) if b.is_ascii() && !matches!(b, b' ' | b'\t') => {
+                self.vocab.multi_leads[list as usize] & (1 | 1 << b.to_ascii_lowercase()) != 0
+            }
+            _ => true,
+        }
     }
 
     /// Pushes the multi-word cue that opens with the word `text[i..end]`,
