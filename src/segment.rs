@@ -495,8 +495,16 @@ impl<V: Copy + Default> Default for ShortTable<V> {
 impl<V: Copy + Default> ShortTable<V> {
     /// A table of `entries` (keys not 0); a later entry of a key wins.
     pub fn new(entries: Vec<(ShortKey, V)>) -> ShortTable<V> {
+        ShortTable::with_room(entries, 2)
+    }
+
+    /// A table of `entries` (keys not 0) with at least `room` slots for
+    /// each entry (1 or more); a later entry of a key wins. The more room,
+    /// the fewer probes, above all for keys not in the table (which probe
+    /// until an empty slot), at the cost of memory that few look-ups touch.
+    pub fn with_room(entries: Vec<(ShortKey, V)>, room: usize) -> ShortTable<V> {
         let mut bits = 4;
-        while (1usize << bits) < 2 * entries.len() {
+        while (1usize << bits) < room * entries.len() {
             bits += 1;
         }
         let mut t = ShortTable {
@@ -690,7 +698,9 @@ impl Vocab {
                 vocab.long.insert(k, info);
             }
         }
-        vocab.short = ShortTable::new(short);
+        // Half the words of a text are in no list: with a quarter of the
+        // slots taken, such a word mostly finds an empty slot at once.
+        vocab.short = ShortTable::with_room(short, 4);
         vocab
     }
 
