@@ -36,6 +36,17 @@ use serde_json::{json, Value};
 use whosaid::report::{self, SpeakerStats};
 use whosaid::{Analysis, CueClass, Extractor, Quote, DEFAULT_SECTION_BYTES};
 
+/// The binary's allocator: mimalloc (a dev-dependency, so the library itself
+/// does not depend on it and leaves the choice to its users). The extraction
+/// of a document allocates and frees many small vectors and strings (tokens,
+/// drafts, records); mimalloc's per-size free lists serve them with fewer
+/// instructions than glibc's malloc, whose `_int_malloc`, `_int_free` and
+/// `malloc_consolidate` were a tenth of a `--jsonl` run over PolNeAR
+/// (mimalloc takes 7.8 % off that run's instructions). Its version 2 line
+/// (the `v2` feature) measured 1 % fewer instructions there than version 3.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = "Tidewater council votes to close two libraries
 
 The Tidewater town council voted on Tuesday to close the Elm Road and Quay Street libraries, saying the savings would fund a new reading room at the town hall.
