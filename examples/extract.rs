@@ -1211,6 +1211,34 @@ fn write_chunk(
     Ok(())
 }
 
+/// Appends the next line of `reader` to `buf`, with its line feed if it has
+/// one, like `BufRead::read_until(b'\n')`: the number of bytes read, 0 at
+/// the end of the input. The line feed is found with the memchr crate's
+/// vectorised search (the standard library's took a percent of a run).
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(read);
+        }
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        buf.extend_from_slice(&available[..used]);
+        reader.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 /// Processes JSON Lines, one output line per input line (TSV: rows per
 /// quote). Lines are read in chunks, processed on `threads` threads and
 /// written in input order, so at most one chunk of documents is held at a
@@ -1229,6 +1257,9 @@ fn run_jsonl(
     // One line at a time on one thread, so output follows input at once.
     let chunk = if o.threads <= 1 { 1 } else { o.threads * 64 };
     let mut jobs: Vec<Job> = Vec::with_capacity(chunk);
+    // The line buffers of written chunks, reused (with their capacity) for
+    // the next lines.
+    let mut spare: Vec<Vec<u8>> = Vec::with_capacity(chunk);
     let mut line_no = 0usize;
     let mut docs = 0usize;
     let mut text_bytes = 0u64;
@@ -1236,8 +1267,9 @@ fn run_jsonl(
         writeln!(out, "{}", if speakers { TSV_SPEAKERS } else { TSV_QUOTES })?;
     }
     loop {
-        let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf) {
+        let mut buf = spare.pop().unwrap_or_default();
+        buf.clear();
+        match read_line(&mut reader, &mut buf) {
             Ok(0) => break,
             Ok(_) => {
                 line_no += 1;
@@ -1250,7 +1282,7 @@ fn run_jsonl(
                     write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
                     docs += jobs.len();
                     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
-                    jobs.clear();
+                    spare.extend(jobs.drain(..).map(|j| j.bytes));
                     progress.update(docs, text_bytes);
                 }
             }
