@@ -36,6 +36,17 @@ use serde_json::{json, Value};
 use whosaid::report::{self, SpeakerStats};
 use whosaid::{Analysis, CueClass, Extractor, Quote, DEFAULT_SECTION_BYTES};
 
+/// The binary's allocator: mimalloc (a dev-dependency, so the library itself
+/// does not depend on it and leaves the choice to its users). The extraction
+/// of a document allocates and frees many small vectors and strings (tokens,
+/// drafts, records); mimalloc's per-size free lists serve them with fewer
+/// instructions than glibc's malloc, whose `_int_malloc`, `_int_free` and
+/// `malloc_consolidate` were a tenth of a `--jsonl` run over PolNeAR
+/// (mimalloc takes 7.8 % off that run's instructions). Its version 2 line
+/// (the `v2` feature) measured 1 % fewer instructions there than version 3.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = "Tidewater council votes to close two libraries
 
 The Tidewater town council voted on Tuesday to close the Elm Road and Quay Street libraries, saying the savings would fund a new reading room at the town hall.
@@ -1200,6 +1211,34 @@ fn write_chunk(
     Ok(())
 }
 
+/// Appends the next line of `reader` to `buf`, with its line feed if it has
+/// one, like `BufRead::read_until(b'\n')`: the number of bytes read, 0 at
+/// the end of the input. The line feed is found with the memchr crate's
+/// vectorised search (the standard library's took a percent of a run).
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(read);
+        }
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        buf.extend_from_slice(&available[..used]);
+        reader.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 /// Processes JSON Lines, one output line per input line (TSV: rows per
 /// quote). Lines are read in chunks, processed on `threads` threads and
 /// written in input order, so at most one chunk of documents is held at a
@@ -1218,6 +1257,9 @@ fn run_jsonl(
     // One line at a time on one thread, so output follows input at once.
     let chunk = if o.threads <= 1 { 1 } else { o.threads * 64 };
     let mut jobs: Vec<Job> = Vec::with_capacity(chunk);
+    // The line buffers of written chunks, reused (with their capacity) for
+    // the next lines.
+    let mut spare: Vec<Vec<u8>> = Vec::with_capacity(chunk);
     let mut line_no = 0usize;
     let mut docs = 0usize;
     let mut text_bytes = 0u64;
@@ -1225,8 +1267,9 @@ fn run_jsonl(
         writeln!(out, "{}", if speakers { TSV_SPEAKERS } else { TSV_QUOTES })?;
     }
     loop {
-        let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf) {
+        let mut buf = spare.pop().unwrap_or_default();
+        buf.clear();
+        match read_line(&mut reader, &mut buf) {
             Ok(0) => break,
             Ok(_) => {
                 line_no += 1;
@@ -1239,7 +1282,7 @@ fn run_jsonl(
                     write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
                     docs += jobs.len();
                     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
-                    jobs.clear();
+                    spare.extend(jobs.drain(..).map(|j| j.bytes));
                     progress.update(docs, text_bytes);
                 }
             }
