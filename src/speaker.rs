@@ -51,8 +51,6 @@ pub(crate) struct Mention<'t> {
     pub subject: bool,
 }
 
-const ARTICLES: [&str; 3] = ["the", "a", "an"];
-
 /// What the lexicon says of the words of a document's tokens, looked up
 /// once per token: a speaker's phrase is read several times over (names,
 /// titles, the kind of speaker), and a document names the same people
@@ -109,8 +107,9 @@ impl<'k> Words<'k> {
     /// Looks up the flags of token `i` and keeps them.
     #[inline(never)]
     fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
+        // The token's text is sliced only when its key does not tell all.
         let f = match token_key(doc, i) {
-            Some(k) => self.kinds.ascii_flags(doc.tok_text(i), k),
+            Some(k) => self.kinds.ascii_flags(k, || doc.tok_text(i)),
             None => self.kinds.flags(doc.tok_text(i)),
         };
         self.flags[i] = f;
@@ -149,11 +148,6 @@ fn token_key(doc: &Doc<'_>, i: usize) -> Option<ShortKey> {
     Some(k | ((ge_a & !gt_z & (ONES * 0x80)) >> 2))
 }
 
-/// The [`ShortKey`]s of "the", "a" and "an".
-const THE: ShortKey = pack3(*b"the");
-const A: ShortKey = b'a' as ShortKey;
-const AN: ShortKey = pack3(*b"an\0");
-
 /// Some byte of the [`ShortKey`] `k` is a hyphen.
 fn has_hyphen(k: ShortKey) -> bool {
     const ONES: ShortKey = ShortKey::MAX / 255;
@@ -162,11 +156,6 @@ fn has_hyphen(k: ShortKey) -> bool {
     // no byte is zero (all bytes of a key are ASCII).
     let x = k ^ (ONES * b'-' as ShortKey);
     x.wrapping_sub(ONES) & !x & (ONES * 0x80) != 0
-}
-
-/// The [`ShortKey`] of up to three bytes (a zero byte ends the key).
-const fn pack3(b: [u8; 3]) -> ShortKey {
-    b[0] as ShortKey | (b[1] as ShortKey) << 8 | (b[2] as ShortKey) << 16
 }
 
 /// The lexicon's titles, organisation words, honorifics, source nouns and
@@ -195,6 +184,14 @@ impl WordKinds {
                 *m.entry(w.clone()).or_insert(0) |= bit;
             }
         }
+        // The articles are keys too, so that one look-up tells them.
+        for (k, bits) in [
+            ("the", Words::ARTICLE | Words::THE),
+            ("a", Words::ARTICLE),
+            ("an", Words::ARTICLE),
+        ] {
+            *m.entry(k.to_string()).or_insert(0) |= bits;
+        }
         let short = m
             .iter()
             .filter(|(k, _)| !k.is_empty() && k.len() <= 16)
@@ -218,7 +215,7 @@ impl WordKinds {
     /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
     fn flags(&self, word: &str) -> u16 {
         if let Some(k) = short_key(word) {
-            return self.ascii_flags(word, k);
+            return self.ascii_flags(k, || word);
         }
         with_key(word, |k| {
             let mut f = Words::KNOWN | self.get(k);
@@ -230,37 +227,29 @@ impl WordKinds {
             {
                 f |= Words::TITLE;
             }
-            if ARTICLES.contains(&k) {
-                f |= Words::ARTICLE;
-            }
-            if k == "the" {
-                f |= Words::THE;
-            }
+            // (The articles' flags come with their keys.)
             f
         })
     }
 
-    /// [`WordKinds::flags`] of the ASCII word `word` of 1 to 16 bytes, whose
-    /// key packed is `k` ([`short_key`]).
+    /// [`WordKinds::flags`] of an ASCII word of 1 to 16 bytes, whose key
+    /// packed is `k` ([`short_key`]); `word` gives the word, which only a
+    /// hyphenated one needs.
     #[inline]
-    fn ascii_flags(&self, word: &str, k: ShortKey) -> u16 {
-        let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
+    fn ascii_flags<'w>(&self, k: ShortKey, word: impl FnOnce() -> &'w str) -> u16 {
+        // An empty slot's value is 0: in no list.
+        let mut f = Words::KNOWN | *self.short.get_or_default(k);
         // Vice-Chair, Director-General: judge the last part.
         if f & Words::TITLE_KEY != 0
-            || has_hyphen(k)
-                && word
-                    .as_bytes()
+            || has_hyphen(k) && {
+                let word = word();
+                word.as_bytes()
                     .iter()
                     .rposition(|&b| b == b'-')
                     .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            }
         {
             f |= Words::TITLE;
-        }
-        if k == THE || k == A || k == AN {
-            f |= Words::ARTICLE;
-        }
-        if k == THE {
-            f |= Words::THE;
         }
         f
     }
@@ -293,7 +282,68 @@ fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
         })
 }
 
-/// Kind of a name or description.
+/// The base classes of tokens `a..b`, one bit per class (classes are ASCII
+/// bytes): read in one pass, so that a search for a class the phrase lacks
+/// is skipped.
+fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> u128 {
+    doc.tokens[a..b]
+        .iter()
+        .fold(0, |m, t| m | 1 << (t.base & 127))
+}
+
+/// Whether the class set `m` (see [`classes_in`]) may hold `class`.
+fn has(m: u128, class: u8) -> bool {
+    m >> (class & 127) & 1 != 0
+}
+
+/// What the words of a phrase are, from the lexicon's lists: read in one
+/// pass for both its kind and its gender.
+#[derive(Default)]
+struct Facts {
+    /// Some word is an organisation word.
+    org: bool,
+    /// Some word is a title or an honorific.
+    person: bool,
+    /// The last word is a source noun.
+    last_source: bool,
+    /// Some word says female (see [`gender_of`]).
+    female: bool,
+    /// Some word says male.
+    male: bool,
+}
+
+impl Facts {
+    /// The facts of tokens `a..b`.
+    fn of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Facts {
+        let mut x = Facts::default();
+        for i in a..b {
+            let f = w.of(doc, i);
+            x.org |= f & Words::ORG != 0;
+            x.person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
+            if i + 1 == b {
+                x.last_source = f & Words::SOURCE != 0;
+            }
+            if gendered(doc, i, f) {
+                x.female |= f & Words::FEMALE != 0;
+                x.male |= f & Words::MALE != 0;
+            }
+        }
+        x
+    }
+
+    /// The gender the words give, `None` when they give none or both.
+    fn gender(&self) -> Option<Gender> {
+        match (self.female, self.male) {
+            (true, false) => Some(Gender::Female),
+            (false, true) => Some(Gender::Male),
+            _ => None,
+        }
+    }
+}
+
+/// Kind of a name or description; `present` holds the classes of its
+/// tokens (see [`classes_in`]; a superset will do).
+#[allow(clippy::too_many_arguments)]
 fn kind_of(
     doc: &Doc<'_>,
     w: &mut Words,
@@ -301,9 +351,15 @@ fn kind_of(
     a: usize,
     b: usize,
     has_title: bool,
+    present: u128,
+    facts: Option<&Facts>,
 ) -> SpeakerKind {
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
-    let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
+    let head_end = if has(present, c::PREP) {
+        (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b)
+    } else {
+        b
+    };
     let head_title = if head_end > a {
         w.is(doc, head_end - 1, Words::TITLE_KEY)
     } else {
@@ -314,26 +370,30 @@ fn kind_of(
     }
     // What the words are: an organisation word, a title or honorific, and
     // whether the last is a source noun.
-    let (mut org, mut person, mut last_source) = (false, false, false);
-    for i in a..b {
-        let f = w.of(doc, i);
-        org |= f & Words::ORG != 0;
-        person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
-        if i + 1 == b {
-            last_source = f & Words::SOURCE != 0;
+    let own;
+    let facts = match facts {
+        Some(f) => f,
+        None => {
+            own = Facts::of(doc, w, a, b);
+            &own
         }
-    }
-    if org {
+    };
+    if facts.org {
         return SpeakerKind::Organization;
     }
-    if person {
+    if facts.person {
         return SpeakerKind::Person;
     }
-    let caps = (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count();
+    // Two or more names and nothing else: a person.
+    let caps = if present == 1 << c::NAME {
+        b - a
+    } else {
+        (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count()
+    };
     if caps >= 2 && caps == b - a {
         return SpeakerKind::Person;
     }
-    if last_source {
+    if facts.last_source {
         // official, spokesman, voters: people unless an org word said otherwise.
         return SpeakerKind::Person;
     }
@@ -397,9 +457,10 @@ pub(crate) fn analyze<'t>(
             subject: true,
         };
     }
+    let present = classes_in(doc, a, b);
     // "farmers who grow barley": a restrictive relative clause is part of
     // the mention, not of the name.
-    if let Some(k) = (a + 1..b).find(|&i| {
+    if let Some(k) = (a + 1..b).filter(|_| has(present, c::WHO)).find(|&i| {
         doc.tokens[i].base == c::WHO && !matches!(doc.tokens[i - 1].base, c::COMMA | c::DASH)
     }) {
         let inner = analyze(doc, lex, w, a, k);
@@ -417,8 +478,11 @@ pub(crate) fn analyze<'t>(
         }
     }
     // Appositive: split at the first comma that is not part of a coordination.
-    let comma = (a..b).find(|&i| doc.tokens[i].base == c::COMMA);
-    let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
+    // (The classes of `a..b` are among those of the phrase with its alias.)
+    let comma = (a..b)
+        .filter(|_| has(present, c::COMMA))
+        .find(|&i| doc.tokens[i].base == c::COMMA);
+    let has_and = has(present, c::AND) && (a..b).any(|i| doc.tokens[i].base == c::AND);
     // "Ann Lee, who chairs the board and ...", "Ann Lee, whose book ...": a
     // relative clause is no role, and an "and" inside it joins no sources.
     let relative_at =
@@ -500,10 +564,13 @@ pub(crate) fn analyze<'t>(
     }
     let start = strip_article(doc, w, a, b, false);
     // "Nell Ardagh of the Port Authority": a person's name, then where she is from.
-    if let Some(k) = (start..b).find(|&i| doc.tokens[i].base == c::PREP) {
+    if let Some(k) = (start..b)
+        .filter(|_| has(present, c::PREP))
+        .find(|&i| doc.tokens[i].base == c::PREP)
+    {
         if k >= start + 2
             && name_like(doc, w, start, k)
-            && kind_of(doc, w, lex, start, k, false) == SpeakerKind::Person
+            && kind_of(doc, w, lex, start, k, false, present, None) == SpeakerKind::Person
         {
             let inner = analyze(doc, lex, w, start, k);
             return Mention {
@@ -561,7 +628,9 @@ pub(crate) fn analyze<'t>(
             || doc.tokens[i].base == c::PREP
             || doc.tokens[i].base == c::DET
     }) && name_start < b;
-    let kind = kind_of(doc, w, lex, a, b, role.is_some());
+    // The words' kinds and genders, read once for both.
+    let facts = Facts::of(doc, w, a, b);
+    let kind = kind_of(doc, w, lex, a, b, role.is_some(), present, Some(&facts));
     // The mention: the name without title when the name is a person's.
     let span = full;
     let definite = w.is(doc, a, Words::THE);
@@ -574,11 +643,7 @@ pub(crate) fn analyze<'t>(
         proper,
         alias,
         definite,
-        gender: if has_and {
-            None
-        } else {
-            gender_of(doc, w, a, b)
-        },
+        gender: if has_and { None } else { facts.gender() },
         coordinated: has_and,
         subject: true,
     }
@@ -587,24 +652,23 @@ pub(crate) fn analyze<'t>(
 /// The gender the words of tokens `a..b` give a person, from the lexicon's
 /// `female` and `male` lists; `None` when they give none or both.
 fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender> {
-    let (mut female, mut male) = (false, false);
+    let mut x = Facts::default();
     for i in a..b {
-        // A capitalised word counts only as an honorific or a title: "Mr.",
-        // "Spokeswoman Ann Lee"; not the surname in "Ada King".
         let f = w.of(doc, i);
-        if f & (Words::FEMALE | Words::MALE) == 0
-            || doc.tokens[i].capital && f & (Words::HONORIFIC | Words::TITLE_KEY) == 0
-        {
-            continue;
+        if gendered(doc, i, f) {
+            x.female |= f & Words::FEMALE != 0;
+            x.male |= f & Words::MALE != 0;
         }
-        female |= f & Words::FEMALE != 0;
-        male |= f & Words::MALE != 0;
     }
-    match (female, male) {
-        (true, false) => Some(Gender::Female),
-        (false, true) => Some(Gender::Male),
-        _ => None,
-    }
+    x.gender()
+}
+
+/// Whether token `i`, whose flags are `f`, says a gender: a word of the
+/// `female` or `male` list, and when capitalised only as an honorific or a
+/// title ("Mr.", "Spokeswoman Ann Lee"; not the surname in "Ada King").
+fn gendered(doc: &Doc<'_>, i: usize, f: u16) -> bool {
+    f & (Words::FEMALE | Words::MALE) != 0
+        && !(doc.tokens[i].capital && f & (Words::HONORIFIC | Words::TITLE_KEY) == 0)
 }
 
 #[cfg(test)]
