@@ -5,7 +5,7 @@
 
 use std::hash::BuildHasher;
 
-use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
+use rustc_hash::FxBuildHasher;
 
 use crate::record::SpeakerKind;
 use crate::speaker::{Mention, Pronoun};
@@ -91,10 +91,75 @@ pub(crate) struct Registry<'t> {
 #[derive(Debug, Default)]
 struct NameMap {
     /// The hash of a key to its latest entry.
-    heads: HashMap<u64, usize>,
+    heads: Heads,
     /// The entries: the key's span, its entity, and the entry before it
     /// with the same hash ([`NameMap::END`] for none).
     entries: Vec<((usize, usize), usize, usize)>,
+}
+
+/// An open-addressing table from hashes (already hashed: they index it
+/// as they are) to entries of a [`NameMap`], at a load of at most a half:
+/// about one probe per look-up, and no hashing of the hash.
+#[derive(Debug, Default)]
+struct Heads {
+    /// Each slot's hash and entry ([`NameMap::END`] for an empty slot).
+    slots: Vec<(u64, usize)>,
+    /// How many slots are taken.
+    len: usize,
+}
+
+impl Heads {
+    /// An empty table with room for `n` hashes.
+    fn with_capacity(n: usize) -> Heads {
+        Heads {
+            slots: vec![(0, NameMap::END); (2 * n).next_power_of_two().max(16)],
+            len: 0,
+        }
+    }
+
+    /// The slot of `h`, or the empty slot where it goes.
+    #[inline]
+    fn slot(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        // An Fx hash ends rotated so that its best mixed bits are its
+        // lowest.
+        let mut at = h as usize & mask;
+        loop {
+            let (k, e) = self.slots[at];
+            if k == h || e == NameMap::END {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The entry of `h` ([`NameMap::END`] for none).
+    #[inline]
+    fn get(&self, h: u64) -> usize {
+        self.slots[self.slot(h)].1
+    }
+
+    /// Maps `h` to entry `e`; returns the entry it had ([`NameMap::END`]
+    /// for none).
+    fn insert(&mut self, h: u64, e: usize) -> usize {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let grown = vec![(0, NameMap::END); 2 * self.slots.len()];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for (k, x) in old {
+                if x != NameMap::END {
+                    let at = self.slot(k);
+                    self.slots[at] = (k, x);
+                }
+            }
+        }
+        let at = self.slot(h);
+        let prev = self.slots[at].1;
+        if prev == NameMap::END {
+            self.len += 1;
+        }
+        self.slots[at] = (h, e);
+        prev
+    }
 }
 
 impl NameMap {
@@ -104,14 +169,14 @@ impl NameMap {
     /// An empty map with room for `n` keys.
     fn with_capacity(n: usize) -> NameMap {
         NameMap {
-            heads: HashMap::with_capacity_and_hasher(n, FxBuildHasher),
+            heads: Heads::with_capacity(n),
             entries: Vec::with_capacity(n),
         }
     }
 
     /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
     fn find(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
-        let mut at = self.heads.get(&h).copied().unwrap_or(NameMap::END);
+        let mut at = self.heads.get(h);
         while at != NameMap::END {
             let ((a, b), _, prev) = self.entries[at];
             if &keys[a..b] == k {
@@ -142,7 +207,7 @@ impl NameMap {
     /// [`NameMap::set`] for a key that has no entry yet.
     fn add(&mut self, span: (usize, usize), h: u64, i: usize) -> usize {
         let prev = self.heads.insert(h, self.entries.len());
-        self.entries.push((span, i, prev.unwrap_or(NameMap::END)));
+        self.entries.push((span, i, prev));
         self.entries.len() - 1
     }
 }
@@ -168,24 +233,14 @@ fn norm_into(out: &mut String, s: &str) {
         out.make_ascii_lowercase();
         return;
     }
-    // An ASCII name is its words (runs of letters, digits and hyphens,
-    // without the hyphens at their ends) joined by one space, lowercase:
-    // what the loop below makes of it, a word at a time rather than a
-    // character.
-    if s.is_ascii() {
-        for word in s
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map(|w| w.trim_matches('-'))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        out.make_ascii_lowercase();
+    // A name of ASCII but for curly quotation marks ("O’Malley") is its
+    // words (runs of letters, digits and hyphens, without the hyphens at
+    // their ends) joined by one space, lowercase: what the loop below
+    // makes of it, a word at a time rather than a character.
+    if ascii_words(out, s) {
         return;
     }
+    out.clear();
     // Where the word being read starts in `out`, if one is.
     let mut word: Option<usize> = None;
     let mut take = |out: &mut String, c: char| {
@@ -216,6 +271,57 @@ fn norm_into(out: &mut String, s: &str) {
         }
     }
     take(out, ' ');
+}
+
+/// Writes the words of `s` (see [`norm_into`]) to `out`, lowercase, when `s`
+/// is ASCII but for curly quotation marks (`‘ ’`, which part words as any
+/// punctuation does); returns false, with `out` half written, for any other
+/// character.
+fn ascii_words(out: &mut String, s: &str) -> bool {
+    /// Per byte: 1 for an ASCII letter or digit, 2 for a hyphen, 4 for a
+    /// byte of no ASCII character, else 0.
+    const KIND: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            if (c as u8).is_ascii_alphanumeric() {
+                t[c] = 1;
+            } else if c >= 0x80 {
+                t[c] = 4;
+            }
+            c += 1;
+        }
+        t[b'-' as usize] = 2;
+        t
+    };
+    let b = s.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        match KIND[b[at] as usize] {
+            0 => at += 1,
+            4 => match b.get(at..at + 3) {
+                Some([0xe2, 0x80, 0x98 | 0x99]) => at += 3,
+                _ => return false,
+            },
+            _ => {
+                let mut end = at + 1;
+                while end < b.len() && KIND[b[end] as usize] & 3 != 0 {
+                    end += 1;
+                }
+                // Without the hyphens at its ends.
+                let word = s[at..end].trim_matches('-');
+                if !word.is_empty() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                }
+                at = end;
+            }
+        }
+    }
+    out.make_ascii_lowercase();
+    true
 }
 
 /// `b` is words of ASCII letters and digits with one space between them.
