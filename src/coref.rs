@@ -212,15 +212,36 @@ impl NameMap {
     }
 }
 
+/// What [`norm_into`] learns of the normalised name as it writes it, so
+/// that its words are not read again.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// The [`word_bits`] of the name.
+    words: u64,
+    /// Where its last word starts (see [`last_word`]).
+    last: usize,
+}
+
+impl Shape {
+    /// The shape of the normalised name `n`, read from it.
+    fn of(n: &str) -> Shape {
+        Shape {
+            words: word_bits(n),
+            last: n.len() - last_word(n).len(),
+        }
+    }
+}
+
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
-/// "Lind-Holt" is one word. Written into `out`, which is cleared first.
+/// "Lind-Holt" is one word. Written into `out`, which is cleared first;
+/// returns the [`Shape`] of what it wrote.
 ///
 /// The words are those of the lexicon key ([`crate::cues::key`]) of `s`,
 /// read in one pass over `s` with no key built: a key starts with "the "
 /// exactly when `s` does in any case (no other character lowercases to
 /// ASCII "t", "h" or "e"), and a curly apostrophe, which the key makes
 /// straight, parts words as any punctuation does.
-fn norm_into(out: &mut String, s: &str) {
+fn norm_into(out: &mut String, s: &str) -> Shape {
     out.clear();
     let s = match s.as_bytes().get(..4) {
         Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
@@ -228,17 +249,17 @@ fn norm_into(out: &mut String, s: &str) {
     };
     // Most names are words of letters and digits with one space between
     // them ("Ann Lee"): their key is their lowercase.
-    if plain(s.as_bytes()) {
+    if let Some(shape) = plain(s.as_bytes()) {
         out.push_str(s);
         out.make_ascii_lowercase();
-        return;
+        return shape;
     }
     // A name of ASCII but for curly quotation marks ("O’Malley") is its
     // words (runs of letters, digits and hyphens, without the hyphens at
     // their ends) joined by one space, lowercase: what the loop below
     // makes of it, a word at a time rather than a character.
-    if ascii_words(out, s) {
-        return;
+    if let Some(shape) = ascii_words(out, s) {
+        return shape;
     }
     out.clear();
     // Where the word being read starts in `out`, if one is.
@@ -271,13 +292,14 @@ fn norm_into(out: &mut String, s: &str) {
         }
     }
     take(out, ' ');
+    Shape::of(out)
 }
 
 /// Writes the words of `s` (see [`norm_into`]) to `out`, lowercase, when `s`
 /// is ASCII but for curly quotation marks (`‘ ’`, which part words as any
-/// punctuation does); returns false, with `out` half written, for any other
-/// character.
-fn ascii_words(out: &mut String, s: &str) -> bool {
+/// punctuation does), and returns their [`Shape`]; `None`, with `out` half
+/// written, for any other character.
+fn ascii_words(out: &mut String, s: &str) -> Option<Shape> {
     /// Per byte: 1 for an ASCII letter or digit, 2 for a hyphen, 4 for a
     /// byte of no ASCII character, else 0.
     const KIND: [u8; 256] = {
@@ -296,12 +318,13 @@ fn ascii_words(out: &mut String, s: &str) -> bool {
     };
     let b = s.as_bytes();
     let mut at = 0;
+    let mut shape = Shape { words: 0, last: 0 };
     while at < b.len() {
         match KIND[b[at] as usize] {
             0 => at += 1,
             4 => match b.get(at..at + 3) {
                 Some([0xe2, 0x80, 0x98 | 0x99]) => at += 3,
-                _ => return false,
+                _ => return None,
             },
             _ => {
                 let mut end = at + 1;
@@ -310,10 +333,12 @@ fn ascii_words(out: &mut String, s: &str) -> bool {
                 }
                 // Without the hyphens at its ends.
                 let word = s[at..end].trim_matches('-');
-                if !word.is_empty() {
+                if let Some(&last) = word.as_bytes().last() {
                     if !out.is_empty() {
                         out.push(' ');
                     }
+                    shape.last = out.len();
+                    shape.words |= word_bit_of(word.len(), last.to_ascii_lowercase());
                     out.push_str(word);
                 }
                 at = end;
@@ -321,11 +346,16 @@ fn ascii_words(out: &mut String, s: &str) -> bool {
         }
     }
     out.make_ascii_lowercase();
-    true
+    if out.is_empty() {
+        // No word: as `word_bits` has it.
+        shape.words = word_bits(out);
+    }
+    Some(shape)
 }
 
-/// `b` is words of ASCII letters and digits with one space between them.
-fn plain(b: &[u8]) -> bool {
+/// The [`Shape`] of the lowercase of `b` when `b` is words of ASCII letters
+/// and digits with one space between them; `None` otherwise.
+fn plain(b: &[u8]) -> Option<Shape> {
     /// Per byte: 1 for an ASCII letter or digit, 2 for a space, else 0.
     const KIND: [u8; 256] = {
         let mut t = [0u8; 256];
@@ -341,15 +371,25 @@ fn plain(b: &[u8]) -> bool {
     };
     // A table look-up per byte; before the first word is as after a space.
     let mut prev = 2;
-    for &c in b {
-        let k = KIND[c as usize];
+    let mut shape = Shape { words: 0, last: 0 };
+    for (k, &c) in b.iter().enumerate() {
+        let kind = KIND[c as usize];
         // Neither another byte nor a second space in a row.
-        if k == 0 || k & prev == 2 {
-            return false;
+        if kind == 0 || kind & prev == 2 {
+            return None;
         }
-        prev = k;
+        if kind == 2 {
+            // A word ends (a letter or digit lowercases with bit 0x20 set).
+            shape.words |= word_bit_of(k - shape.last, b[k - 1] | 0x20);
+            shape.last = k + 1;
+        }
+        prev = kind;
     }
-    prev == 1
+    if prev != 1 {
+        return None;
+    }
+    shape.words |= word_bit_of(b.len() - shape.last, b[b.len() - 1] | 0x20);
+    Some(shape)
 }
 
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
@@ -359,10 +399,14 @@ fn hash(k: &str) -> u64 {
 
 /// The bit of [`Entity::words`] for the word `w`.
 fn word_bit(w: &[u8]) -> u64 {
+    word_bit_of(w.len(), w.last().map_or(0, |&b| b))
+}
+
+/// [`word_bit`] of a word of `len` bytes whose last byte is `last`.
+fn word_bit_of(len: usize, last: u8) -> u64 {
     // The length and the last byte tell most words of a name apart, and
     // cost nothing to read.
-    let last = w.last().map_or(0, |&b| b as usize);
-    1 << ((w.len() * 7 + last) & 63)
+    1 << ((len * 7 + last as usize) & 63)
 }
 
 /// The [`word_bit`]s of the space-separated words of `n`.
@@ -430,8 +474,8 @@ impl<'t> Registry<'t> {
     /// fits, and returns its index.
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
         let mut n = std::mem::take(&mut self.buf);
-        norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n, hash(&n));
+        let shape = norm_into(&mut n, m.name);
+        let i = self.link(m, pos, &n, hash(&n), shape);
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
             norm_into(&mut n, a);
@@ -513,8 +557,9 @@ impl<'t> Registry<'t> {
     }
 
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)` and `h` its hash.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64) -> usize {
+    /// of the latest entities; `n` is `norm(m.name)`, `h` its hash and
+    /// `shape` its shape.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64, shape: Shape) -> usize {
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
         let found = if let Some(p) = m.pronoun {
@@ -546,7 +591,7 @@ impl<'t> Registry<'t> {
                     self.by_surname.get(norms, n, h)
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
-                    let last = last_word(n);
+                    let last = &n[shape.last..];
                     self.by_name
                         .get(norms, last, hash(last))
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
@@ -554,7 +599,7 @@ impl<'t> Registry<'t> {
             })
         } else if m.definite && !m.coordinated {
             // "the embassy" repeats the head of "the Russian embassy in Kyiv".
-            let head = last_word(n);
+            let head = &n[shape.last..];
             if head.is_empty() {
                 None
             } else {
@@ -587,7 +632,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = self.push_norm(n);
-                    self.set_norm(i, span, h, absent);
+                    self.set_norm(i, span, h, absent, shape);
                 }
                 i
             }
@@ -610,9 +655,9 @@ impl<'t> Registry<'t> {
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.set_norm(i, norm, h, absent);
+                    self.set_norm(i, norm, h, absent, shape);
                 } else {
-                    self.entities[i].words = word_bits(n);
+                    self.entities[i].words = shape.words;
                 }
                 i
             }
@@ -620,17 +665,18 @@ impl<'t> Registry<'t> {
     }
 
     /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
-    /// `h`, and maps that name to it; `absent` when the name is known to
-    /// have no entry yet, which spares looking for one.
-    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool) {
+    /// `h` and whose shape is `shape`, and maps that name to it; `absent`
+    /// when the name is known to have no entry yet, which spares looking
+    /// for one.
+    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool, shape: Shape) {
         let n = &self.norms[a..b];
         let e = &mut self.entities[i];
         e.norm = (a, b);
-        e.words = word_bits(n);
+        e.words = shape.words;
         e.surname_entry = NameMap::END;
         if e.proper {
             // Only a proper name gives a surname (see `Registry::observe`).
-            e.surname_hash = hash(last_word(n));
+            e.surname_hash = hash(&n[shape.last..]);
         }
         if a < b && absent {
             self.by_name.add((a, b), h, i);
@@ -782,9 +828,14 @@ mod tests {
             "a  b",
             "a b ",
             "Ann Lee2 X",
+            "O’Malley’s  -x- Y",
+            "‘Z’",
+            "Bo",
         ] {
-            norm_into(&mut out, s);
+            let shape = norm_into(&mut out, s);
             assert_eq!(out, reference(s), "{s:?}");
+            let want = Shape::of(&out);
+            assert_eq!((shape.words, shape.last), (want.words, want.last), "{s:?}");
         }
     }
 }
