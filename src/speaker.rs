@@ -108,9 +108,12 @@ impl<'k> Words<'k> {
     #[inline(never)]
     fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
         // The token's text is sliced only when its key does not tell all.
-        let f = match token_key(doc, i) {
-            Some(k) => self.kinds.ascii_flags(k, || doc.tok_text(i)),
-            None => self.kinds.flags(doc.tok_text(i)),
+        let f = if let Some(k) = small_key(doc, i) {
+            self.kinds.small_flags(k, || doc.tok_text(i))
+        } else if let Some(k) = token_key(doc, i) {
+            self.kinds.ascii_flags(k, || doc.tok_text(i))
+        } else {
+            self.kinds.flags(doc.tok_text(i))
         };
         self.flags[i] = f;
         f
@@ -148,6 +151,107 @@ fn token_key(doc: &Doc<'_>, i: usize) -> Option<ShortKey> {
     Some(k | ((ge_a & !gt_z & (ONES * 0x80)) >> 2))
 }
 
+/// The key of an ASCII word of 1 to 8 bytes, lowercase: its bytes
+/// little-endian, zero-padded. Most words are so short, and a key in one
+/// machine word is the cheapest to read, lowercase and look up.
+type SmallKey = u64;
+
+/// `0x0101...01`: one in every byte of a [`SmallKey`].
+const ONES8: SmallKey = SmallKey::MAX / 255;
+
+/// The [`SmallKey`] of token `i` of `doc` when it is ASCII and of 1 to 8
+/// bytes, read as one integer from the text (the bytes past the token
+/// masked off); `None` otherwise, and near the end of the text.
+#[inline]
+fn small_key(doc: &Doc<'_>, i: usize) -> Option<SmallKey> {
+    let t = &doc.tokens[i];
+    let (start, len) = (t.start(), t.end() - t.start());
+    if len == 0 || len > 8 {
+        return None;
+    }
+    let b = doc.text.as_bytes().get(start..start + 8)?;
+    let k = SmallKey::from_le_bytes(b.try_into().ok()?) & (SmallKey::MAX >> (8 * (8 - len)));
+    // ASCII, lowercased all at once as in `token_key`.
+    if k & (ONES8 * 0x80) != 0 {
+        return None;
+    }
+    let ge_a = k + ONES8 * 0x3f;
+    let gt_z = k + ONES8 * 0x25;
+    Some(k | ((ge_a & !gt_z & (ONES8 * 0x80)) >> 2))
+}
+
+/// The [`SmallKey`] of a key of 1 to 8 bytes.
+fn pack8(k: &[u8]) -> SmallKey {
+    let mut buf = [0u8; 8];
+    buf[..k.len()].copy_from_slice(k);
+    SmallKey::from_le_bytes(buf)
+}
+
+/// Some byte of the [`SmallKey`] `k` is a hyphen (as [`has_hyphen`]).
+fn small_has_hyphen(k: SmallKey) -> bool {
+    let x = k ^ (ONES8 * b'-' as SmallKey);
+    x.wrapping_sub(ONES8) & !x & (ONES8 * 0x80) != 0
+}
+
+/// An open-addressing table from [`SmallKey`]s to [`Words`] flags, at a
+/// load of at most a quarter: one multiplication and about one probe per
+/// look-up. Key 0 (no key) marks an empty slot, whose flags are 0.
+#[derive(Debug, Clone)]
+struct SmallTable {
+    slots: Vec<(SmallKey, u16)>,
+    /// 64 less the bits of a slot's index.
+    shift: u32,
+}
+
+impl Default for SmallTable {
+    fn default() -> SmallTable {
+        SmallTable::new(Vec::new())
+    }
+}
+
+impl SmallTable {
+    /// A table of `entries` (keys not 0, each once).
+    fn new(entries: Vec<(SmallKey, u16)>) -> SmallTable {
+        let mut bits = 4;
+        while (1usize << bits) < 4 * entries.len() {
+            bits += 1;
+        }
+        let mut t = SmallTable {
+            slots: vec![(0, 0); 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = t.slots.len() - 1;
+        for (k, f) in entries {
+            let mut at = t.slot(k);
+            while t.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            t.slots[at] = (k, f);
+        }
+        t
+    }
+
+    /// The first slot to probe for `k` (Fibonacci hashing).
+    #[inline]
+    fn slot(&self, k: SmallKey) -> usize {
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The flags of `k`, 0 for a key not in the table.
+    #[inline]
+    fn get(&self, k: SmallKey) -> u16 {
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot(k);
+        loop {
+            let (s, f) = self.slots[at];
+            if s == k || s == 0 {
+                return f;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// Some byte of the [`ShortKey`] `k` is a hyphen.
 fn has_hyphen(k: ShortKey) -> bool {
     const ONES: ShortKey = ShortKey::MAX / 255;
@@ -166,6 +270,8 @@ pub(crate) struct WordKinds {
     all: HashMap<String, u16>,
     /// The keys of 1 to 16 bytes, looked up as integers.
     short: ShortTable<u16>,
+    /// The keys of 1 to 8 bytes, looked up as machine words.
+    small: SmallTable,
 }
 
 impl WordKinds {
@@ -197,8 +303,14 @@ impl WordKinds {
             .filter(|(k, _)| !k.is_empty() && k.len() <= 16)
             .map(|(k, &f)| (pack(k.as_bytes()), f))
             .collect();
+        let small = m
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && k.len() <= 8)
+            .map(|(k, &f)| (pack8(k.as_bytes()), f))
+            .collect();
         WordKinds {
             short: ShortTable::new(short),
+            small: SmallTable::new(small),
             all: m,
         }
     }
@@ -230,6 +342,27 @@ impl WordKinds {
             // (The articles' flags come with their keys.)
             f
         })
+    }
+
+    /// [`WordKinds::flags`] of an ASCII word of 1 to 8 bytes, whose key is
+    /// `k` ([`small_key`]); `word` gives the word, which only a hyphenated
+    /// one needs.
+    #[inline]
+    fn small_flags<'w>(&self, k: SmallKey, word: impl FnOnce() -> &'w str) -> u16 {
+        let mut f = Words::KNOWN | self.small.get(k);
+        // Vice-Chair: judge the last part, as `ascii_flags` does.
+        if f & Words::TITLE_KEY != 0
+            || small_has_hyphen(k) && {
+                let word = word();
+                word.as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            }
+        {
+            f |= Words::TITLE;
+        }
+        f
     }
 
     /// [`WordKinds::flags`] of an ASCII word of 1 to 16 bytes, whose key
@@ -689,6 +822,13 @@ mod tests {
         ] {
             let k = short_key(w).unwrap();
             assert_eq!(has_hyphen(k), w.contains('-'), "{w}");
+            if w.len() <= 8 {
+                assert_eq!(
+                    small_has_hyphen(pack8(w.as_bytes())),
+                    w.contains('-'),
+                    "{w}"
+                );
+            }
         }
     }
 }
