@@ -1832,15 +1832,24 @@ impl Extractor {
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
+        // How many mentions each speaker has, so that its list of them is
+        // allocated once.
+        let mut counts = vec![0; order.len()];
+        for &(e, _) in &reg.mentions {
+            if let Some(n) = counts.get_mut(index_of[e]) {
+                *n += 1;
+            }
+        }
         let mut speakers: Vec<Speaker> = order
             .iter()
-            .map(|&e| {
+            .zip(&counts)
+            .map(|(&e, &n)| {
                 let en = &reg.entities[e];
                 Speaker {
                     name: clean_name(en.name),
                     role: en.role.map(str::to_string),
                     kind: en.kind,
-                    mentions: Vec::new(),
+                    mentions: Vec::with_capacity(n),
                     quotes: 0,
                 }
             })
