@@ -5,7 +5,7 @@
 
 use std::hash::BuildHasher;
 
-use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
+use rustc_hash::FxBuildHasher;
 
 use crate::record::SpeakerKind;
 use crate::speaker::{Mention, Pronoun};
@@ -91,10 +91,75 @@ pub(crate) struct Registry<'t> {
 #[derive(Debug, Default)]
 struct NameMap {
     /// The hash of a key to its latest entry.
-    heads: HashMap<u64, usize>,
+    heads: Heads,
     /// The entries: the key's span, its entity, and the entry before it
     /// with the same hash ([`NameMap::END`] for none).
     entries: Vec<((usize, usize), usize, usize)>,
+}
+
+/// An open-addressing table from hashes (already hashed: they index it
+/// as they are) to entries of a [`NameMap`], at a load of at most a half:
+/// about one probe per look-up, and no hashing of the hash.
+#[derive(Debug, Default)]
+struct Heads {
+    /// Each slot's hash and entry ([`NameMap::END`] for an empty slot).
+    slots: Vec<(u64, usize)>,
+    /// How many slots are taken.
+    len: usize,
+}
+
+impl Heads {
+    /// An empty table with room for `n` hashes.
+    fn with_capacity(n: usize) -> Heads {
+        Heads {
+            slots: vec![(0, NameMap::END); (2 * n).next_power_of_two().max(16)],
+            len: 0,
+        }
+    }
+
+    /// The slot of `h`, or the empty slot where it goes.
+    #[inline]
+    fn slot(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        // An Fx hash ends rotated so that its best mixed bits are its
+        // lowest.
+        let mut at = h as usize & mask;
+        loop {
+            let (k, e) = self.slots[at];
+            if k == h || e == NameMap::END {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The entry of `h` ([`NameMap::END`] for none).
+    #[inline]
+    fn get(&self, h: u64) -> usize {
+        self.slots[self.slot(h)].1
+    }
+
+    /// Maps `h` to entry `e`; returns the entry it had ([`NameMap::END`]
+    /// for none).
+    fn insert(&mut self, h: u64, e: usize) -> usize {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let grown = vec![(0, NameMap::END); 2 * self.slots.len()];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for (k, x) in old {
+                if x != NameMap::END {
+                    let at = self.slot(k);
+                    self.slots[at] = (k, x);
+                }
+            }
+        }
+        let at = self.slot(h);
+        let prev = self.slots[at].1;
+        if prev == NameMap::END {
+            self.len += 1;
+        }
+        self.slots[at] = (h, e);
+        prev
+    }
 }
 
 impl NameMap {
@@ -104,14 +169,14 @@ impl NameMap {
     /// An empty map with room for `n` keys.
     fn with_capacity(n: usize) -> NameMap {
         NameMap {
-            heads: HashMap::with_capacity_and_hasher(n, FxBuildHasher),
+            heads: Heads::with_capacity(n),
             entries: Vec::with_capacity(n),
         }
     }
 
     /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
     fn find(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
-        let mut at = self.heads.get(&h).copied().unwrap_or(NameMap::END);
+        let mut at = self.heads.get(h);
         while at != NameMap::END {
             let ((a, b), _, prev) = self.entries[at];
             if &keys[a..b] == k {
@@ -142,20 +207,41 @@ impl NameMap {
     /// [`NameMap::set`] for a key that has no entry yet.
     fn add(&mut self, span: (usize, usize), h: u64, i: usize) -> usize {
         let prev = self.heads.insert(h, self.entries.len());
-        self.entries.push((span, i, prev.unwrap_or(NameMap::END)));
+        self.entries.push((span, i, prev));
         self.entries.len() - 1
     }
 }
 
+/// What [`norm_into`] learns of the normalised name as it writes it, so
+/// that its words are not read again.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// The [`word_bits`] of the name.
+    words: u64,
+    /// Where its last word starts (see [`last_word`]).
+    last: usize,
+}
+
+impl Shape {
+    /// The shape of the normalised name `n`, read from it.
+    fn of(n: &str) -> Shape {
+        Shape {
+            words: word_bits(n),
+            last: n.len() - last_word(n).len(),
+        }
+    }
+}
+
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
-/// "Lind-Holt" is one word. Written into `out`, which is cleared first.
+/// "Lind-Holt" is one word. Written into `out`, which is cleared first;
+/// returns the [`Shape`] of what it wrote.
 ///
 /// The words are those of the lexicon key ([`crate::cues::key`]) of `s`,
 /// read in one pass over `s` with no key built: a key starts with "the "
 /// exactly when `s` does in any case (no other character lowercases to
 /// ASCII "t", "h" or "e"), and a curly apostrophe, which the key makes
 /// straight, parts words as any punctuation does.
-fn norm_into(out: &mut String, s: &str) {
+fn norm_into(out: &mut String, s: &str) -> Shape {
     out.clear();
     let s = match s.as_bytes().get(..4) {
         Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
@@ -163,29 +249,19 @@ fn norm_into(out: &mut String, s: &str) {
     };
     // Most names are words of letters and digits with one space between
     // them ("Ann Lee"): their key is their lowercase.
-    if plain(s.as_bytes()) {
+    if let Some(shape) = plain(s.as_bytes()) {
         out.push_str(s);
         out.make_ascii_lowercase();
-        return;
+        return shape;
     }
-    // An ASCII name is its words (runs of letters, digits and hyphens,
-    // without the hyphens at their ends) joined by one space, lowercase:
-    // what the loop below makes of it, a word at a time rather than a
-    // character.
-    if s.is_ascii() {
-        for word in s
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map(|w| w.trim_matches('-'))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        out.make_ascii_lowercase();
-        return;
+    // A name of ASCII but for curly quotation marks ("O’Malley") is its
+    // words (runs of letters, digits and hyphens, without the hyphens at
+    // their ends) joined by one space, lowercase: what the loop below
+    // makes of it, a word at a time rather than a character.
+    if let Some(shape) = ascii_words(out, s) {
+        return shape;
     }
+    out.clear();
     // Where the word being read starts in `out`, if one is.
     let mut word: Option<usize> = None;
     let mut take = |out: &mut String, c: char| {
@@ -216,34 +292,125 @@ fn norm_into(out: &mut String, s: &str) {
         }
     }
     take(out, ' ');
+    Shape::of(out)
 }
 
-/// `b` is words of ASCII letters and digits with one space between them.
-fn plain(b: &[u8]) -> bool {
-    /// Per byte: 1 for an ASCII letter or digit, 2 for a space, else 0.
+/// Writes the words of `s` (see [`norm_into`]) to `out`, lowercase, when `s`
+/// is ASCII but for curly quotation marks (`‘ ’`, which part words as any
+/// punctuation does), and returns their [`Shape`]; `None`, with `out` half
+/// written, for any other character.
+fn ascii_words(out: &mut String, s: &str) -> Option<Shape> {
+    /// Per byte: 1 for an ASCII letter or digit, 2 for a hyphen, 4 for a
+    /// byte of no ASCII character, else 0.
     const KIND: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut c = 0;
         while c < 256 {
             if (c as u8).is_ascii_alphanumeric() {
                 t[c] = 1;
+            } else if c >= 0x80 {
+                t[c] = 4;
             }
             c += 1;
         }
-        t[b' ' as usize] = 2;
+        t[b'-' as usize] = 2;
         t
     };
-    // A table look-up per byte; before the first word is as after a space.
-    let mut prev = 2;
-    for &c in b {
-        let k = KIND[c as usize];
-        // Neither another byte nor a second space in a row.
-        if k == 0 || k & prev == 2 {
-            return false;
+    let b = s.as_bytes();
+    let mut at = 0;
+    let mut shape = Shape { words: 0, last: 0 };
+    while at < b.len() {
+        match KIND[b[at] as usize] {
+            0 => at += 1,
+            4 => match b.get(at..at + 3) {
+                Some([0xe2, 0x80, 0x98 | 0x99]) => at += 3,
+                _ => return None,
+            },
+            _ => {
+                let mut end = at + 1;
+                while end < b.len() && KIND[b[end] as usize] & 3 != 0 {
+                    end += 1;
+                }
+                // Without the hyphens at its ends.
+                let word = s[at..end].trim_matches('-');
+                if let Some(&last) = word.as_bytes().last() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    shape.last = out.len();
+                    shape.words |= word_bit_of(word.len(), last.to_ascii_lowercase());
+                    out.push_str(word);
+                }
+                at = end;
+            }
         }
-        prev = k;
     }
-    prev == 1
+    out.make_ascii_lowercase();
+    if out.is_empty() {
+        // No word: as `word_bits` has it.
+        shape.words = word_bits(out);
+    }
+    Some(shape)
+}
+
+/// The [`Shape`] of the lowercase of `b` when `b` is words of ASCII letters
+/// and digits with one space between them; `None` otherwise.
+///
+/// Read eight bytes at a time: each test below sets the top bit of every
+/// byte it holds for, and no addition carries into the next byte, as every
+/// byte is ASCII by then.
+fn plain(b: &[u8]) -> Option<Shape> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let (&end, _) = b.split_last()?;
+    if end == b' ' {
+        return None;
+    }
+    let mut shape = Shape { words: 0, last: 0 };
+    // The top bit of the first byte's slot when the byte before the
+    // chunk is a space (before the first word is as after a space).
+    let mut before = 0x80;
+    let mut at = 0;
+    while at < b.len() {
+        // A chunk, the short last one padded with letters.
+        let x = match b.get(at..at + 8) {
+            Some(c) => u64::from_le_bytes(c.try_into().ok()?),
+            None => {
+                let mut buf = [b'a'; 8];
+                for (d, &c) in buf.iter_mut().zip(&b[at..]) {
+                    *d = c;
+                }
+                u64::from_le_bytes(buf)
+            }
+        };
+        if x & HIGH != 0 {
+            return None;
+        }
+        // Letters in either case (0x20 set lowercases them), digits, and
+        // spaces (the bytes that are 0 in `t`).
+        let y = x | (ONES * 0x20);
+        let letter = (y + ONES * 0x1f) & !(y + ONES * 0x05);
+        let digit = (x + ONES * 0x50) & !(x + ONES * 0x46);
+        let t = x ^ (ONES * 0x20);
+        let space = !(((t & !HIGH) + !HIGH) | t) & HIGH;
+        // Neither another byte nor a second space in a row.
+        if (letter | digit | space) & HIGH != HIGH || space & ((space << 8) | before) != 0 {
+            return None;
+        }
+        before = space >> 56;
+        // A word ends at each space (a letter or digit lowercases with bit
+        // 0x20 set).
+        let mut ends = space;
+        while ends != 0 {
+            let k = at + (ends.trailing_zeros() / 8) as usize;
+            shape.words |= word_bit_of(k - shape.last, b[k - 1] | 0x20);
+            shape.last = k + 1;
+            ends &= ends - 1;
+        }
+        at += 8;
+    }
+    shape.words |= word_bit_of(b.len() - shape.last, end | 0x20);
+    Some(shape)
 }
 
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
@@ -253,10 +420,14 @@ fn hash(k: &str) -> u64 {
 
 /// The bit of [`Entity::words`] for the word `w`.
 fn word_bit(w: &[u8]) -> u64 {
+    word_bit_of(w.len(), w.last().map_or(0, |&b| b))
+}
+
+/// [`word_bit`] of a word of `len` bytes whose last byte is `last`.
+fn word_bit_of(len: usize, last: u8) -> u64 {
     // The length and the last byte tell most words of a name apart, and
     // cost nothing to read.
-    let last = w.last().map_or(0, |&b| b as usize);
-    1 << ((w.len() * 7 + last) & 63)
+    1 << ((len * 7 + last as usize) & 63)
 }
 
 /// The [`word_bit`]s of the space-separated words of `n`.
@@ -324,8 +495,8 @@ impl<'t> Registry<'t> {
     /// fits, and returns its index.
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
         let mut n = std::mem::take(&mut self.buf);
-        norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n, hash(&n));
+        let shape = norm_into(&mut n, m.name);
+        let i = self.link(m, pos, &n, hash(&n), shape);
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
             norm_into(&mut n, a);
@@ -407,8 +578,9 @@ impl<'t> Registry<'t> {
     }
 
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)` and `h` its hash.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64) -> usize {
+    /// of the latest entities; `n` is `norm(m.name)`, `h` its hash and
+    /// `shape` its shape.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64, shape: Shape) -> usize {
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
         let found = if let Some(p) = m.pronoun {
@@ -440,7 +612,7 @@ impl<'t> Registry<'t> {
                     self.by_surname.get(norms, n, h)
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
-                    let last = last_word(n);
+                    let last = &n[shape.last..];
                     self.by_name
                         .get(norms, last, hash(last))
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
@@ -448,7 +620,7 @@ impl<'t> Registry<'t> {
             })
         } else if m.definite && !m.coordinated {
             // "the embassy" repeats the head of "the Russian embassy in Kyiv".
-            let head = last_word(n);
+            let head = &n[shape.last..];
             if head.is_empty() {
                 None
             } else {
@@ -481,7 +653,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = self.push_norm(n);
-                    self.set_norm(i, span, h, absent);
+                    self.set_norm(i, span, h, absent, shape);
                 }
                 i
             }
@@ -504,9 +676,9 @@ impl<'t> Registry<'t> {
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.set_norm(i, norm, h, absent);
+                    self.set_norm(i, norm, h, absent, shape);
                 } else {
-                    self.entities[i].words = word_bits(n);
+                    self.entities[i].words = shape.words;
                 }
                 i
             }
@@ -514,17 +686,18 @@ impl<'t> Registry<'t> {
     }
 
     /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
-    /// `h`, and maps that name to it; `absent` when the name is known to
-    /// have no entry yet, which spares looking for one.
-    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool) {
+    /// `h` and whose shape is `shape`, and maps that name to it; `absent`
+    /// when the name is known to have no entry yet, which spares looking
+    /// for one.
+    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool, shape: Shape) {
         let n = &self.norms[a..b];
         let e = &mut self.entities[i];
         e.norm = (a, b);
-        e.words = word_bits(n);
+        e.words = shape.words;
         e.surname_entry = NameMap::END;
         if e.proper {
             // Only a proper name gives a surname (see `Registry::observe`).
-            e.surname_hash = hash(last_word(n));
+            e.surname_hash = hash(&n[shape.last..]);
         }
         if a < b && absent {
             self.by_name.add((a, b), h, i);
@@ -629,6 +802,83 @@ mod tests {
         }
     }
 
+    /// [`plain`] as first written, a byte at a time.
+    fn plain_reference(b: &[u8]) -> Option<Shape> {
+        /// Per byte: 1 for an ASCII letter or digit, 2 for a space, else 0.
+        const KIND: [u8; 256] = {
+            let mut t = [0u8; 256];
+            let mut c = 0;
+            while c < 256 {
+                if (c as u8).is_ascii_alphanumeric() {
+                    t[c] = 1;
+                }
+                c += 1;
+            }
+            t[b' ' as usize] = 2;
+            t
+        };
+        // A table look-up per byte; before the first word is as after a space.
+        let mut prev = 2;
+        let mut shape = Shape { words: 0, last: 0 };
+        for (k, &c) in b.iter().enumerate() {
+            let kind = KIND[c as usize];
+            // Neither another byte nor a second space in a row.
+            if kind == 0 || kind & prev == 2 {
+                return None;
+            }
+            if kind == 2 {
+                // A word ends (a letter or digit lowercases with bit 0x20 set).
+                shape.words |= word_bit_of(k - shape.last, b[k - 1] | 0x20);
+                shape.last = k + 1;
+            }
+            prev = kind;
+        }
+        if prev != 1 {
+            return None;
+        }
+        shape.words |= word_bit_of(b.len() - shape.last, b[b.len() - 1] | 0x20);
+        Some(shape)
+    }
+
+    /// Every string of up to 10 bytes of letters, digits, spaces and other
+    /// bytes, in every arrangement of a few: [`plain`] agrees with the
+    /// reference.
+    #[test]
+    fn plain_agrees_with_the_reference() {
+        let alphabet = [
+            b'a', b'Z', b'0', b'9', b' ', b'-', b'.', b'@', b'[', b'`', b'{', 0x7f,
+        ];
+        let mut x = 1u64;
+        for len in 0..=17 {
+            for _ in 0..4000 {
+                let mut v = Vec::new();
+                for _ in 0..len {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly letters and spaces, as names are.
+                    let r = (x >> 33) as usize % 24;
+                    v.push(if r < 12 {
+                        alphabet[r]
+                    } else if r < 20 {
+                        b'q'
+                    } else {
+                        b' '
+                    });
+                }
+                let (got, want) = (plain(&v), plain_reference(&v));
+                assert_eq!(
+                    got.map(|s| (s.words, s.last)),
+                    want.map(|s| (s.words, s.last)),
+                    "{v:?}"
+                );
+            }
+        }
+        assert!(plain("Ann Lee".as_bytes()).is_some());
+        assert!(plain("Ann  Lee".as_bytes()).is_none());
+        assert!(plain("Ann Lée".as_bytes()).is_none());
+    }
+
     #[test]
     fn words_are_found_whole() {
         for (n, w) in [
@@ -676,9 +926,14 @@ mod tests {
             "a  b",
             "a b ",
             "Ann Lee2 X",
+            "O’Malley’s  -x- Y",
+            "‘Z’",
+            "Bo",
         ] {
-            norm_into(&mut out, s);
+            let shape = norm_into(&mut out, s);
             assert_eq!(out, reference(s), "{s:?}");
+            let want = Shape::of(&out);
+            assert_eq!((shape.words, shape.last), (want.words, want.last), "{s:?}");
         }
     }
 }

@@ -1716,24 +1716,25 @@ impl Extractor {
         let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
         // The span of each record's speaker mention.
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
-        let mut speakers_left = events.into_iter().peekable();
+        // The speaker mentions not linked yet are `events[next_speaker..]`
+        // (read in place: a mention is large, and most calls below link
+        // none).
+        let mut next_speaker = 0;
         // Links the speaker mentions up to byte `upto`.
         // One mention that serves two records ("A, officials said, B") is
         // one speaker: its entity is looked up, not made twice.
         let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(
-                speakers_left.len(),
-                Default::default(),
-            );
+            rustc_hash::FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
         let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
-            while let Some((pos, i, m)) = speakers_left.next_if(|e| e.0 <= upto) {
+            while let Some((pos, i, m)) = events.get(next_speaker).filter(|e| e.0 <= upto) {
+                next_speaker += 1;
                 let e = match entity_at.get(&m.span) {
                     Some(&e) => e,
-                    None => reg.observe(&m, pos),
+                    None => reg.observe(m, *pos),
                 };
                 entity_at.insert(m.span, e);
-                entity_of[i] = Some(e);
-                mention_of[i] = Some(m.span);
+                entity_of[*i] = Some(e);
+                mention_of[*i] = Some(m.span);
             }
         };
         let hay = &doc.hay[..];
@@ -1831,15 +1832,24 @@ impl Extractor {
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
+        // How many mentions each speaker has, so that its list of them is
+        // allocated once.
+        let mut counts = vec![0; order.len()];
+        for &(e, _) in &reg.mentions {
+            if let Some(n) = counts.get_mut(index_of[e]) {
+                *n += 1;
+            }
+        }
         let mut speakers: Vec<Speaker> = order
             .iter()
-            .map(|&e| {
+            .zip(&counts)
+            .map(|(&e, &n)| {
                 let en = &reg.entities[e];
                 Speaker {
                     name: clean_name(en.name),
                     role: en.role.map(str::to_string),
                     kind: en.kind,
-                    mentions: Vec::new(),
+                    mentions: Vec::with_capacity(n),
                     quotes: 0,
                 }
             })

@@ -51,8 +51,6 @@ pub(crate) struct Mention<'t> {
     pub subject: bool,
 }
 
-const ARTICLES: [&str; 3] = ["the", "a", "an"];
-
 /// What the lexicon says of the words of a document's tokens, looked up
 /// once per token: a speaker's phrase is read several times over (names,
 /// titles, the kind of speaker), and a document names the same people
@@ -109,9 +107,13 @@ impl<'k> Words<'k> {
     /// Looks up the flags of token `i` and keeps them.
     #[inline(never)]
     fn look_up(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
-        let f = match token_key(doc, i) {
-            Some(k) => self.kinds.ascii_flags(doc.tok_text(i), k),
-            None => self.kinds.flags(doc.tok_text(i)),
+        // The token's text is sliced only when its key does not tell all.
+        let f = if let Some(k) = small_key(doc, i) {
+            self.kinds.small_flags(k, || doc.tok_text(i))
+        } else if let Some(k) = token_key(doc, i) {
+            self.kinds.ascii_flags(k, || doc.tok_text(i))
+        } else {
+            self.kinds.flags(doc.tok_text(i))
         };
         self.flags[i] = f;
         f
@@ -149,10 +151,106 @@ fn token_key(doc: &Doc<'_>, i: usize) -> Option<ShortKey> {
     Some(k | ((ge_a & !gt_z & (ONES * 0x80)) >> 2))
 }
 
-/// The [`ShortKey`]s of "the", "a" and "an".
-const THE: ShortKey = pack3(*b"the");
-const A: ShortKey = b'a' as ShortKey;
-const AN: ShortKey = pack3(*b"an\0");
+/// The key of an ASCII word of 1 to 8 bytes, lowercase: its bytes
+/// little-endian, zero-padded. Most words are so short, and a key in one
+/// machine word is the cheapest to read, lowercase and look up.
+type SmallKey = u64;
+
+/// `0x0101...01`: one in every byte of a [`SmallKey`].
+const ONES8: SmallKey = SmallKey::MAX / 255;
+
+/// The [`SmallKey`] of token `i` of `doc` when it is ASCII and of 1 to 8
+/// bytes, read as one integer from the text (the bytes past the token
+/// masked off); `None` otherwise, and near the end of the text.
+#[inline]
+fn small_key(doc: &Doc<'_>, i: usize) -> Option<SmallKey> {
+    let t = &doc.tokens[i];
+    let (start, len) = (t.start(), t.end() - t.start());
+    if len == 0 || len > 8 {
+        return None;
+    }
+    let b = doc.text.as_bytes().get(start..start + 8)?;
+    let k = SmallKey::from_le_bytes(b.try_into().ok()?) & (SmallKey::MAX >> (8 * (8 - len)));
+    // ASCII, lowercased all at once as in `token_key`.
+    if k & (ONES8 * 0x80) != 0 {
+        return None;
+    }
+    let ge_a = k + ONES8 * 0x3f;
+    let gt_z = k + ONES8 * 0x25;
+    Some(k | ((ge_a & !gt_z & (ONES8 * 0x80)) >> 2))
+}
+
+/// The [`SmallKey`] of a key of 1 to 8 bytes.
+fn pack8(k: &[u8]) -> SmallKey {
+    let mut buf = [0u8; 8];
+    buf[..k.len()].copy_from_slice(k);
+    SmallKey::from_le_bytes(buf)
+}
+
+/// Some byte of the [`SmallKey`] `k` is a hyphen (as [`has_hyphen`]).
+fn small_has_hyphen(k: SmallKey) -> bool {
+    let x = k ^ (ONES8 * b'-' as SmallKey);
+    x.wrapping_sub(ONES8) & !x & (ONES8 * 0x80) != 0
+}
+
+/// An open-addressing table from [`SmallKey`]s to [`Words`] flags, at a
+/// load of at most a quarter: one multiplication and about one probe per
+/// look-up. Key 0 (no key) marks an empty slot, whose flags are 0.
+#[derive(Debug, Clone)]
+struct SmallTable {
+    slots: Vec<(SmallKey, u16)>,
+    /// 64 less the bits of a slot's index.
+    shift: u32,
+}
+
+impl Default for SmallTable {
+    fn default() -> SmallTable {
+        SmallTable::new(Vec::new())
+    }
+}
+
+impl SmallTable {
+    /// A table of `entries` (keys not 0, each once).
+    fn new(entries: Vec<(SmallKey, u16)>) -> SmallTable {
+        let mut bits = 4;
+        while (1usize << bits) < 4 * entries.len() {
+            bits += 1;
+        }
+        let mut t = SmallTable {
+            slots: vec![(0, 0); 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = t.slots.len() - 1;
+        for (k, f) in entries {
+            let mut at = t.slot(k);
+            while t.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            t.slots[at] = (k, f);
+        }
+        t
+    }
+
+    /// The first slot to probe for `k` (Fibonacci hashing).
+    #[inline]
+    fn slot(&self, k: SmallKey) -> usize {
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The flags of `k`, 0 for a key not in the table.
+    #[inline]
+    fn get(&self, k: SmallKey) -> u16 {
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot(k);
+        loop {
+            let (s, f) = self.slots[at];
+            if s == k || s == 0 {
+                return f;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
 
 /// Some byte of the [`ShortKey`] `k` is a hyphen.
 fn has_hyphen(k: ShortKey) -> bool {
@@ -164,11 +262,6 @@ fn has_hyphen(k: ShortKey) -> bool {
     x.wrapping_sub(ONES) & !x & (ONES * 0x80) != 0
 }
 
-/// The [`ShortKey`] of up to three bytes (a zero byte ends the key).
-const fn pack3(b: [u8; 3]) -> ShortKey {
-    b[0] as ShortKey | (b[1] as ShortKey) << 8 | (b[2] as ShortKey) << 16
-}
-
 /// The lexicon's titles, organisation words, honorifics, source nouns and
 /// gendered words in one map: which of them a word is, in one look-up.
 #[derive(Debug, Clone, Default)]
@@ -177,6 +270,8 @@ pub(crate) struct WordKinds {
     all: HashMap<String, u16>,
     /// The keys of 1 to 16 bytes, looked up as integers.
     short: ShortTable<u16>,
+    /// The keys of 1 to 8 bytes, looked up as machine words.
+    small: SmallTable,
 }
 
 impl WordKinds {
@@ -195,13 +290,27 @@ impl WordKinds {
                 *m.entry(w.clone()).or_insert(0) |= bit;
             }
         }
+        // The articles are keys too, so that one look-up tells them.
+        for (k, bits) in [
+            ("the", Words::ARTICLE | Words::THE),
+            ("a", Words::ARTICLE),
+            ("an", Words::ARTICLE),
+        ] {
+            *m.entry(k.to_string()).or_insert(0) |= bits;
+        }
         let short = m
             .iter()
             .filter(|(k, _)| !k.is_empty() && k.len() <= 16)
             .map(|(k, &f)| (pack(k.as_bytes()), f))
             .collect();
+        let small = m
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && k.len() <= 8)
+            .map(|(k, &f)| (pack8(k.as_bytes()), f))
+            .collect();
         WordKinds {
             short: ShortTable::new(short),
+            small: SmallTable::new(small),
             all: m,
         }
     }
@@ -218,7 +327,7 @@ impl WordKinds {
     /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
     fn flags(&self, word: &str) -> u16 {
         if let Some(k) = short_key(word) {
-            return self.ascii_flags(word, k);
+            return self.ascii_flags(k, || word);
         }
         with_key(word, |k| {
             let mut f = Words::KNOWN | self.get(k);
@@ -230,37 +339,50 @@ impl WordKinds {
             {
                 f |= Words::TITLE;
             }
-            if ARTICLES.contains(&k) {
-                f |= Words::ARTICLE;
-            }
-            if k == "the" {
-                f |= Words::THE;
-            }
+            // (The articles' flags come with their keys.)
             f
         })
     }
 
-    /// [`WordKinds::flags`] of the ASCII word `word` of 1 to 16 bytes, whose
-    /// key packed is `k` ([`short_key`]).
+    /// [`WordKinds::flags`] of an ASCII word of 1 to 8 bytes, whose key is
+    /// `k` ([`small_key`]); `word` gives the word, which only a hyphenated
+    /// one needs.
     #[inline]
-    fn ascii_flags(&self, word: &str, k: ShortKey) -> u16 {
-        let mut f = Words::KNOWN | self.short.get(k).copied().unwrap_or(0);
-        // Vice-Chair, Director-General: judge the last part.
+    fn small_flags<'w>(&self, k: SmallKey, word: impl FnOnce() -> &'w str) -> u16 {
+        let mut f = Words::KNOWN | self.small.get(k);
+        // Vice-Chair: judge the last part, as `ascii_flags` does.
         if f & Words::TITLE_KEY != 0
-            || has_hyphen(k)
-                && word
-                    .as_bytes()
+            || small_has_hyphen(k) && {
+                let word = word();
+                word.as_bytes()
                     .iter()
                     .rposition(|&b| b == b'-')
                     .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            }
         {
             f |= Words::TITLE;
         }
-        if k == THE || k == A || k == AN {
-            f |= Words::ARTICLE;
-        }
-        if k == THE {
-            f |= Words::THE;
+        f
+    }
+
+    /// [`WordKinds::flags`] of an ASCII word of 1 to 16 bytes, whose key
+    /// packed is `k` ([`short_key`]); `word` gives the word, which only a
+    /// hyphenated one needs.
+    #[inline]
+    fn ascii_flags<'w>(&self, k: ShortKey, word: impl FnOnce() -> &'w str) -> u16 {
+        // An empty slot's value is 0: in no list.
+        let mut f = Words::KNOWN | *self.short.get_or_default(k);
+        // Vice-Chair, Director-General: judge the last part.
+        if f & Words::TITLE_KEY != 0
+            || has_hyphen(k) && {
+                let word = word();
+                word.as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'-')
+                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
+            }
+        {
+            f |= Words::TITLE;
         }
         f
     }
@@ -293,7 +415,68 @@ fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
         })
 }
 
-/// Kind of a name or description.
+/// The base classes of tokens `a..b`, one bit per class (classes are ASCII
+/// bytes): read in one pass, so that a search for a class the phrase lacks
+/// is skipped.
+fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> u128 {
+    doc.tokens[a..b]
+        .iter()
+        .fold(0, |m, t| m | 1 << (t.base & 127))
+}
+
+/// Whether the class set `m` (see [`classes_in`]) may hold `class`.
+fn has(m: u128, class: u8) -> bool {
+    m >> (class & 127) & 1 != 0
+}
+
+/// What the words of a phrase are, from the lexicon's lists: read in one
+/// pass for both its kind and its gender.
+#[derive(Default)]
+struct Facts {
+    /// Some word is an organisation word.
+    org: bool,
+    /// Some word is a title or an honorific.
+    person: bool,
+    /// The last word is a source noun.
+    last_source: bool,
+    /// Some word says female (see [`gender_of`]).
+    female: bool,
+    /// Some word says male.
+    male: bool,
+}
+
+impl Facts {
+    /// The facts of tokens `a..b`.
+    fn of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Facts {
+        let mut x = Facts::default();
+        for i in a..b {
+            let f = w.of(doc, i);
+            x.org |= f & Words::ORG != 0;
+            x.person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
+            if i + 1 == b {
+                x.last_source = f & Words::SOURCE != 0;
+            }
+            if gendered(doc, i, f) {
+                x.female |= f & Words::FEMALE != 0;
+                x.male |= f & Words::MALE != 0;
+            }
+        }
+        x
+    }
+
+    /// The gender the words give, `None` when they give none or both.
+    fn gender(&self) -> Option<Gender> {
+        match (self.female, self.male) {
+            (true, false) => Some(Gender::Female),
+            (false, true) => Some(Gender::Male),
+            _ => None,
+        }
+    }
+}
+
+/// Kind of a name or description; `present` holds the classes of its
+/// tokens (see [`classes_in`]; a superset will do).
+#[allow(clippy::too_many_arguments)]
 fn kind_of(
     doc: &Doc<'_>,
     w: &mut Words,
@@ -301,9 +484,15 @@ fn kind_of(
     a: usize,
     b: usize,
     has_title: bool,
+    present: u128,
+    facts: Option<&Facts>,
 ) -> SpeakerKind {
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
-    let head_end = (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b);
+    let head_end = if has(present, c::PREP) {
+        (a..b).find(|&i| doc.tokens[i].base == c::PREP).unwrap_or(b)
+    } else {
+        b
+    };
     let head_title = if head_end > a {
         w.is(doc, head_end - 1, Words::TITLE_KEY)
     } else {
@@ -314,26 +503,30 @@ fn kind_of(
     }
     // What the words are: an organisation word, a title or honorific, and
     // whether the last is a source noun.
-    let (mut org, mut person, mut last_source) = (false, false, false);
-    for i in a..b {
-        let f = w.of(doc, i);
-        org |= f & Words::ORG != 0;
-        person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
-        if i + 1 == b {
-            last_source = f & Words::SOURCE != 0;
+    let own;
+    let facts = match facts {
+        Some(f) => f,
+        None => {
+            own = Facts::of(doc, w, a, b);
+            &own
         }
-    }
-    if org {
+    };
+    if facts.org {
         return SpeakerKind::Organization;
     }
-    if person {
+    if facts.person {
         return SpeakerKind::Person;
     }
-    let caps = (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count();
+    // Two or more names and nothing else: a person.
+    let caps = if present == 1 << c::NAME {
+        b - a
+    } else {
+        (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count()
+    };
     if caps >= 2 && caps == b - a {
         return SpeakerKind::Person;
     }
-    if last_source {
+    if facts.last_source {
         // official, spokesman, voters: people unless an org word said otherwise.
         return SpeakerKind::Person;
     }
@@ -397,9 +590,10 @@ pub(crate) fn analyze<'t>(
             subject: true,
         };
     }
+    let present = classes_in(doc, a, b);
     // "farmers who grow barley": a restrictive relative clause is part of
     // the mention, not of the name.
-    if let Some(k) = (a + 1..b).find(|&i| {
+    if let Some(k) = (a + 1..b).filter(|_| has(present, c::WHO)).find(|&i| {
         doc.tokens[i].base == c::WHO && !matches!(doc.tokens[i - 1].base, c::COMMA | c::DASH)
     }) {
         let inner = analyze(doc, lex, w, a, k);
@@ -417,8 +611,11 @@ pub(crate) fn analyze<'t>(
         }
     }
     // Appositive: split at the first comma that is not part of a coordination.
-    let comma = (a..b).find(|&i| doc.tokens[i].base == c::COMMA);
-    let has_and = (a..b).any(|i| doc.tokens[i].base == c::AND);
+    // (The classes of `a..b` are among those of the phrase with its alias.)
+    let comma = (a..b)
+        .filter(|_| has(present, c::COMMA))
+        .find(|&i| doc.tokens[i].base == c::COMMA);
+    let has_and = has(present, c::AND) && (a..b).any(|i| doc.tokens[i].base == c::AND);
     // "Ann Lee, who chairs the board and ...", "Ann Lee, whose book ...": a
     // relative clause is no role, and an "and" inside it joins no sources.
     let relative_at =
@@ -500,10 +697,13 @@ pub(crate) fn analyze<'t>(
     }
     let start = strip_article(doc, w, a, b, false);
     // "Nell Ardagh of the Port Authority": a person's name, then where she is from.
-    if let Some(k) = (start..b).find(|&i| doc.tokens[i].base == c::PREP) {
+    if let Some(k) = (start..b)
+        .filter(|_| has(present, c::PREP))
+        .find(|&i| doc.tokens[i].base == c::PREP)
+    {
         if k >= start + 2
             && name_like(doc, w, start, k)
-            && kind_of(doc, w, lex, start, k, false) == SpeakerKind::Person
+            && kind_of(doc, w, lex, start, k, false, present, None) == SpeakerKind::Person
         {
             let inner = analyze(doc, lex, w, start, k);
             return Mention {
@@ -561,7 +761,9 @@ pub(crate) fn analyze<'t>(
             || doc.tokens[i].base == c::PREP
             || doc.tokens[i].base == c::DET
     }) && name_start < b;
-    let kind = kind_of(doc, w, lex, a, b, role.is_some());
+    // The words' kinds and genders, read once for both.
+    let facts = Facts::of(doc, w, a, b);
+    let kind = kind_of(doc, w, lex, a, b, role.is_some(), present, Some(&facts));
     // The mention: the name without title when the name is a person's.
     let span = full;
     let definite = w.is(doc, a, Words::THE);
@@ -574,11 +776,7 @@ pub(crate) fn analyze<'t>(
         proper,
         alias,
         definite,
-        gender: if has_and {
-            None
-        } else {
-            gender_of(doc, w, a, b)
-        },
+        gender: if has_and { None } else { facts.gender() },
         coordinated: has_and,
         subject: true,
     }
@@ -587,24 +785,23 @@ pub(crate) fn analyze<'t>(
 /// The gender the words of tokens `a..b` give a person, from the lexicon's
 /// `female` and `male` lists; `None` when they give none or both.
 fn gender_of(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> Option<Gender> {
-    let (mut female, mut male) = (false, false);
+    let mut x = Facts::default();
     for i in a..b {
-        // A capitalised word counts only as an honorific or a title: "Mr.",
-        // "Spokeswoman Ann Lee"; not the surname in "Ada King".
         let f = w.of(doc, i);
-        if f & (Words::FEMALE | Words::MALE) == 0
-            || doc.tokens[i].capital && f & (Words::HONORIFIC | Words::TITLE_KEY) == 0
-        {
-            continue;
+        if gendered(doc, i, f) {
+            x.female |= f & Words::FEMALE != 0;
+            x.male |= f & Words::MALE != 0;
         }
-        female |= f & Words::FEMALE != 0;
-        male |= f & Words::MALE != 0;
     }
-    match (female, male) {
-        (true, false) => Some(Gender::Female),
-        (false, true) => Some(Gender::Male),
-        _ => None,
-    }
+    x.gender()
+}
+
+/// Whether token `i`, whose flags are `f`, says a gender: a word of the
+/// `female` or `male` list, and when capitalised only as an honorific or a
+/// title ("Mr.", "Spokeswoman Ann Lee"; not the surname in "Ada King").
+fn gendered(doc: &Doc<'_>, i: usize, f: u16) -> bool {
+    f & (Words::FEMALE | Words::MALE) != 0
+        && !(doc.tokens[i].capital && f & (Words::HONORIFIC | Words::TITLE_KEY) == 0)
 }
 
 #[cfg(test)]
@@ -625,6 +822,13 @@ mod tests {
         ] {
             let k = short_key(w).unwrap();
             assert_eq!(has_hyphen(k), w.contains('-'), "{w}");
+            if w.len() <= 8 {
+                assert_eq!(
+                    small_has_hyphen(pack8(w.as_bytes())),
+                    w.contains('-'),
+                    "{w}"
+                );
+            }
         }
     }
 }
