@@ -677,8 +677,8 @@ impl LazyDfa {
                 let mut live = Box::new([true; 256]);
                 if plain {
                     let mut cache = dfa.create_cache();
-                    for (b, l) in live.iter_mut().enumerate() {
-                        *l = !dead_after(&dfa, &mut cache, &[b as u8]);
+                    if let Some(l) = live_after(&dfa, &mut cache, &[]) {
+                        *live = l;
                     }
                 }
                 Some((dfa, live))
@@ -688,23 +688,35 @@ impl LazyDfa {
     }
 }
 
-/// Whether the anchored search of `dfa` (a pattern with no look-around,
-/// whose start state depends on nothing before it) is dead after `bytes`;
-/// `false` when the lazy DFA gives up. The cache may be cleared by a
-/// transition, so only the ids each step returns are used.
-fn dead_after(dfa: &DFA, cache: &mut DfaCache, bytes: &[u8]) -> bool {
+/// By byte, whether the anchored search of `dfa` (a pattern with no
+/// look-around, whose start state depends on nothing before it) lives on
+/// (is not dead) after `before` and then that byte; `None` where it is not
+/// known for all bytes, as when the lazy DFA gives up. Bytes of one class
+/// of the DFA lead to the same state, so one of each class is looked at
+/// (a few dozen transitions instead of 256).
+fn live_after(dfa: &DFA, cache: &mut DfaCache, before: &[u8]) -> Option<[bool; 256]> {
+    let clears = cache.clear_count();
     let config = start::Config::new().anchored(Anchored::Yes);
-    let mut sid = match dfa.start_state(cache, &config) {
-        Ok(s) => s,
-        Err(_) => return false,
-    };
-    for &b in bytes {
-        sid = match dfa.next_state(cache, sid, b) {
-            Ok(s) => s,
-            Err(_) => return false,
-        };
+    let mut sid = dfa.start_state(cache, &config).ok()?;
+    for &b in before {
+        sid = dfa.next_state(cache, sid, b).ok()?;
     }
-    sid.is_dead()
+    let classes = dfa.byte_classes();
+    let mut by_class = [true; 256];
+    for b in classes.representatives(..).filter_map(|u| u.as_u8()) {
+        // A search that gives up is live: the search decides.
+        by_class[usize::from(classes.get(b))] =
+            dfa.next_state(cache, sid, b).map_or(true, |s| !s.is_dead());
+    }
+    // A transition that cleared the cache made `sid` stale.
+    if cache.clear_count() != clears {
+        return None;
+    }
+    let mut live = [true; 256];
+    for (b, l) in live.iter_mut().enumerate() {
+        *l = by_class[usize::from(classes.get(b as u8))];
+    }
+    Some(live)
 }
 
 /// A bounded backtracker over elements with their groups, compiled on its
@@ -1621,9 +1633,11 @@ impl StartSearch {
                 // state after one byte is left to the search.
                 continue;
             }
-            for c in 0..=255u8 {
-                if dead_after(fwd, &mut cache, &[b as u8, c]) {
-                    next[usize::from(c / 64)] &= !(1 << (c % 64));
+            // The second bytes after which the search is dead: none where
+            // that is not known.
+            if let Some(live) = live_after(fwd, &mut cache, &[b as u8]) {
+                for (c, _) in live.iter().enumerate().filter(|(_, &l)| !l) {
+                    next[c / 64] &= !(1 << (c % 64));
                 }
             }
         }
