@@ -659,16 +659,21 @@ impl LazyDfa {
         }
     }
 
-    /// The lazy DFA, compiled on first use.
-    fn get(&self) -> Option<&DFA> {
-        self.get_with_live().map(|(d, _)| d)
+    /// The lazy DFA, compiled on first use, and its search state `cache`
+    /// (made if none).
+    fn get<'a>(&'a self, cache: &'a mut Option<DfaCache>) -> Option<(&'a DFA, &'a mut DfaCache)> {
+        let (dfa, _) = self.get_with_live(cache)?;
+        Some((dfa, cache.get_or_insert_with(|| dfa.create_cache())))
     }
 
     /// The lazy DFA and the bytes a search can start with, compiled on
     /// first use: most anchors are followed (or preceded) by a byte no
     /// match goes on with, and a table look-up costs less than fetching
-    /// the start state.
-    fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
+    /// the start state. `cache` is the search state of the caller, made if
+    /// none when the DFA is compiled: the states that the table needs
+    /// (the start state and the transitions from it) are kept there for
+    /// the searches.
+    fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
                 let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
@@ -676,8 +681,8 @@ impl LazyDfa {
                 let dfa = dfa(nfa, MatchKind::All).ok()?;
                 let mut live = Box::new([true; 256]);
                 if plain {
-                    let mut cache = dfa.create_cache();
-                    if let Some(l) = live_after(&dfa, &mut cache, &[]) {
+                    let cache = cache.get_or_insert_with(|| dfa.create_cache());
+                    if let Some(l) = live_after(&dfa, cache, &[]) {
                         *live = l;
                     }
                 }
@@ -1046,7 +1051,7 @@ impl AnchoredMatcher {
             return true;
         };
         // Not compiled: as if the lazy DFA gave up.
-        let Some((after, live)) = after.get_with_live() else {
+        let Some((after, live)) = after.get_with_live(cache) else {
             return true;
         };
         if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
@@ -1087,7 +1092,7 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        let found = match rev.get_with_live() {
+        let found = match rev.get_with_live(cache) {
             // The byte before the anchor ends no prefix.
             Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
             Some((rev, _)) => {
@@ -1240,16 +1245,16 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        let (left, mut lc) = (self.left.get()?, lock(&cache.0));
-        let lc = lc.get_or_insert_with(|| left.create_cache());
+        let mut lc = lock(&cache.0);
+        let (left, lc) = self.left.get(&mut lc)?;
         ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        let (right, mut rc) = (self.right.get()?, lock(&cache.1));
-        let rc = rc.get_or_insert_with(|| right.create_cache());
+        let mut rc = lock(&cache.1);
+        let (right, rc) = self.right.get(&mut rc)?;
         starts_rev(right, rc, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
