@@ -115,7 +115,10 @@ pub(crate) struct AnchoredCache {
     rev: Option<SharedCache>,
     after: Option<SharedCache>,
     bt: backtrack::Cache,
-    pike: pikevm::Cache,
+    /// Made on first use: the PikeVM only runs where the lazy DFA gives
+    /// up or a match is too long for the backtracker, and its state is
+    /// large (a slot per group and NFA state).
+    pike: Option<pikevm::Cache>,
     caps: Captures,
     starts: Vec<usize>,
     split: Option<SplitCache>,
@@ -943,7 +946,7 @@ impl Matcher {
                 rev: m.rev.as_ref().map(|d| shared.get(d)),
                 after: m.after.as_ref().map(|d| shared.get(d)),
                 bt: m.bt.create_cache(),
-                pike: m.pike.create_cache(),
+                pike: None,
                 caps: m.bt.create_captures(),
                 starts: Vec::new(),
                 split: m.split.as_ref().map(|sp| sp.cache(shared)),
@@ -1122,7 +1125,8 @@ impl AnchoredMatcher {
         match found {
             Ok(end) => end,
             Err(()) => {
-                self.pike.captures(&mut c.pike, input, &mut c.caps);
+                let pike = c.pike.get_or_insert_with(|| self.pike.create_cache());
+                self.pike.captures(pike, input, &mut c.caps);
                 c.caps.get_match().map(|m| m.end())
             }
         }
@@ -1136,7 +1140,8 @@ impl AnchoredMatcher {
             .try_captures(&mut c.bt, input.clone(), &mut c.caps)
             .is_err()
         {
-            self.pike.captures(&mut c.pike, input, &mut c.caps);
+            let pike = c.pike.get_or_insert_with(|| self.pike.create_cache());
+            self.pike.captures(pike, input, &mut c.caps);
         }
         c.caps.is_match()
     }
