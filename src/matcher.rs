@@ -679,7 +679,17 @@ impl LazyDfa {
     fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
-                let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
+                // One element is compiled as it is, not copied: with no
+                // groups compiled, their numbers do not matter.
+                let whole;
+                let hir = match &self.trees[..] {
+                    [one] => &**one,
+                    trees => {
+                        whole = concat(trees);
+                        &whole
+                    }
+                };
+                let nfa = nfa(hir, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
                 let dfa = dfa(nfa, MatchKind::All).ok()?;
                 let mut live = Box::new([true; 256]);
