@@ -115,7 +115,10 @@ pub(crate) struct AnchoredCache {
     rev: Option<SharedCache>,
     after: Option<SharedCache>,
     bt: backtrack::Cache,
-    pike: pikevm::Cache,
+    /// Made on first use: the PikeVM only runs where the lazy DFA gives
+    /// up or a match is too long for the backtracker, and its state is
+    /// large (a slot per group and NFA state).
+    pike: Option<pikevm::Cache>,
     caps: Captures,
     starts: Vec<usize>,
     split: Option<SplitCache>,
@@ -659,26 +662,41 @@ impl LazyDfa {
         }
     }
 
-    /// The lazy DFA, compiled on first use.
-    fn get(&self) -> Option<&DFA> {
-        self.get_with_live().map(|(d, _)| d)
+    /// The lazy DFA, compiled on first use, and its search state `cache`
+    /// (made if none).
+    fn get<'a>(&'a self, cache: &'a mut Option<DfaCache>) -> Option<(&'a DFA, &'a mut DfaCache)> {
+        let (dfa, _) = self.get_with_live(cache)?;
+        Some((dfa, cache.get_or_insert_with(|| dfa.create_cache())))
     }
 
     /// The lazy DFA and the bytes a search can start with, compiled on
     /// first use: most anchors are followed (or preceded) by a byte no
     /// match goes on with, and a table look-up costs less than fetching
-    /// the start state.
-    fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
+    /// the start state. `cache` is the search state of the caller, made if
+    /// none when the DFA is compiled: the states that the table needs
+    /// (the start state and the transitions from it) are kept there for
+    /// the searches.
+    fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
-                let nfa = nfa(&concat(&self.trees), self.reverse, false).ok()?;
+                // One element is compiled as it is, not copied: with no
+                // groups compiled, their numbers do not matter.
+                let whole;
+                let hir = match &self.trees[..] {
+                    [one] => &**one,
+                    trees => {
+                        whole = concat(trees);
+                        &whole
+                    }
+                };
+                let nfa = nfa(hir, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
                 let dfa = dfa(nfa, MatchKind::All).ok()?;
                 let mut live = Box::new([true; 256]);
                 if plain {
-                    let mut cache = dfa.create_cache();
-                    for (b, l) in live.iter_mut().enumerate() {
-                        *l = !dead_after(&dfa, &mut cache, &[b as u8]);
+                    let cache = cache.get_or_insert_with(|| dfa.create_cache());
+                    if let Some(l) = live_after(&dfa, cache, &[]) {
+                        *live = l;
                     }
                 }
                 Some((dfa, live))
@@ -688,23 +706,35 @@ impl LazyDfa {
     }
 }
 
-/// Whether the anchored search of `dfa` (a pattern with no look-around,
-/// whose start state depends on nothing before it) is dead after `bytes`;
-/// `false` when the lazy DFA gives up. The cache may be cleared by a
-/// transition, so only the ids each step returns are used.
-fn dead_after(dfa: &DFA, cache: &mut DfaCache, bytes: &[u8]) -> bool {
+/// By byte, whether the anchored search of `dfa` (a pattern with no
+/// look-around, whose start state depends on nothing before it) lives on
+/// (is not dead) after `before` and then that byte; `None` where it is not
+/// known for all bytes, as when the lazy DFA gives up. Bytes of one class
+/// of the DFA lead to the same state, so one of each class is looked at
+/// (a few dozen transitions instead of 256).
+fn live_after(dfa: &DFA, cache: &mut DfaCache, before: &[u8]) -> Option<[bool; 256]> {
+    let clears = cache.clear_count();
     let config = start::Config::new().anchored(Anchored::Yes);
-    let mut sid = match dfa.start_state(cache, &config) {
-        Ok(s) => s,
-        Err(_) => return false,
-    };
-    for &b in bytes {
-        sid = match dfa.next_state(cache, sid, b) {
-            Ok(s) => s,
-            Err(_) => return false,
-        };
+    let mut sid = dfa.start_state(cache, &config).ok()?;
+    for &b in before {
+        sid = dfa.next_state(cache, sid, b).ok()?;
     }
-    sid.is_dead()
+    let classes = dfa.byte_classes();
+    let mut by_class = [true; 256];
+    for b in classes.representatives(..).filter_map(|u| u.as_u8()) {
+        // A search that gives up is live: the search decides.
+        by_class[usize::from(classes.get(b))] =
+            dfa.next_state(cache, sid, b).map_or(true, |s| !s.is_dead());
+    }
+    // A transition that cleared the cache made `sid` stale.
+    if cache.clear_count() != clears {
+        return None;
+    }
+    let mut live = [true; 256];
+    for (b, l) in live.iter_mut().enumerate() {
+        *l = by_class[usize::from(classes.get(b as u8))];
+    }
+    Some(live)
 }
 
 /// A bounded backtracker over elements with their groups, compiled on its
@@ -926,7 +956,7 @@ impl Matcher {
                 rev: m.rev.as_ref().map(|d| shared.get(d)),
                 after: m.after.as_ref().map(|d| shared.get(d)),
                 bt: m.bt.create_cache(),
-                pike: m.pike.create_cache(),
+                pike: None,
                 caps: m.bt.create_captures(),
                 starts: Vec::new(),
                 split: m.split.as_ref().map(|sp| sp.cache(shared)),
@@ -1034,7 +1064,7 @@ impl AnchoredMatcher {
             return true;
         };
         // Not compiled: as if the lazy DFA gave up.
-        let Some((after, live)) = after.get_with_live() else {
+        let Some((after, live)) = after.get_with_live(cache) else {
             return true;
         };
         if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
@@ -1075,7 +1105,7 @@ impl AnchoredMatcher {
             out.push(p);
             return;
         };
-        let found = match rev.get_with_live() {
+        let found = match rev.get_with_live(cache) {
             // The byte before the anchor ends no prefix.
             Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
             Some((rev, _)) => {
@@ -1105,7 +1135,8 @@ impl AnchoredMatcher {
         match found {
             Ok(end) => end,
             Err(()) => {
-                self.pike.captures(&mut c.pike, input, &mut c.caps);
+                let pike = c.pike.get_or_insert_with(|| self.pike.create_cache());
+                self.pike.captures(pike, input, &mut c.caps);
                 c.caps.get_match().map(|m| m.end())
             }
         }
@@ -1119,7 +1150,8 @@ impl AnchoredMatcher {
             .try_captures(&mut c.bt, input.clone(), &mut c.caps)
             .is_err()
         {
-            self.pike.captures(&mut c.pike, input, &mut c.caps);
+            let pike = c.pike.get_or_insert_with(|| self.pike.create_cache());
+            self.pike.captures(pike, input, &mut c.caps);
         }
         c.caps.is_match()
     }
@@ -1228,16 +1260,16 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        let (left, mut lc) = (self.left.get()?, lock(&cache.0));
-        let lc = lc.get_or_insert_with(|| left.create_cache());
+        let mut lc = lock(&cache.0);
+        let (left, lc) = self.left.get(&mut lc)?;
         ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        let (right, mut rc) = (self.right.get()?, lock(&cache.1));
-        let rc = rc.get_or_insert_with(|| right.create_cache());
+        let mut rc = lock(&cache.1);
+        let (right, rc) = self.right.get(&mut rc)?;
         starts_rev(right, rc, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
@@ -1621,9 +1653,11 @@ impl StartSearch {
                 // state after one byte is left to the search.
                 continue;
             }
-            for c in 0..=255u8 {
-                if dead_after(fwd, &mut cache, &[b as u8, c]) {
-                    next[usize::from(c / 64)] &= !(1 << (c % 64));
+            // The second bytes after which the search is dead: none where
+            // that is not known.
+            if let Some(live) = live_after(fwd, &mut cache, &[b as u8]) {
+                for (c, _) in live.iter().enumerate().filter(|(_, &l)| !l) {
+                    next[c / 64] &= !(1 << (c % 64));
                 }
             }
         }
