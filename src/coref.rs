@@ -401,8 +401,9 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
             return None;
         }
         before = space >> 56;
-        let n = (b.len() - at).min(8);
-        out.extend_from_slice(&y.to_le_bytes()[..n]);
+        // All eight bytes (a copy of fixed length is a store): the padding
+        // of the last chunk is cut off below.
+        out.extend_from_slice(&y.to_le_bytes());
         // A word ends at each space (a letter or digit lowercases with bit
         // 0x20 set).
         let mut ends = space;
@@ -415,6 +416,7 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
         at += 8;
     }
     shape.words |= word_bit_of(b.len() - shape.last, end | 0x20);
+    out.truncate(b.len());
     Some(shape)
 }
 
