@@ -332,8 +332,13 @@ fn ascii_words(out: &mut Vec<u8>, s: &str) -> Option<Shape> {
                 while end < b.len() && KIND[b[end] as usize] & 3 != 0 {
                     end += 1;
                 }
-                // Without the hyphens at its ends.
-                let word = s[at..end].trim_matches('-');
+                // Without the hyphens at its ends (which few words have).
+                let word = &s[at..end];
+                let word = if word.starts_with('-') || word.ends_with('-') {
+                    word.trim_matches('-')
+                } else {
+                    word
+                };
                 if let Some(&last) = word.as_bytes().last() {
                     if !out.is_empty() {
                         out.push(b' ');
@@ -379,11 +384,20 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
         let x = match b.get(at..at + 8) {
             Some(c) => u64::from_le_bytes(c.try_into().ok()?),
             None => {
-                let mut buf = [b'a'; 8];
-                for (d, &c) in buf.iter_mut().zip(&b[at..]) {
-                    *d = c;
-                }
-                u64::from_le_bytes(buf)
+                // Its `n` bytes (1 to 7): the last eight bytes of a name
+                // that has eight, shifted down, else a byte at a time.
+                let n = b.len() - at;
+                let tail = match b.len().checked_sub(8) {
+                    Some(s) => u64::from_le_bytes(b[s..].try_into().ok()?) >> (8 * (8 - n)),
+                    None => {
+                        let mut buf = [0; 8];
+                        for (d, &c) in buf.iter_mut().zip(&b[at..]) {
+                            *d = c;
+                        }
+                        u64::from_le_bytes(buf)
+                    }
+                };
+                tail | ((ONES * b'a' as u64) << (8 * n))
             }
         };
         if x & HIGH != 0 {
