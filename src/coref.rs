@@ -80,9 +80,11 @@ pub(crate) struct Registry<'t> {
     log: Vec<usize>,
     /// The normalised names of the entities and the aliases, one after
     /// another: the keys of `by_name` and `by_surname` are spans of it.
-    norms: String,
+    /// Bytes (of UTF-8), not a `String`, so that a name is lowercased as
+    /// it is copied, eight bytes at a time (see [`plain`]).
+    norms: Vec<u8>,
     /// Scratch space for the normalised name of the mention being linked.
-    buf: String,
+    buf: Vec<u8>,
 }
 
 /// A map from names to entities whose keys are spans of one string (the
@@ -175,7 +177,7 @@ impl NameMap {
     }
 
     /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
-    fn find(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
+    fn find(&self, keys: &[u8], k: &[u8], h: u64) -> Option<usize> {
         let mut at = self.heads.get(h);
         while at != NameMap::END {
             let ((a, b), _, prev) = self.entries[at];
@@ -188,13 +190,13 @@ impl NameMap {
     }
 
     /// The entity of the key `k`; `h` is `hash(k)`.
-    fn get(&self, keys: &str, k: &str, h: u64) -> Option<usize> {
+    fn get(&self, keys: &[u8], k: &[u8], h: u64) -> Option<usize> {
         self.find(keys, k, h).map(|e| self.entries[e].1)
     }
 
     /// Maps the key `keys[a..b]` to entity `i`; `h` is its hash. Returns
     /// the key's entry, which stays the key's for good.
-    fn set(&mut self, keys: &str, (a, b): (usize, usize), h: u64, i: usize) -> usize {
+    fn set(&mut self, keys: &[u8], (a, b): (usize, usize), h: u64, i: usize) -> usize {
         match self.find(keys, &keys[a..b], h) {
             Some(e) => {
                 self.entries[e].1 = i;
@@ -224,7 +226,7 @@ struct Shape {
 
 impl Shape {
     /// The shape of the normalised name `n`, read from it.
-    fn of(n: &str) -> Shape {
+    fn of(n: &[u8]) -> Shape {
         Shape {
             words: word_bits(n),
             last: n.len() - last_word(n).len(),
@@ -233,27 +235,26 @@ impl Shape {
 }
 
 /// Lowercase words without punctuation and leading "the"; hyphens stay, so
-/// "Lind-Holt" is one word. Written into `out`, which is cleared first;
-/// returns the [`Shape`] of what it wrote.
+/// "Lind-Holt" is one word. Written into `out` (as UTF-8), which is
+/// cleared first; returns the [`Shape`] of what it wrote.
 ///
 /// The words are those of the lexicon key ([`crate::cues::key`]) of `s`,
 /// read in one pass over `s` with no key built: a key starts with "the "
 /// exactly when `s` does in any case (no other character lowercases to
 /// ASCII "t", "h" or "e"), and a curly apostrophe, which the key makes
 /// straight, parts words as any punctuation does.
-fn norm_into(out: &mut String, s: &str) -> Shape {
+fn norm_into(out: &mut Vec<u8>, s: &str) -> Shape {
     out.clear();
     let s = match s.as_bytes().get(..4) {
         Some(the) if the.eq_ignore_ascii_case(b"the ") => &s[4..],
         _ => s,
     };
     // Most names are words of letters and digits with one space between
-    // them ("Ann Lee"): their key is their lowercase.
-    if let Some(shape) = plain(s.as_bytes()) {
-        out.push_str(s);
-        out.make_ascii_lowercase();
+    // them ("Ann Lee"): their key is their lowercase, which `plain` writes.
+    if let Some(shape) = plain(s.as_bytes(), out) {
         return shape;
     }
+    out.clear();
     // A name of ASCII but for curly quotation marks ("O’Malley") is its
     // words (runs of letters, digits and hyphens, without the hyphens at
     // their ends) joined by one space, lowercase: what the loop below
@@ -264,7 +265,7 @@ fn norm_into(out: &mut String, s: &str) -> Shape {
     out.clear();
     // Where the word being read starts in `out`, if one is.
     let mut word: Option<usize> = None;
-    let mut take = |out: &mut String, c: char| {
+    let mut take = |out: &mut Vec<u8>, c: char| {
         if c.is_alphanumeric() || c == '-' {
             if word.is_none() {
                 if c == '-' {
@@ -272,14 +273,14 @@ fn norm_into(out: &mut String, s: &str) -> Shape {
                     return;
                 }
                 if !out.is_empty() {
-                    out.push(' ');
+                    out.push(b' ');
                 }
                 word = Some(out.len());
             }
-            out.push(c);
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         } else if word.take().is_some() {
             // And ends before them.
-            while out.ends_with('-') {
+            while out.last() == Some(&b'-') {
                 out.pop();
             }
         }
@@ -299,7 +300,7 @@ fn norm_into(out: &mut String, s: &str) -> Shape {
 /// is ASCII but for curly quotation marks (`‘ ’`, which part words as any
 /// punctuation does), and returns their [`Shape`]; `None`, with `out` half
 /// written, for any other character.
-fn ascii_words(out: &mut String, s: &str) -> Option<Shape> {
+fn ascii_words(out: &mut Vec<u8>, s: &str) -> Option<Shape> {
     /// Per byte: 1 for an ASCII letter or digit, 2 for a hyphen, 4 for a
     /// byte of no ASCII character, else 0.
     const KIND: [u8; 256] = {
@@ -331,15 +332,20 @@ fn ascii_words(out: &mut String, s: &str) -> Option<Shape> {
                 while end < b.len() && KIND[b[end] as usize] & 3 != 0 {
                     end += 1;
                 }
-                // Without the hyphens at its ends.
-                let word = s[at..end].trim_matches('-');
+                // Without the hyphens at its ends (which few words have).
+                let word = &s[at..end];
+                let word = if word.starts_with('-') || word.ends_with('-') {
+                    word.trim_matches('-')
+                } else {
+                    word
+                };
                 if let Some(&last) = word.as_bytes().last() {
                     if !out.is_empty() {
-                        out.push(' ');
+                        out.push(b' ');
                     }
                     shape.last = out.len();
                     shape.words |= word_bit_of(word.len(), last.to_ascii_lowercase());
-                    out.push_str(word);
+                    out.extend_from_slice(word.as_bytes());
                 }
                 at = end;
             }
@@ -354,12 +360,14 @@ fn ascii_words(out: &mut String, s: &str) -> Option<Shape> {
 }
 
 /// The [`Shape`] of the lowercase of `b` when `b` is words of ASCII letters
-/// and digits with one space between them; `None` otherwise.
+/// and digits with one space between them, the lowercase written to `out`
+/// (which is empty); `None` otherwise, with `out` partly written.
 ///
 /// Read eight bytes at a time: each test below sets the top bit of every
 /// byte it holds for, and no addition carries into the next byte, as every
-/// byte is ASCII by then.
-fn plain(b: &[u8]) -> Option<Shape> {
+/// byte is ASCII by then. The lowercase is written so too: setting bit 0x20
+/// of each byte lowercases a letter and keeps a digit or a space.
+fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES * 0x80;
     let (&end, _) = b.split_last()?;
@@ -376,11 +384,20 @@ fn plain(b: &[u8]) -> Option<Shape> {
         let x = match b.get(at..at + 8) {
             Some(c) => u64::from_le_bytes(c.try_into().ok()?),
             None => {
-                let mut buf = [b'a'; 8];
-                for (d, &c) in buf.iter_mut().zip(&b[at..]) {
-                    *d = c;
-                }
-                u64::from_le_bytes(buf)
+                // Its `n` bytes (1 to 7): the last eight bytes of a name
+                // that has eight, shifted down, else a byte at a time.
+                let n = b.len() - at;
+                let tail = match b.len().checked_sub(8) {
+                    Some(s) => u64::from_le_bytes(b[s..].try_into().ok()?) >> (8 * (8 - n)),
+                    None => {
+                        let mut buf = [0; 8];
+                        for (d, &c) in buf.iter_mut().zip(&b[at..]) {
+                            *d = c;
+                        }
+                        u64::from_le_bytes(buf)
+                    }
+                };
+                tail | ((ONES * b'a' as u64) << (8 * n))
             }
         };
         if x & HIGH != 0 {
@@ -398,6 +415,9 @@ fn plain(b: &[u8]) -> Option<Shape> {
             return None;
         }
         before = space >> 56;
+        // All eight bytes (a copy of fixed length is a store): the padding
+        // of the last chunk is cut off below.
+        out.extend_from_slice(&y.to_le_bytes());
         // A word ends at each space (a letter or digit lowercases with bit
         // 0x20 set).
         let mut ends = space;
@@ -410,11 +430,12 @@ fn plain(b: &[u8]) -> Option<Shape> {
         at += 8;
     }
     shape.words |= word_bit_of(b.len() - shape.last, end | 0x20);
+    out.truncate(b.len());
     Some(shape)
 }
 
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
-fn hash(k: &str) -> u64 {
+fn hash(k: &[u8]) -> u64 {
     FxBuildHasher.hash_one(k)
 }
 
@@ -431,8 +452,8 @@ fn word_bit_of(len: usize, last: u8) -> u64 {
 }
 
 /// The [`word_bit`]s of the space-separated words of `n`.
-fn word_bits(n: &str) -> u64 {
-    let b = n.as_bytes();
+fn word_bits(n: &[u8]) -> u64 {
+    let b = n;
     let (mut bits, mut start) = (0, 0);
     for (k, &c) in b.iter().enumerate() {
         if c == b' ' {
@@ -444,16 +465,15 @@ fn word_bits(n: &str) -> u64 {
 }
 
 /// The last space-separated word of `n`.
-fn last_word(n: &str) -> &str {
-    match n.as_bytes().iter().rposition(|&b| b == b' ') {
+fn last_word(n: &[u8]) -> &[u8] {
+    match n.iter().rposition(|&b| b == b' ') {
         Some(k) => &n[k + 1..],
         None => n,
     }
 }
 
 /// The word `w` is one of the space-separated words of `n`.
-fn has_word(n: &str, w: &str) -> bool {
-    let (n, w) = (n.as_bytes(), w.as_bytes());
+fn has_word(n: &[u8], w: &[u8]) -> bool {
     // From the last word, which a description mostly repeats; the bytes
     // are compared only for a word of the same length.
     let mut end = n.len();
@@ -486,8 +506,8 @@ impl<'t> Registry<'t> {
             by_name: NameMap::with_capacity(n),
             by_surname: NameMap::with_capacity(n),
             log: Vec::with_capacity(Registry::LOG),
-            norms: String::with_capacity(16 * n),
-            buf: String::new(),
+            norms: Vec::with_capacity(16 * n),
+            buf: Vec::new(),
         }
     }
 
@@ -565,22 +585,22 @@ impl<'t> Registry<'t> {
     }
 
     /// The normalised name of entity `i`.
-    fn norm(&self, i: usize) -> &str {
+    fn norm(&self, i: usize) -> &[u8] {
         let (a, b) = self.entities[i].norm;
         &self.norms[a..b]
     }
 
     /// Keeps the normalised name `n` with the others; returns where it stands.
-    fn push_norm(&mut self, n: &str) -> (usize, usize) {
+    fn push_norm(&mut self, n: &[u8]) -> (usize, usize) {
         let a = self.norms.len();
-        self.norms.push_str(n);
+        self.norms.extend_from_slice(n);
         (a, self.norms.len())
     }
 
     /// [`Registry::observe`] but for the alias, the surname and the window
     /// of the latest entities; `n` is `norm(m.name)`, `h` its hash and
     /// `shape` its shape.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &str, h: u64, shape: Shape) -> usize {
+    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &[u8], h: u64, shape: Shape) -> usize {
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
         let found = if let Some(p) = m.pronoun {
@@ -607,7 +627,9 @@ impl<'t> Registry<'t> {
             // The name has no entry, and gets none until it is indexed.
             absent = named.is_none();
             named.or_else(|| {
-                if !n.contains(' ') {
+                // (A name has a space exactly when its last word starts
+                // after its first byte.)
+                if shape.last == 0 {
                     // A surname alone: "Osei" after "Amara Osei".
                     self.by_surname.get(norms, n, h)
                 } else {
@@ -615,7 +637,7 @@ impl<'t> Registry<'t> {
                     let last = &n[shape.last..];
                     self.by_name
                         .get(norms, last, hash(last))
-                        .filter(|&i| self.entities[i].proper && !self.norm(i).contains(' '))
+                        .filter(|&i| self.entities[i].proper && !self.norm(i).contains(&b' '))
                 }
             })
         } else if m.definite && !m.coordinated {
@@ -625,7 +647,7 @@ impl<'t> Registry<'t> {
                 None
             } else {
                 let norms = &self.norms;
-                let bit = word_bit(head.as_bytes());
+                let bit = word_bit(head);
                 self.latest(|e| e.words & bit != 0 && has_word(&norms[e.norm.0..e.norm.1], head))
             }
         } else {
@@ -866,17 +888,21 @@ mod tests {
                         b' '
                     });
                 }
-                let (got, want) = (plain(&v), plain_reference(&v));
+                let mut out = Vec::new();
+                let (got, want) = (plain(&v, &mut out), plain_reference(&v));
                 assert_eq!(
                     got.map(|s| (s.words, s.last)),
                     want.map(|s| (s.words, s.last)),
                     "{v:?}"
                 );
+                if got.is_some() {
+                    assert_eq!(out, v.to_ascii_lowercase(), "{v:?}");
+                }
             }
         }
-        assert!(plain("Ann Lee".as_bytes()).is_some());
-        assert!(plain("Ann  Lee".as_bytes()).is_none());
-        assert!(plain("Ann Lée".as_bytes()).is_none());
+        assert!(plain("Ann Lee".as_bytes(), &mut Vec::new()).is_some());
+        assert!(plain("Ann  Lee".as_bytes(), &mut Vec::new()).is_none());
+        assert!(plain("Ann Lée".as_bytes(), &mut Vec::new()).is_none());
     }
 
     #[test]
@@ -894,13 +920,13 @@ mod tests {
             ("x ", "x"),
         ] {
             let want = n.split(' ').any(|x| x == w);
-            assert_eq!(has_word(n, w), want, "{n:?} {w:?}");
+            assert_eq!(has_word(n.as_bytes(), w.as_bytes()), want, "{n:?} {w:?}");
         }
     }
 
     #[test]
     fn norm_agrees_with_the_reference() {
-        let mut out = String::new();
+        let mut out = Vec::new();
         for s in [
             "",
             " ",
@@ -931,7 +957,12 @@ mod tests {
             "Bo",
         ] {
             let shape = norm_into(&mut out, s);
-            assert_eq!(out, reference(s), "{s:?}");
+            assert_eq!(out, reference(s).as_bytes(), "{s:?}");
+            assert_eq!(
+                shape.last == 0,
+                !out.contains(&b' '),
+                "{s:?}: a space exactly when the last word starts later"
+            );
             let want = Shape::of(&out);
             assert_eq!((shape.words, shape.last), (want.words, want.last), "{s:?}");
         }

@@ -181,8 +181,8 @@ impl ExtractorBuilder {
         let for_cache = rules.attribution_search.clone();
         let attribution_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
-        let vocab = Vocab::new(&lexicon, &classes, &rules.literals);
         let word_kinds = speaker::WordKinds::new(&lexicon);
+        let vocab = Vocab::new(&lexicon, &classes, &rules.literals, &word_kinds);
         let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
         let needs = RuleNeeds::new(&rules.rules, &rules.alphabet);
         // `token_key` gives no key for longer tokens.

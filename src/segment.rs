@@ -59,32 +59,44 @@ pub(crate) struct Token {
     start: u32,
     end: u32,
     /// Index into the lexicon's cue entries (cue tokens) or into the quote
-    /// pieces (quotation tokens); [`Token::NONE`] for neither.
+    /// pieces (quotation tokens, [`flag::QUOTE`]); [`Token::NONE`] for
+    /// neither.
     idx: u32,
-    /// `idx` is a quote piece.
-    is_quote: bool,
     /// The word starts with an uppercase letter.
     pub capital: bool,
     /// The class as the lexicon alone gives it (ignoring rule literals).
     pub base: u8,
     /// What the word lists say of the token's key beyond its class (see
-    /// [`flag`]), so that the passes after tokenising look nothing up.
-    flags: u8,
+    /// [`flag`]), so that the passes after tokenising look nothing up; and
+    /// from bit [`flag::KINDS_SHIFT`] up, the speaker's word kinds of the
+    /// token (see [`Token::kinds`]).
+    flags: u16,
 }
 
 /// Bits of [`Token::flags`]: the token's key is in a word list.
 mod flag {
     /// A name particle ("van", "de").
-    pub const PARTICLE: u8 = 1;
+    pub const PARTICLE: u16 = 1;
     /// A cue form that is also a noun ("claims").
-    pub const NOUN: u8 = 2;
+    pub const NOUN: u16 = 2;
     /// A form of "be" ([`super::BE`]).
-    pub const BE: u8 = 4;
+    pub const BE: u16 = 4;
     /// The key is "'s".
-    pub const POSS_S: u8 = 8;
+    pub const POSS_S: u16 = 8;
     /// The key is "it".
-    pub const IT: u8 = 16;
+    pub const IT: u16 = 16;
+    /// The token is a quotation: [`super::Token::idx`] is a quote piece.
+    pub const QUOTE: u16 = 32;
+    /// The bits below this are the flags above; the bits from it up hold
+    /// the [`crate::speaker::WordKinds`] flags of the token's text, 0 when
+    /// the tokeniser left them to the speaker's own look-up.
+    pub const KINDS_SHIFT: u32 = 6;
+    /// The flags above, without the word kinds.
+    pub const TOKEN_BITS: u16 = (1 << KINDS_SHIFT) - 1;
 }
+
+/// Where a token's word kinds start in its flags (see [`Token::kinds`]).
+pub(crate) use flag::KINDS_SHIFT;
 
 /// The longest text the tokeniser takes: offsets are 32-bit.
 pub(crate) const MAX_TEXT: usize = u32::MAX as usize;
@@ -105,33 +117,41 @@ impl Token {
             start: start as u32,
             end: end as u32,
             idx: quote.or(cue).unwrap_or(Token::NONE),
-            is_quote: quote.is_some(),
             capital,
             base,
-            flags: 0,
+            flags: if quote.is_some() { flag::QUOTE } else { 0 },
         }
     }
 
     /// The token of a word at `start..end` (byte offsets, below
     /// [`MAX_TEXT`]) with its base class, cue entry ([`Token::NONE`] for
-    /// none) and [`flag`] bits.
+    /// none) and [`flag`] bits (no [`flag::QUOTE`]).
     #[inline(always)]
-    fn word(start: usize, end: usize, cue: u32, capital: bool, base: u8, flags: u8) -> Token {
+    fn word(start: usize, end: usize, cue: u32, capital: bool, base: u8, flags: u16) -> Token {
         Token {
             start: start as u32,
             end: end as u32,
             idx: cue,
-            is_quote: false,
             capital,
             base,
             flags,
         }
     }
 
-    /// The token with its [`flag`] bits set.
-    fn with_flags(mut self, flags: u8) -> Token {
-        self.flags = flags;
+    /// The token with its [`flag`] bits set (but [`flag::QUOTE`], which
+    /// stays as it is).
+    fn with_flags(mut self, flags: u16) -> Token {
+        self.flags = (self.flags & flag::QUOTE) | (flags & !flag::QUOTE);
         self
+    }
+
+    /// The [`crate::speaker::WordKinds`] flags of the token's text, as the
+    /// tokeniser found them with the word's vocabulary entry; 0 when it
+    /// left them to the speaker's own look-up (a quotation, a punctuation
+    /// mark, a hyphenated word, a multi-word cue).
+    #[inline]
+    pub fn kinds(&self) -> u16 {
+        self.flags >> flag::KINDS_SHIFT
     }
 
     /// Byte offset of the token's first byte.
@@ -146,7 +166,7 @@ impl Token {
 
     /// Index into the lexicon's cue entries, for cue tokens.
     pub fn cue(&self) -> Option<u32> {
-        (!self.is_quote && self.idx != Token::NONE).then_some(self.idx)
+        (self.flags & flag::QUOTE == 0 && self.idx != Token::NONE).then_some(self.idx)
     }
 
     /// Whether the token is "'s" (or "’s").
@@ -156,12 +176,12 @@ impl Token {
 
     /// Index into the quote pieces, for quotation tokens.
     pub fn quote(&self) -> Option<u32> {
-        (self.is_quote && self.idx != Token::NONE).then_some(self.idx)
+        (self.flags & flag::QUOTE != 0 && self.idx != Token::NONE).then_some(self.idx)
     }
 
     /// The token is no cue after all ("was told": a passive).
     fn clear_cue(&mut self) {
-        if !self.is_quote {
+        if self.flags & flag::QUOTE == 0 {
             self.idx = Token::NONE;
         }
     }
@@ -233,8 +253,9 @@ struct WordInfo {
     /// The key with a full stop after it is an abbreviation ("mr" for
     /// "mr.").
     abbrev: bool,
-    /// The token [`flag`]s of the key.
-    flags: u8,
+    /// The token [`flag`]s of the key, with its word kinds (see
+    /// [`Token::kinds`]).
+    flags: u16,
     /// The key is a title or a source noun: the last part of a hyphenated
     /// word that heads a source ("co-anchor").
     head: bool,
@@ -281,7 +302,9 @@ const NO_INFO: WordInfo = WordInfo {
     literal: None,
     multi: None,
     abbrev: false,
-    flags: 0,
+    // A word in no list is in none of the speaker's lists either (every
+    // key of those is in the vocabulary).
+    flags: crate::speaker::WordKinds::NONE << flag::KINDS_SHIFT,
     head: false,
     class: [(0, Token::NONE); 2],
     hay: [0; 2],
@@ -363,7 +386,7 @@ impl WordInfo {
 }
 
 /// The token [`flag`]s of the word key `k`.
-fn flags_of(lexicon: &Lexicon, k: &str) -> u8 {
+fn flags_of(lexicon: &Lexicon, k: &str) -> u16 {
     let mut f = 0;
     if lexicon.particles.contains(k) {
         f |= flag::PARTICLE;
@@ -580,7 +603,7 @@ pub(crate) struct Vocab {
     /// has no second word or one that opens with no ASCII byte.
     multi_leads: Vec<u128>,
     /// The flags of the possessive "'s".
-    poss_flags: u8,
+    poss_flags: u16,
     /// The longest key (in bytes) with a flag: a key as long as a quarter
     /// of a token's text or longer has none.
     flag_len: usize,
@@ -599,10 +622,14 @@ fn key_lead(c: char) -> u8 {
 }
 
 impl Vocab {
+    /// The vocabulary of `lexicon` for the cue classes `classes` and the
+    /// rule literals `literals`; each entry carries the speaker's word
+    /// `kinds` of its key too (see [`Token::kinds`]).
     pub fn new(
         lexicon: &Lexicon,
         classes: &HashSet<CueClass>,
         literals: &HashMap<String, u8>,
+        kinds: &crate::speaker::WordKinds,
     ) -> Vocab {
         // Every word some list holds, with all the lists say of it.
         let mut map: HashMap<String, WordInfo> = HashMap::default();
@@ -633,7 +660,10 @@ impl Vocab {
                     .iter()
                     .chain(&lexicon.sources)
                     .map(String::as_str),
-            );
+            )
+            // Every key of the speaker's word kinds, so that a word in no
+            // entry is in none of its lists.
+            .chain(kinds.keys());
         for k in words {
             if !map.contains_key(k) {
                 let mut info = WordInfo::of(lexicon, classes, k);
@@ -674,8 +704,9 @@ impl Vocab {
                 multi.push(kept);
             }
         }
-        for i in map.values_mut() {
+        for (k, i) in map.iter_mut() {
             *i = i.settled();
+            i.flags |= kinds.flags(k) << flag::KINDS_SHIFT;
         }
         let mut vocab = Vocab {
             multi,
@@ -756,7 +787,7 @@ impl Vocab {
     /// word (a quotation, a multi-word cue); `kbuf` is scratch space.
     ///
     /// Every key with a flag is in the map, with its flags: one look-up.
-    fn flags_of_text(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> u8 {
+    fn flags_of_text(&self, text: &str, range: std::ops::Range<usize>, kbuf: &mut String) -> u16 {
         // A key has at least one byte for each character of the text, and
         // a character has at most four bytes.
         if range.len() >= 4 * (self.flag_len + 1) {
@@ -781,7 +812,8 @@ impl Vocab {
             return 0;
         }
         let ascii = text[range.clone()].is_ascii();
-        self.word(text, range, ascii, kbuf).flags
+        // (Without the word kinds: the token need be no word.)
+        self.word(text, range, ascii, kbuf).flags & flag::TOKEN_BITS
     }
 }
 
@@ -1571,6 +1603,11 @@ impl<'a> Tokenizer<'a, '_> {
             }
         }
         let mut flags = info.flags;
+        // "Vice-Chair": the speaker's kinds of a hyphenated word depend on
+        // its last part too, which the speaker looks up itself.
+        if hyphen.is_some() {
+            flags &= flag::TOKEN_BITS;
+        }
         // "47%": a percentage is one number.
         if c.is_ascii_digit() && bytes.get(end) == Some(&b'%') {
             end += 1;

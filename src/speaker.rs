@@ -51,8 +51,10 @@ pub(crate) struct Mention<'t> {
     pub subject: bool,
 }
 
-/// What the lexicon says of the words of a document's tokens, looked up
-/// once per token: a speaker's phrase is read several times over (names,
+/// What the lexicon says of the words of a document's tokens: mostly read
+/// off the tokens, whose vocabulary entries carry these flags (see
+/// [`crate::segment::Token::kinds`]); for the other tokens looked up once
+/// per token, since a speaker's phrase is read several times over (names,
 /// titles, the kind of speaker), and a document names the same people
 /// again and again.
 pub(crate) struct Words<'k> {
@@ -80,7 +82,12 @@ impl<'k> Words<'k> {
     const FEMALE: u16 = 256;
     /// A word of the lexicon's `male` list ("Mr.", "spokesman").
     const MALE: u16 = 512;
+}
 
+// Ten bits in all: a token keeps them above its own flags.
+const _: () = assert!(Words::MALE < 1 << (16 - crate::segment::KINDS_SHIFT));
+
+impl<'k> Words<'k> {
     /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`.
     pub fn new(doc: &Doc<'_>, kinds: &'k WordKinds) -> Words<'k> {
         Words {
@@ -95,11 +102,16 @@ impl<'k> Words<'k> {
         self.of(doc, i) & flag != 0
     }
 
-    /// All the flags of token `i`, for a caller that tests several.
+    /// All the flags of token `i`, for a caller that tests several: as
+    /// the tokeniser found them with the word's vocabulary entry (see
+    /// [`crate::segment::Token::kinds`]), else looked up here.
     #[inline]
     fn of(&mut self, doc: &Doc<'_>, i: usize) -> u16 {
-        match self.flags[i] {
-            0 => self.look_up(doc, i),
+        match doc.tokens[i].kinds() {
+            0 => match self.flags[i] {
+                0 => self.look_up(doc, i),
+                f => f,
+            },
             f => f,
         }
     }
@@ -275,6 +287,9 @@ pub(crate) struct WordKinds {
 }
 
 impl WordKinds {
+    /// The flags of a word in none of the lists, with no hyphen.
+    pub const NONE: u16 = Words::KNOWN;
+
     /// The word lists of `lex`.
     pub fn new(lex: &Lexicon) -> WordKinds {
         let mut m: HashMap<String, u16> = HashMap::default();
@@ -324,8 +339,15 @@ impl WordKinds {
         }
     }
 
-    /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]).
-    fn flags(&self, word: &str) -> u16 {
+    /// Every key of the lists: a word whose key is none of them has the
+    /// flags [`WordKinds::NONE`], unless it is hyphenated.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.all.keys().map(String::as_str)
+    }
+
+    /// All the [`Words`] flags of the word `word` (with [`Words::KNOWN`]);
+    /// they fit in 10 bits (see [`crate::segment::Token::kinds`]).
+    pub fn flags(&self, word: &str) -> u16 {
         if let Some(k) = short_key(word) {
             return self.ascii_flags(k, || word);
         }
