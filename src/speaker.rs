@@ -353,12 +353,7 @@ impl WordKinds {
         }
         with_key(word, |k| {
             let mut f = Words::KNOWN | self.get(k);
-            if f & Words::TITLE_KEY != 0
-                || k.as_bytes()
-                    .iter()
-                    .rposition(|&b| b == b'-')
-                    .is_some_and(|h| self.get(&k[h + 1..]) & Words::TITLE_KEY != 0)
-            {
+            if f & Words::TITLE_KEY != 0 || self.last_part_is_title(k) {
                 f |= Words::TITLE;
             }
             // (The articles' flags come with their keys.)
@@ -373,18 +368,19 @@ impl WordKinds {
     fn small_flags<'w>(&self, k: SmallKey, word: impl FnOnce() -> &'w str) -> u16 {
         let mut f = Words::KNOWN | self.small.get(k);
         // Vice-Chair: judge the last part, as `ascii_flags` does.
-        if f & Words::TITLE_KEY != 0
-            || small_has_hyphen(k) && {
-                let word = word();
-                word.as_bytes()
-                    .iter()
-                    .rposition(|&b| b == b'-')
-                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
-            }
-        {
+        if f & Words::TITLE_KEY != 0 || small_has_hyphen(k) && self.last_part_is_title(word()) {
             f |= Words::TITLE;
         }
         f
+    }
+
+    /// Whether the part of the hyphenated `word` after its last hyphen is
+    /// a title ("Vice-Chair"): such a word is judged by its last part.
+    fn last_part_is_title(&self, word: &str) -> bool {
+        word.as_bytes()
+            .iter()
+            .rposition(|&b| b == b'-')
+            .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
     }
 
     /// [`WordKinds::flags`] of an ASCII word of 1 to 16 bytes, whose key
@@ -395,15 +391,7 @@ impl WordKinds {
         // An empty slot's value is 0: in no list.
         let mut f = Words::KNOWN | *self.short.get_or_default(k);
         // Vice-Chair, Director-General: judge the last part.
-        if f & Words::TITLE_KEY != 0
-            || has_hyphen(k) && {
-                let word = word();
-                word.as_bytes()
-                    .iter()
-                    .rposition(|&b| b == b'-')
-                    .is_some_and(|h| self.get(&word[h + 1..]) & Words::TITLE_KEY != 0)
-            }
-        {
+        if f & Words::TITLE_KEY != 0 || has_hyphen(k) && self.last_part_is_title(word()) {
             f |= Words::TITLE;
         }
         f
