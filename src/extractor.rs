@@ -631,11 +631,11 @@ impl Extractor {
         for (ri, rule) in rules.rules.iter().enumerate() {
             let windows = &windows[needs.group_of[ri]];
             let names = &rule.groups;
-            let cache = &mut scratch[ri];
             for &(w0, w1) in windows {
                 let hay = &hay[..w1];
                 rule.matcher.for_each_match(
-                    cache,
+                    &mut scratch,
+                    ri,
                     renumbered,
                     &anchors,
                     w0,
@@ -2266,7 +2266,7 @@ mod anchored_search {
         let anchors: Vec<u32> = (0..hay.len() as u32).collect();
         let mut cache = m.cache();
         let mut out = Vec::new();
-        m.for_each_match(&mut cache, hay, &anchors, w0, w1, |at, whole, found| {
+        m.for_each_match(&mut cache, 0, hay, &anchors, w0, w1, |at, whole, found| {
             let mut v = vec![Some((at, at)), Some(whole)];
             v.extend((0..groups).map(|i| found.get(i)));
             out.push(v);

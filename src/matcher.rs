@@ -39,7 +39,7 @@
 //! give; the output is the same, the cost is per anchor, not per byte. Rules
 //! with no anchor keep the regex crate's unanchored search.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::meta;
@@ -112,8 +112,9 @@ pub(crate) enum MatchCache {
 #[derive(Debug)]
 pub(crate) struct AnchoredCache {
     fwd: DfaCache,
-    rev: Option<SharedCache>,
-    after: Option<SharedCache>,
+    /// The indices in [`Scratch::dfas`] of the caches of `rev` and `after`.
+    rev: Option<usize>,
+    after: Option<usize>,
     bt: backtrack::Cache,
     /// Made on first use: the PikeVM only runs where the lazy DFA gives
     /// up or a match is too long for the backtracker, and its state is
@@ -202,7 +203,9 @@ enum Piece {
 /// use.
 #[derive(Debug)]
 struct SplitCache {
-    bounds: Vec<(SharedCache, SharedCache)>,
+    /// By bound, the indices in [`Scratch::dfas`] of the caches of its
+    /// left and right parts.
+    bounds: Vec<(usize, usize)>,
     /// By piece (for those with groups).
     pieces: Vec<Option<(backtrack::Cache, Captures)>>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
@@ -938,10 +941,13 @@ impl Matcher {
             .map(|(b, _)| b as u8)
     }
 
-    /// Fresh search state for this matcher (its own caches).
+    /// Fresh search state for this matcher alone (its own caches), as the
+    /// only entry of a [`Scratch`].
     #[cfg(test)]
-    pub fn cache(&self) -> MatchCache {
-        self.cache_in(&mut SharedCaches::default())
+    pub fn cache(&self) -> Scratch {
+        let mut shared = SharedCaches::default();
+        let matches = vec![self.cache_in(&mut shared)];
+        shared.scratch(matches)
     }
 
     /// Fresh search state for this matcher, sharing with other matchers the
@@ -966,6 +972,7 @@ impl Matcher {
     }
 
     /// Calls `f` with each leftmost-first match in `hay[w0..w1]`, in order,
+    /// `i` being this matcher's entry in `scratch`,
     /// `hay` being renumbered by the alphabet of the matcher's [`Parts`] and
     /// `anchors` the sorted positions in `hay` of every byte that is
     /// an anchor of some matcher (at least those of this one),
@@ -973,9 +980,11 @@ impl Matcher {
     /// in `&hay[..w1]`: `f` gets the position the search started from, the
     /// match span and its groups, and returns the position where the search
     /// goes on (after the match start).
+    #[allow(clippy::too_many_arguments)]
     pub fn for_each_match(
         &self,
-        cache: &mut MatchCache,
+        scratch: &mut Scratch,
+        i: usize,
         hay: &[u8],
         anchors: &[u32],
         w0: usize,
@@ -983,7 +992,8 @@ impl Matcher {
         mut f: impl FnMut(usize, (usize, usize), &Found<'_>) -> usize,
     ) {
         let hay = &hay[..w1];
-        match (self, cache) {
+        let Scratch { matches, dfas } = scratch;
+        match (self, &mut matches[i]) {
             (Matcher::Plain(re), MatchCache::Plain(c)) => {
                 let (cache, caps) = &mut **c;
                 let mut at = w0;
@@ -996,7 +1006,9 @@ impl Matcher {
                     at = f(at, (m.start(), m.end()), &Found::Caps(caps));
                 }
             }
-            (Matcher::Anchored(m), MatchCache::Anchored(c)) => m.for_each(c, hay, anchors, w0, f),
+            (Matcher::Anchored(m), MatchCache::Anchored(c)) => {
+                m.for_each(c, dfas, hay, anchors, w0, f)
+            }
             // A cache made by another matcher: never happens, since caches
             // are made per matcher, in the same order.
             _ => {}
@@ -1005,9 +1017,12 @@ impl Matcher {
 }
 
 impl AnchoredMatcher {
+    /// [`Matcher::for_each_match`] of an anchored matcher, its search state
+    /// `c` and the caches of shared lazy DFAs `dfas`.
     fn for_each(
         &self,
         c: &mut AnchoredCache,
+        dfas: &mut [Option<DfaCache>],
         hay: &[u8],
         anchors: &[u32],
         w0: usize,
@@ -1017,19 +1032,18 @@ impl AnchoredMatcher {
         let mut starts = std::mem::take(&mut c.starts);
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
-        let mut rev = c.rev.as_deref().map(lock);
-        let mut after = c.after.as_deref().map(lock);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize] || !self.suffix_at(after.as_deref_mut(), hay, k + 1) {
+            if !self.key[hay[k] as usize]
+                || !self.suffix_at(c.after.map(|i| &mut dfas[i]), hay, k + 1)
+            {
                 continue;
             }
-            self.prefix_starts(rev.as_deref_mut(), hay, w0, k, &mut starts);
+            self.prefix_starts(c.rev.map(|i| &mut dfas[i]), hay, w0, k, &mut starts);
         }
-        drop((rev, after));
         starts.sort_unstable();
         starts.dedup();
         let mut at = w0;
@@ -1041,7 +1055,7 @@ impl AnchoredMatcher {
                 continue;
             };
             let split = match (&self.split, c.split.as_mut()) {
-                (Some(sp), Some(sc)) => sp.captures(sc, hay, s, end, &mut c.spans),
+                (Some(sp), Some(sc)) => sp.captures(sc, dfas, hay, s, end, &mut c.spans),
                 _ => false,
             };
             if split {
@@ -1242,16 +1256,20 @@ impl Bound {
         Ok(Bound { left, right })
     }
 
-    fn cache(&self, shared: &mut SharedCaches) -> (SharedCache, SharedCache) {
+    /// The indices of the caches of the left and right parts.
+    fn cache(&self, shared: &mut SharedCaches) -> (usize, usize) {
         (shared.get(&self.left), shared.get(&self.right))
     }
 
     /// The bound in a match `..end` whose left part starts at `s`, if it is
     /// the only position where the left part can end and the right part
-    /// start (or the only one where the left part can end).
+    /// start (or the only one where the left part can end); `cache` are
+    /// the indices in `dfas` of the caches of the parts.
+    #[allow(clippy::too_many_arguments)]
     fn find(
         &self,
-        cache: &(SharedCache, SharedCache),
+        cache: (usize, usize),
+        dfas: &mut [Option<DfaCache>],
         lefts: &mut Vec<usize>,
         rights: &mut Vec<usize>,
         hay: &[u8],
@@ -1260,16 +1278,14 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        let mut lc = lock(&cache.0);
-        let (left, lc) = self.left.get(&mut lc)?;
+        let (left, lc) = self.left.get(&mut dfas[cache.0])?;
         ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        let mut rc = lock(&cache.1);
-        let (right, rc) = self.right.get(&mut rc)?;
+        let (right, rc) = self.right.get(&mut dfas[cache.1])?;
         starts_rev(right, rc, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
@@ -1400,6 +1416,7 @@ impl Split {
     fn captures(
         &self,
         c: &mut SplitCache,
+        dfas: &mut [Option<DfaCache>],
         hay: &[u8],
         s: usize,
         end: usize,
@@ -1411,7 +1428,7 @@ impl Split {
         // The first bound not found, if any.
         let mut missing = None;
         for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
-            match bound.find(bc, &mut c.lefts, &mut c.rights, hay, p, end) {
+            match bound.find(*bc, dfas, &mut c.lefts, &mut c.rights, hay, p, end) {
                 Some(q) => p = q,
                 None => {
                     missing = Some(k);
@@ -1478,37 +1495,44 @@ impl Split {
 /// around it.
 const SPLIT_MIN: usize = 256;
 
-/// Search state for every rule, one entry per matcher.
-pub(crate) type Scratch = Vec<MatchCache>;
+/// Search state for every rule: one entry per matcher, and the caches of
+/// the lazy DFAs that matchers hold (rules share parts, such as the speaker
+/// and the elements around it), one per lazy DFA, so that each state is
+/// built once for all the rules that share it. A matcher's state holds the
+/// indices of its lazy DFAs' caches; each cache is made on its first use,
+/// as the DFA is compiled.
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    matches: Vec<MatchCache>,
+    dfas: Vec<Option<DfaCache>>,
+}
 
 /// Makes [`Scratch`] for a list of matchers.
 pub(crate) fn scratch_for(matchers: &[Arc<Matcher>]) -> Scratch {
     let mut shared = SharedCaches::default();
-    matchers.iter().map(|m| m.cache_in(&mut shared)).collect()
+    let matches = matchers.iter().map(|m| m.cache_in(&mut shared)).collect();
+    shared.scratch(matches)
 }
 
-/// The cache of a lazy DFA that several matchers hold (rules share parts,
-/// such as the speaker and the elements around it), shared by their search
-/// states in one [`Scratch`], so that each state is built once; made on its
-/// first use, as the DFA is compiled. A scratch serves one search at a
-/// time, so the lock is never contended.
-type SharedCache = Arc<Mutex<Option<DfaCache>>>;
-
-/// The shared caches made so far, by lazy DFA.
+/// The index in [`Scratch::dfas`] given so far to each lazy DFA.
 #[derive(Default)]
-struct SharedCaches(HashMap<*const LazyDfa, SharedCache>);
+struct SharedCaches(HashMap<*const LazyDfa, usize>);
 
 impl SharedCaches {
-    /// The cache of `dfa`.
-    fn get(&mut self, dfa: &Arc<LazyDfa>) -> SharedCache {
-        self.0.entry(Arc::as_ptr(dfa)).or_default().clone()
+    /// The index of the cache of `dfa`.
+    fn get(&mut self, dfa: &Arc<LazyDfa>) -> usize {
+        let next = self.0.len();
+        *self.0.entry(Arc::as_ptr(dfa)).or_insert(next)
     }
-}
 
-/// The cache behind `m` (a panic while it was held leaves it usable: a
-/// lazy DFA cache is only ever a memo).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    /// The scratch of the matchers' states `matches`, with a cache (made
+    /// on first use) for each index given.
+    fn scratch(self, matches: Vec<MatchCache>) -> Scratch {
+        Scratch {
+            matches,
+            dfas: (0..self.0.len()).map(|_| None).collect(),
+        }
+    }
 }
 
 /// An anchored leftmost-first search of one pattern over the bytes of an
