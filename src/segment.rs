@@ -494,30 +494,62 @@ fn lower(x: ShortKey) -> ShortKey {
     x | ((ge_a & !gt_z & (ONES * 0x80)) >> 2)
 }
 
-/// An open-addressing hash table from [`ShortKey`]s to values (word infos):
-/// one multiplication and, at a load of at most a half, about one probe per
-/// look-up (a word of the text is mostly in no list at all). It always has
-/// an empty slot.
+/// A key of a [`ShortTable`]: a word key packed into an integer, 0 for
+/// none (an empty slot).
+pub(crate) trait TableKey: Copy + Eq + Default {
+    /// The key folded to 64 bits, for Fibonacci hashing.
+    fn fold(self) -> u64;
+}
+
+impl TableKey for ShortKey {
+    /// The two halves of the key, one rotated (a short key has a zero top
+    /// half).
+    #[inline(always)]
+    fn fold(self) -> u64 {
+        (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
+    }
+}
+
+impl TableKey for SmallKey {
+    /// The key itself.
+    #[inline(always)]
+    fn fold(self) -> u64 {
+        self
+    }
+}
+
+/// A word key of at most [`SMALL`] bytes packed into an integer, as a
+/// [`ShortKey`] of such a key in 64 bits: most words of a text are that
+/// short, and a 64-bit key is hashed and compared in fewer steps.
+pub(crate) type SmallKey = u64;
+
+/// The longest key that packs into a [`SmallKey`].
+const SMALL: usize = 8;
+
+/// An open-addressing hash table from word keys ([`ShortKey`]s, or
+/// [`SmallKey`]s) to values (word infos): one multiplication and, at a load
+/// of at most a half, about one probe per look-up (a word of the text is
+/// mostly in no list at all). It always has an empty slot.
 #[derive(Debug, Clone)]
-pub(crate) struct ShortTable<V> {
+pub(crate) struct ShortTable<V, K = ShortKey> {
     /// The key of each slot with its value, side by side so that a probe
     /// reads one place (and a look-up indexes and bounds-checks once); key
     /// 0 (no key) marks an empty slot.
-    slots: Vec<(ShortKey, V)>,
+    slots: Vec<(K, V)>,
     /// `slots.len()` is `1 << (64 - shift)`: a hash shifted right by
     /// `shift` is a slot.
     shift: u32,
 }
 
-impl<V: Copy + Default> Default for ShortTable<V> {
-    fn default() -> ShortTable<V> {
+impl<V: Copy + Default, K: TableKey> Default for ShortTable<V, K> {
+    fn default() -> ShortTable<V, K> {
         ShortTable::new(Vec::new())
     }
 }
 
-impl<V: Copy + Default> ShortTable<V> {
+impl<V: Copy + Default, K: TableKey> ShortTable<V, K> {
     /// A table of `entries` (keys not 0); a later entry of a key wins.
-    pub fn new(entries: Vec<(ShortKey, V)>) -> ShortTable<V> {
+    pub fn new(entries: Vec<(K, V)>) -> ShortTable<V, K> {
         ShortTable::with_room(entries, 2)
     }
 
@@ -525,19 +557,19 @@ impl<V: Copy + Default> ShortTable<V> {
     /// each entry (1 or more); a later entry of a key wins. The more room,
     /// the fewer probes, above all for keys not in the table (which probe
     /// until an empty slot), at the cost of memory that few look-ups touch.
-    pub fn with_room(entries: Vec<(ShortKey, V)>, room: usize) -> ShortTable<V> {
+    pub fn with_room(entries: Vec<(K, V)>, room: usize) -> ShortTable<V, K> {
         let mut bits = 4;
         while (1usize << bits) < room * entries.len() {
             bits += 1;
         }
         let mut t = ShortTable {
-            slots: vec![(0, V::default()); 1 << bits],
+            slots: vec![(K::default(), V::default()); 1 << bits],
             shift: 64 - bits,
         };
         let mask = t.slots.len() - 1;
         for (k, info) in entries {
             let mut at = t.slot(k);
-            while t.slots[at].0 != 0 && t.slots[at].0 != k {
+            while t.slots[at].0 != K::default() && t.slots[at].0 != k {
                 at = (at + 1) & mask;
             }
             t.slots[at] = (k, info);
@@ -545,23 +577,23 @@ impl<V: Copy + Default> ShortTable<V> {
         t
     }
 
-    /// The first slot to probe for `k` (Fibonacci hashing of its two
-    /// halves).
-    fn slot(&self, k: ShortKey) -> usize {
-        let x = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
-        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    /// The first slot to probe for `k` (Fibonacci hashing of its
+    /// [`TableKey::fold`]).
+    #[inline(always)]
+    fn slot(&self, k: K) -> usize {
+        (k.fold().wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
     /// The value of the key `k`, or else the value of an empty slot: the
     /// default value. With no `Option` to unwrap, a caller whose default
     /// value means "in no list" reads the value either way.
     #[inline(always)]
-    pub fn get_or_default(&self, k: ShortKey) -> &V {
+    pub fn get_or_default(&self, k: K) -> &V {
         let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
             let (s, v) = &self.slots[at];
-            if *s == k || *s == 0 {
+            if *s == k || *s == K::default() {
                 return v;
             }
             at = (at + 1) & mask;
@@ -570,7 +602,7 @@ impl<V: Copy + Default> ShortTable<V> {
 
     /// The value of the key `k`.
     #[inline]
-    pub fn get(&self, k: ShortKey) -> Option<&V> {
+    pub fn get(&self, k: K) -> Option<&V> {
         let mask = self.slots.len() - 1;
         let mut at = self.slot(k);
         loop {
@@ -578,7 +610,7 @@ impl<V: Copy + Default> ShortTable<V> {
             if *s == k {
                 return Some(v);
             }
-            if *s == 0 {
+            if *s == K::default() {
                 return None;
             }
             at = (at + 1) & mask;
@@ -590,6 +622,9 @@ impl<V: Copy + Default> ShortTable<V> {
 /// extractor: keys of up to 16 bytes (nearly all) are looked up as integers.
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
+    /// The keys of up to [`SMALL`] bytes, for the tokeniser's fast path
+    /// (they are in [`Vocab::short`] too).
+    small: ShortTable<WordInfo, SmallKey>,
     short: ShortTable<WordInfo>,
     long: HashMap<String, WordInfo>,
     /// The multi-word cues that open with a word (see [`WordInfo::multi`]):
@@ -719,9 +754,13 @@ impl Vocab {
             vocab.flag_leads[(b / 64) as usize] |= 1 << (b % 64);
         }
         let mut short = Vec::new();
+        let mut small = Vec::new();
         for (k, info) in map {
             if k.is_empty() {
                 continue; // no word of a text has an empty key
+            }
+            if k.len() <= SMALL {
+                small.push((pack(k.as_bytes()) as SmallKey, info));
             }
             if k.len() <= SHORT {
                 short.push((pack(k.as_bytes()), info));
@@ -732,7 +771,22 @@ impl Vocab {
         // Half the words of a text are in no list: with a quarter of the
         // slots taken, such a word mostly finds an empty slot at once.
         vocab.short = ShortTable::with_room(short, 4);
+        vocab.small = ShortTable::with_room(small, 4);
         vocab
+    }
+
+    /// What the lists say of the key of `len` bytes (1 to [`SHORT`]) that
+    /// `key` holds in its first bytes, the bytes past it ignored; or else
+    /// [`NO_INFO`]. A key of up to [`SMALL`] bytes (most words) is looked up
+    /// by its 64-bit half.
+    #[inline(always)]
+    fn plain(&self, key: ShortKey, len: usize) -> &WordInfo {
+        let mask = KEY_MASKS[len];
+        if len <= SMALL {
+            self.small.get_or_default((key & mask) as SmallKey)
+        } else {
+            self.short.get_or_default(key & mask)
+        }
     }
 
     /// What the lists say of the key `k`.
@@ -1444,12 +1498,12 @@ impl<'a> Tokenizer<'a, '_> {
     fn ascii_word(&mut self, mut i: usize, mut bc: u8, next_open: usize) -> usize {
         let text = self.text;
         let bytes = text.as_bytes();
-        let short = &self.vocab.short;
+        let vocab = self.vocab;
         loop {
             let Some((len, key, after)) = plain_word(text, i) else {
                 return self.word(i, bytes[i] as char, 1, next_open);
             };
-            let mut info = short.get_or_default(key & KEY_MASKS[len]);
+            let mut info = vocab.plain(key, len);
             let capital = bc & byte::UPPER != 0;
             // Abbreviation or initial: keep its full stop (as
             // `Tokenizer::word` does; a plain word has no inner stop or
@@ -1460,7 +1514,7 @@ impl<'a> Tokenizer<'a, '_> {
             // The byte at `end`: a space, mostly.
             let mut at_end = after;
             if after == b'.' && ((len == 1 && capital) || info.abbrev) {
-                info = short.get_or_default(key & KEY_MASKS[len + 1]);
+                info = vocab.plain(key, len + 1);
                 end += 1;
                 // (Three bytes or more, with the stop: see `may_end`.)
                 dotted = len >= 2;
