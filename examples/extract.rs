@@ -759,8 +759,8 @@ fn id_json(raw: Option<&str>) -> String {
 
 /// What became of one JSONL line.
 enum LineResult {
-    /// The output for the document: zero or more whole lines.
-    Done(String),
+    /// The output for the document: zero or more whole lines (UTF-8).
+    Done(Vec<u8>),
     /// A document over `DEFAULT_SECTION_BYTES` (256 KiB), not yet analysed: it is
     /// analysed a section at a time when its output is written (see
     /// [`write_long`]), so neither its records nor its output line are held
@@ -1002,14 +1002,19 @@ fn tsv_doc(id: &str) -> String {
     }
 }
 
-/// The output of one processed document.
-fn render_doc(mode: Mode, id: &str, a: &Analysis) -> String {
+/// The output of one processed document, as UTF-8 bytes: the JSON line is
+/// written as serde_json writes it, with no check of what it wrote.
+fn render_doc(mode: Mode, id: &str, a: &Analysis) -> Vec<u8> {
     match mode {
         Mode::Quotes => {
             // Serialised in place into the line, not into a string copied
             // into it: a long document's quotes are held once.
             let quotes: Vec<QuoteOut> = a.quotes.iter().map(quote_json).collect();
-            let mut line = Vec::with_capacity(64 + 256 * quotes.len());
+            // Room for the whole line at once (a quote's record takes some
+            // 330 bytes besides its text), so that it is never copied to
+            // grow.
+            let room: usize = a.quotes.iter().map(|q| 512 + q.text.len()).sum();
+            let mut line = Vec::with_capacity(64 + id.len() + room);
             line.extend_from_slice(b"{\"id\":");
             line.extend_from_slice(id.as_bytes());
             line.extend_from_slice(b",\"quotes\":");
@@ -1019,15 +1024,14 @@ fn render_doc(mode: Mode, id: &str, a: &Analysis) -> String {
                 line.extend_from_slice(b"[]");
             }
             line.extend_from_slice(b"}\n");
-            String::from_utf8(line)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            line
         }
         Mode::Speakers => {
             let stats = report::speaker_stats(a);
             let stats = serde_json::to_string(&stats).unwrap_or_else(|_| "[]".into());
-            format!("{{\"id\":{id},\"speakers\":{stats}}}\n")
+            format!("{{\"id\":{id},\"speakers\":{stats}}}\n").into_bytes()
         }
-        Mode::Tsv { speakers } => tsv_rows(&tsv_doc(id), a, speakers),
+        Mode::Tsv { speakers } => tsv_rows(&tsv_doc(id), a, speakers).into_bytes(),
     }
 }
 
@@ -1186,7 +1190,7 @@ fn write_chunk(
 ) -> io::Result<()> {
     for (job, (id, result)) in jobs.iter().zip(results) {
         match result {
-            LineResult::Done(text) => out.write_all(text.as_bytes())?,
+            LineResult::Done(text) => out.write_all(&text)?,
             LineResult::Long => write_long(ex, job, &id, mode, out)?,
             LineResult::Blank => {}
             LineResult::Error(msg) => {
