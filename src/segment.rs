@@ -666,12 +666,15 @@ impl Vocab {
         literals: &HashMap<String, u8>,
         kinds: &crate::speaker::WordKinds,
     ) -> Vocab {
-        // Every word some list holds, with all the lists say of it.
-        let mut map: HashMap<String, WordInfo> = HashMap::default();
-        let stems = lexicon
+        // Every word some list holds, with all the lists say of it (keyed
+        // by the lists' own strings: no copy of a key but a long one's).
+        let mut map: HashMap<&str, WordInfo> = HashMap::default();
+        // The abbreviations without their full stops ("mr" for "mr.").
+        let stems: HashSet<&str> = lexicon
             .abbreviations
             .iter()
-            .filter_map(|a| a.strip_suffix('.'));
+            .filter_map(|a| a.strip_suffix('.'))
+            .collect();
         let flagged = lexicon
             .particles
             .iter()
@@ -687,7 +690,7 @@ impl Vocab {
             .chain(literals.keys())
             .chain(lexicon.multi.keys())
             .map(String::as_str)
-            .chain(stems)
+            .chain(stems.iter().copied())
             .chain(flagged.clone())
             .chain(
                 lexicon
@@ -702,13 +705,13 @@ impl Vocab {
         for k in words {
             if !map.contains_key(k) {
                 let mut info = WordInfo::of(lexicon, classes, k);
-                info.abbrev = lexicon.abbreviations.contains(&format!("{k}."));
+                info.abbrev = stems.contains(k);
                 info.head = lexicon.titles.contains(k) || lexicon.sources.contains(k);
-                map.insert(k.to_string(), info);
+                map.insert(k, info);
             }
         }
         for (k, &li) in literals {
-            if let Some(i) = map.get_mut(k) {
+            if let Some(i) = map.get_mut(k.as_str()) {
                 i.literal = Some(li);
             }
         }
@@ -726,7 +729,7 @@ impl Vocab {
                         .then(|| (rest.clone(), *idx, cue_class(*form, e.addressee)))
                 })
                 .collect();
-            if let Some(i) = map.get_mut(k).filter(|_| !kept.is_empty()) {
+            if let Some(i) = map.get_mut(k.as_str()).filter(|_| !kept.is_empty()) {
                 i.multi = Some(multi.len() as u32);
                 let mut leads = 0u128;
                 for (rest, _, _) in &kept {
@@ -765,7 +768,7 @@ impl Vocab {
             if k.len() <= SHORT {
                 short.push((pack(k.as_bytes()), info));
             } else {
-                vocab.long.insert(k, info);
+                vocab.long.insert(k.to_string(), info);
             }
         }
         // Half the words of a text are in no list: with a quarter of the
