@@ -650,6 +650,9 @@ pub(crate) struct Vocab {
 fn key_lead(c: char) -> u8 {
     let l = match c {
         '’' | '‘' => '\'',
+        // The other quotation marks, which open quotation tokens, are
+        // their own lowercase: no look-up in the case tables.
+        '“' | '”' | '„' | '‟' | '«' | '»' | '‚' | '‹' | '›' => c,
         _ => c.to_lowercase().next().unwrap_or(c),
     };
     let mut buf = [0u8; 4];
@@ -860,7 +863,10 @@ impl Vocab {
         // byte, which maps a byte that is no letter elsewhere: both count.)
         let (a, b) = match u8::try_from(c).ok().filter(u8::is_ascii) {
             Some(b) => (b.to_ascii_lowercase(), b | 0x20),
-            None => (key_lead(c), key_lead(c)),
+            None => {
+                let l = key_lead(c);
+                (l, l)
+            }
         };
         let leads = &self.flag_leads;
         if leads[(a / 64) as usize] & (1 << (a % 64)) == 0
@@ -2096,9 +2102,21 @@ fn is_cue_class(c: u8) -> bool {
     )
 }
 
+/// The last character of `s` before the quotation marks and closing
+/// parentheses that end it, if any.
+fn last_before_closers(s: &str) -> Option<char> {
+    s.chars().rev().find(|c| {
+        !matches!(
+            c,
+            '"' | '”' | '’' | '\'' | '“' | '‘' | '»' | '«' | '›' | '‹' | ')'
+        )
+    })
+}
+
+/// The quotation ends a sentence: with a full stop, a question mark, an
+/// exclamation mark or an ellipsis before its closing marks.
 fn ends_sentence_mark(s: &str) -> bool {
-    s.trim_end_matches(['"', '”', '’', '\'', '“', '‘', '»', '«', '›', '‹', ')'])
-        .ends_with(['.', '!', '?', '…'])
+    matches!(last_before_closers(s), Some('.' | '!' | '?' | '…'))
 }
 
 /// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
@@ -2127,8 +2145,7 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
 
 /// The quotation ends with a question mark or an exclamation mark.
 fn asks_or_exclaims(s: &str) -> bool {
-    s.trim_end_matches(['"', '”', '’', '\'', '“', '‘', '»', '«', '›', '‹', ')'])
-        .ends_with(['!', '?'])
+    matches!(last_before_closers(s), Some('!' | '?'))
 }
 
 /// "“Why?” Ann Lee pressed.": a name and a lowercase word that ends the
