@@ -192,11 +192,22 @@ enum Piece {
     Group,
     /// No groups.
     Bare,
-    /// Elements with groups, their number, and whether the pattern ends
-    /// with `\z` (unless the piece is the last one or looks around), to be
-    /// searched in the haystack cut at the piece's end, so that the first
-    /// path found is the first one that ends there.
-    Groups(LazyBacktracker, usize, bool),
+    /// Elements with groups, searched by a backtracker.
+    Groups {
+        bt: LazyBacktracker,
+        /// The number of groups.
+        groups: usize,
+        /// Whether the pattern ends with `\z` (unless the piece is the last
+        /// one or looks around), to be searched in the haystack cut at the
+        /// piece's end, so that the first path found is the first one that
+        /// ends there.
+        pinned: bool,
+        /// Whether the piece looks at nothing around it but the ends of the
+        /// haystack, so that its groups depend on its bytes alone (and on
+        /// whether it starts or ends the haystack), and can be remembered
+        /// by them (see [`PieceCache`]).
+        memo: bool,
+    },
 }
 
 /// Search state of a [`Split`]; that of a backtracker is made on its first
@@ -207,13 +218,112 @@ struct SplitCache {
     /// left and right parts.
     bounds: Vec<(usize, usize)>,
     /// By piece (for those with groups).
-    pieces: Vec<Option<(backtrack::Cache, Captures)>>,
+    pieces: Vec<PieceCache>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
     /// Candidate positions of a bound.
     lefts: Vec<usize>,
     rights: Vec<usize>,
     /// The position of each bound of a match, and its end.
     at: Vec<usize>,
+}
+
+/// Search state of a piece with groups: its backtracker's, made on first
+/// use, and the groups found so far by the bytes of the piece.
+///
+/// Most pieces between wide elements are a token or two (a cue and the
+/// auxiliaries before it, a comma and a quotation), the same few bytes over
+/// and over, and a backtracker costs the same for them however short they
+/// are (setting up the search costs more than the walk): a look-up of the
+/// groups found before costs a fraction of that.
+#[derive(Debug, Default)]
+struct PieceCache {
+    bt: Option<(backtrack::Cache, Captures)>,
+    /// By the key of a piece's bytes (see [`PieceCache::key`]), the index
+    /// in `found` of its groups, or `None` where the piece has no path
+    /// that ends at its end.
+    memo: HashMap<u128, Option<u32>>,
+    /// The groups of remembered pieces, each a run of the piece's number of
+    /// groups, as offsets from the piece's start.
+    found: Vec<Option<(u32, u32)>>,
+}
+
+/// The longest piece (in bytes) whose groups are remembered: its bytes make
+/// its key, with its length and where it stands.
+const MEMO_BYTES: usize = 14;
+
+/// How many pieces' groups a [`PieceCache`] remembers at most: pieces are
+/// few distinct byte strings, and the bound keeps a cache small whatever
+/// the text.
+const MEMO_ENTRIES: usize = 1 << 12;
+
+impl PieceCache {
+    /// The key of the piece `hay[a..b]` (`b` at most [`MEMO_BYTES`] past
+    /// `a`), in a haystack of length `len`: its bytes, its length, and
+    /// whether it starts or ends the haystack (where `^` and `$` match).
+    fn key(hay: &[u8], a: usize, b: usize, len: usize) -> u128 {
+        let bytes = hay[a..b]
+            .iter()
+            .rev()
+            .fold(0u128, |k, &x| k << 8 | u128::from(x));
+        let ends = u128::from(a == 0) | u128::from(b == len) << 1;
+        bytes | ((b - a) as u128) << 112 | ends << 120
+    }
+
+    /// Appends to `spans` the `g` groups of the first path through the
+    /// piece `bt` from `a` that ends by `b` (searched in `hay`), if it ends
+    /// at `b`, and says whether it does; with `memo`, the groups of the
+    /// same bytes are found once.
+    #[allow(clippy::too_many_arguments)]
+    fn groups(
+        &mut self,
+        bt: &LazyBacktracker,
+        hay: &[u8],
+        a: usize,
+        b: usize,
+        g: usize,
+        memo: bool,
+        spans: &mut Vec<Option<(usize, usize)>>,
+    ) -> bool {
+        let key = (memo && b - a <= MEMO_BYTES).then(|| PieceCache::key(hay, a, b, hay.len()));
+        if let Some(&found) = key.and_then(|k| self.memo.get(&k)) {
+            let Some(i) = found else {
+                return false;
+            };
+            let i = i as usize;
+            spans.extend(
+                self.found[i..i + g]
+                    .iter()
+                    .map(|sp| sp.map(|(x, y)| (a + x as usize, a + y as usize))),
+            );
+            return true;
+        }
+        if !side(bt, &mut self.bt, hay, a, b) {
+            if let Some(k) = key.filter(|_| self.memo.len() < MEMO_ENTRIES) {
+                self.memo.insert(k, None);
+            }
+            return false;
+        }
+        let Some((_, caps)) = &self.bt else {
+            return false;
+        };
+        let groups = (1..=g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end)));
+        match key.filter(|_| self.memo.len() < MEMO_ENTRIES) {
+            Some(k) => {
+                let i = self.found.len();
+                // Offsets from `a`: a group lies within the piece.
+                self.found
+                    .extend(groups.map(|sp| sp.map(|(x, y)| ((x - a) as u32, (y - a) as u32))));
+                self.memo.insert(k, Some(i as u32));
+                spans.extend(
+                    self.found[i..]
+                        .iter()
+                        .map(|sp| sp.map(|(x, y)| (a + x as usize, a + y as usize))),
+                );
+            }
+            None => spans.extend(groups),
+        }
+        true
+    }
 }
 
 /// Size limits, as for the regex crate's builder in [`crate::rules`].
@@ -1377,14 +1487,19 @@ impl Split {
             } else {
                 let trees = parts.trees(&parts_src[r.clone()])?;
                 // The look-arounds of a sequence are those of its elements.
-                let pinned = r.end < n
-                    && trees.iter().all(|h| {
-                        h.properties()
-                            .look_set()
-                            .subtract(LookSet::singleton(Look::Start))
-                            .is_empty()
-                    });
-                Piece::Groups(LazyBacktracker::new(trees, pinned), g, pinned)
+                let looks_only = |set: LookSet| {
+                    trees
+                        .iter()
+                        .all(|h| h.properties().look_set().subtract(set).is_empty())
+                };
+                let pinned = r.end < n && looks_only(LookSet::singleton(Look::Start));
+                let memo = looks_only(LookSet::singleton(Look::Start).insert(Look::End));
+                Piece::Groups {
+                    bt: LazyBacktracker::new(trees, pinned),
+                    groups: g,
+                    pinned,
+                    memo,
+                }
             });
         }
         let tails = cuts
@@ -1403,7 +1518,7 @@ impl Split {
     fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
         SplitCache {
             bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
-            pieces: self.pieces.iter().map(|_| None).collect(),
+            pieces: self.pieces.iter().map(|_| PieceCache::default()).collect(),
             tails: self.tails.iter().map(|_| None).collect(),
             lefts: Vec::new(),
             rights: Vec::new(),
@@ -1457,15 +1572,19 @@ impl Split {
             let (a, b) = (c.at[k], c.at[k + 1]);
             match (piece, pc) {
                 (Piece::Group, _) => spans.push(Some((a, b))),
-                (Piece::Groups(bt, g, pinned), pc) => {
+                (
+                    Piece::Groups {
+                        bt,
+                        groups,
+                        pinned,
+                        memo,
+                    },
+                    pc,
+                ) => {
                     let cut = if *pinned { &hay[..b] } else { hay };
-                    if !side(bt, pc, cut, a, b) {
+                    if !pc.groups(bt, cut, a, b, *groups, *memo, spans) {
                         return false;
                     }
-                    let Some((_, caps)) = pc else {
-                        return false;
-                    };
-                    spans.extend((1..=*g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))));
                 }
                 (Piece::Bare, _) => {}
             }
