@@ -42,6 +42,7 @@
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::meta;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
@@ -1142,17 +1143,21 @@ impl AnchoredMatcher {
         let mut starts = std::mem::take(&mut c.starts);
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
+        // The searches of the suffix and the prefix, set up once for all
+        // the anchors.
+        let mut spare = None;
+        let (after_cache, rev_cache) = two_slots(dfas, c.after, c.rev, &mut spare);
+        let mut after = PartSearch::new(self.after.as_deref(), after_cache);
+        let mut rev = PartSearch::new(self.rev.as_deref(), rev_cache);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize]
-                || !self.suffix_at(c.after.map(|i| &mut dfas[i]), hay, k + 1)
-            {
+            if !self.key[hay[k] as usize] || !PartSearch::suffix_at(&mut after, hay, k + 1) {
                 continue;
             }
-            self.prefix_starts(c.rev.map(|i| &mut dfas[i]), hay, w0, k, &mut starts);
+            PartSearch::prefix_starts(&mut rev, hay, w0, k, &mut starts);
         }
         starts.sort_unstable();
         starts.dedup();
@@ -1178,71 +1183,6 @@ impl AnchoredMatcher {
             at = f(at, (s, end), &Found::Caps(&c.caps));
         }
         c.starts = starts;
-    }
-
-    /// Whether the elements after the anchor element match from `p` on
-    /// (true if the lazy DFA gave up). A match holds its anchor token where
-    /// they do.
-    fn suffix_at(&self, cache: Option<&mut Option<DfaCache>>, hay: &[u8], p: usize) -> bool {
-        let (Some(after), Some(cache)) = (&self.after, cache) else {
-            return true;
-        };
-        // Not compiled: as if the lazy DFA gave up.
-        let Some((after, live)) = after.get_with_live(cache) else {
-            return true;
-        };
-        if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
-            return false;
-        }
-        let cache = cache.get_or_insert_with(|| after.create_cache());
-        let mut scan = || -> Result<bool, ()> {
-            let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
-            let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
-            for &b in &hay[p..] {
-                sid = after.next_state(cache, sid, b).map_err(|_| ())?;
-                if sid.is_tagged() {
-                    if sid.is_match() {
-                        return Ok(true);
-                    } else if sid.is_dead() {
-                        return Ok(false);
-                    } else if sid.is_quit() {
-                        return Err(());
-                    }
-                }
-            }
-            let sid = after.next_eoi_state(cache, sid).map_err(|_| ())?;
-            Ok(sid.is_match())
-        };
-        scan().unwrap_or(true)
-    }
-
-    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
-    fn prefix_starts(
-        &self,
-        cache: Option<&mut Option<DfaCache>>,
-        hay: &[u8],
-        w0: usize,
-        p: usize,
-        out: &mut Vec<usize>,
-    ) {
-        let (Some(rev), Some(cache)) = (&self.rev, cache) else {
-            out.push(p);
-            return;
-        };
-        let found = match rev.get_with_live(cache) {
-            // The byte before the anchor ends no prefix.
-            Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
-            Some((rev, _)) => {
-                let cache = cache.get_or_insert_with(|| rev.create_cache());
-                starts_rev(rev, cache, hay, w0, p, out)
-            }
-            None => Err(()),
-        };
-        if found.is_err() {
-            // The lazy DFA gave up: every position is a possible start, and
-            // the anchored search below decides.
-            out.extend(w0..=p);
-        }
     }
 
     /// The end of the leftmost-first match that starts at `s`, if any.
@@ -1281,18 +1221,183 @@ impl AnchoredMatcher {
     }
 }
 
+/// The entries `a` and `b` of `dfas`, each if given; the same entry twice
+/// (which two parts of one matcher never share, a forward and a reversed
+/// DFA) is given once, and `spare` in place of the second.
+fn two_slots<'d>(
+    dfas: &'d mut [Option<DfaCache>],
+    a: Option<usize>,
+    b: Option<usize>,
+    spare: &'d mut Option<DfaCache>,
+) -> (
+    Option<&'d mut Option<DfaCache>>,
+    Option<&'d mut Option<DfaCache>>,
+) {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => {
+            let (lo, hi) = dfas.split_at_mut(a.max(b));
+            if a < b {
+                (Some(&mut lo[a]), Some(&mut hi[0]))
+            } else {
+                (Some(&mut hi[0]), Some(&mut lo[b]))
+            }
+        }
+        (Some(a), Some(_)) => (Some(&mut dfas[a]), Some(spare)),
+        (Some(a), None) => (Some(&mut dfas[a]), None),
+        (None, Some(b)) => (None, Some(&mut dfas[b])),
+        (None, None) => (None, None),
+    }
+}
+
+/// The search of a part of a matcher (its prefix or its suffix) from each of
+/// its anchors in a window, set up once for them all: the lazy DFA, compiled
+/// if it was not, the table of the bytes it can start with, and its cache.
+struct PartSearch<'a> {
+    dfa: &'a DFA,
+    live: &'a [bool; 256],
+    cache: &'a mut DfaCache,
+    /// The anchored start state with the cache's clear count, if the DFA
+    /// has no look-around (see [`PartSearch::start`]).
+    start: Option<(LazyStateID, usize)>,
+    /// Whether the DFA has no look-around.
+    plain: bool,
+}
+
+impl<'a> PartSearch<'a> {
+    /// The search of `part` (`None`: the matcher has no such part) with
+    /// the cache in `slot` (made if none); `Err` if the part did not
+    /// compile.
+    fn new(
+        part: Option<&'a LazyDfa>,
+        slot: Option<&'a mut Option<DfaCache>>,
+    ) -> Option<Result<PartSearch<'a>, ()>> {
+        let (part, slot) = (part?, slot?);
+        let Some((dfa, live)) = part.get_with_live(slot) else {
+            return Some(Err(()));
+        };
+        let cache = slot.get_or_insert_with(|| dfa.create_cache());
+        Some(Ok(PartSearch {
+            dfa,
+            live,
+            cache,
+            start: None,
+            plain: dfa.get_nfa().look_set_any().is_empty(),
+        }))
+    }
+
+    /// The anchored start state, if the DFA has no look-around (else
+    /// `None`: the start state depends on the byte before the start, and
+    /// the search fetches its own): the same at every position, so it is
+    /// fetched once and kept. Fetching it costs as much as a search of a
+    /// few bytes. A cache that was cleared since makes the kept state
+    /// stale: it is fetched anew.
+    fn start(&mut self) -> Option<LazyStateID> {
+        if let Some((sid, clears)) = self.start {
+            if clears == self.cache.clear_count() {
+                return Some(sid);
+            }
+        }
+        if !self.plain {
+            return None;
+        }
+        let config = start::Config::new().anchored(Anchored::Yes);
+        let sid = self.dfa.start_state(self.cache, &config).ok()?;
+        self.start = Some((sid, self.cache.clear_count()));
+        Some(sid)
+    }
+
+    /// Whether the elements after the anchor element match from `p` on, as
+    /// `search` finds them (`None`: there are none; true if the lazy DFA
+    /// gave up or did not compile). A match holds its anchor token where
+    /// they do.
+    fn suffix_at(search: &mut Option<Result<PartSearch<'_>, ()>>, hay: &[u8], p: usize) -> bool {
+        let Some(Ok(s)) = search else {
+            return true;
+        };
+        if hay.get(p).is_some_and(|&b| !s.live[usize::from(b)]) {
+            return false;
+        }
+        s.first_match(hay, p).unwrap_or(true)
+    }
+
+    /// Whether the anchored search matches from `p` on; `Err` if the lazy
+    /// DFA gave up.
+    fn first_match(&mut self, hay: &[u8], p: usize) -> Result<bool, ()> {
+        let mut sid = match self.start() {
+            Some(sid) => sid,
+            None => {
+                let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
+                self.dfa
+                    .start_state_forward(self.cache, &input)
+                    .map_err(|_| ())?
+            }
+        };
+        let (dfa, cache) = (self.dfa, &mut *self.cache);
+        for &b in &hay[p..] {
+            sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    return Ok(true);
+                } else if sid.is_dead() {
+                    return Ok(false);
+                } else if sid.is_quit() {
+                    return Err(());
+                }
+            }
+        }
+        let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
+        Ok(sid.is_match())
+    }
+
+    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`, as
+    /// `search` finds them (`None`: the prefix is empty), into `out`.
+    fn prefix_starts(
+        search: &mut Option<Result<PartSearch<'_>, ()>>,
+        hay: &[u8],
+        w0: usize,
+        p: usize,
+        out: &mut Vec<usize>,
+    ) {
+        let found = match search {
+            None => {
+                out.push(p);
+                return;
+            }
+            // The byte before the anchor ends no prefix.
+            Some(Ok(s)) if p > w0 && !s.live[usize::from(hay[p - 1])] => Ok(()),
+            Some(Ok(s)) => {
+                let sid = s.start();
+                starts_rev(s.dfa, s.cache, sid, hay, w0, p, out)
+            }
+            Some(Err(())) => Err(()),
+        };
+        if found.is_err() {
+            // The lazy DFA gave up: every position is a possible start, and
+            // the anchored search below decides.
+            out.extend(w0..=p);
+        }
+    }
+}
+
 /// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
-/// (every match) matches `hay[s..p]`; `Err` if the lazy DFA gave up.
+/// (every match) matches `hay[s..p]`, starting from the anchored start
+/// state `start` (fetched if `None`); `Err` if the lazy DFA gave up.
 fn starts_rev(
     rev: &DFA,
     cache: &mut DfaCache,
+    start: Option<LazyStateID>,
     hay: &[u8],
     w0: usize,
     p: usize,
     out: &mut Vec<usize>,
 ) -> Result<(), ()> {
-    let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
-    let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
+    let mut sid = match start {
+        Some(sid) => sid,
+        None => {
+            let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
+            rev.start_state_reverse(cache, &input).map_err(|_| ())?
+        }
+    };
     let mut at = p;
     while at > w0 {
         at -= 1;
@@ -1396,7 +1501,7 @@ impl Bound {
             _ => {}
         }
         let (right, rc) = self.right.get(&mut dfas[cache.1])?;
-        starts_rev(right, rc, hay, s, end, rights).ok()?;
+        starts_rev(right, rc, None, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
         let mut j = rights.len();
