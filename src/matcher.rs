@@ -242,7 +242,7 @@ struct PieceCache {
     /// By the key of a piece's bytes (see [`PieceCache::key`]), the index
     /// in `found` of its groups, or `None` where the piece has no path
     /// that ends at its end.
-    memo: HashMap<u128, Option<u32>>,
+    memo: HashMap<(u128, u128), Option<u32>>,
     /// The groups of remembered pieces, each a run of the piece's number of
     /// groups, as offsets from the piece's start.
     found: Vec<Option<(u32, u32)>>,
@@ -250,7 +250,7 @@ struct PieceCache {
 
 /// The longest piece (in bytes) whose groups are remembered: its bytes make
 /// its key, with its length and where it stands.
-const MEMO_BYTES: usize = 14;
+const MEMO_BYTES: usize = 30;
 
 /// How many pieces' groups a [`PieceCache`] remembers at most: pieces are
 /// few distinct byte strings, and the bound keeps a cache small whatever
@@ -261,13 +261,19 @@ impl PieceCache {
     /// The key of the piece `hay[a..b]` (`b` at most [`MEMO_BYTES`] past
     /// `a`), in a haystack of length `len`: its bytes, its length, and
     /// whether it starts or ends the haystack (where `^` and `$` match).
-    fn key(hay: &[u8], a: usize, b: usize, len: usize) -> u128 {
-        let bytes = hay[a..b]
-            .iter()
-            .rev()
-            .fold(0u128, |k, &x| k << 8 | u128::from(x));
+    fn key(hay: &[u8], a: usize, b: usize, len: usize) -> (u128, u128) {
+        let pack = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .rev()
+                .fold(0u128, |k, &x| k << 8 | u128::from(x))
+        };
+        let (head, tail) = hay[a..b].split_at((b - a).min(16));
         let ends = u128::from(a == 0) | u128::from(b == len) << 1;
-        bytes | ((b - a) as u128) << 112 | ends << 120
+        (
+            pack(head),
+            pack(tail) | ((b - a) as u128) << 112 | ends << 120,
+        )
     }
 
     /// Appends to `spans` the `g` groups of the first path through the
