@@ -259,6 +259,12 @@ struct RuleNeeds {
     /// The groups whose rules search the text from their anchors (bit `g`
     /// for group `g`, below 64).
     anchored: u64,
+    /// The number of lists of anchors: one for each distinct set of anchor
+    /// bytes of the rules (one for all, past 64 sets), so that a rule looks
+    /// only at the positions of its own anchors.
+    lists: usize,
+    /// For each rule, its list of anchors.
+    list_of: Vec<usize>,
 }
 
 /// What a class byte tells of the sentence that holds it.
@@ -273,6 +279,9 @@ struct Meets {
     /// 64 groups, a bit stands for several, which only makes runs shorter);
     /// not 0 for the bytes that anchor some rule, renumbered by `alphabet`.
     keys: u64,
+    /// The lists of anchors it stands in (bit `j` for list `j`, see
+    /// [`RuleNeeds::lists`]).
+    lists: u64,
 }
 
 impl RuleNeeds {
@@ -285,6 +294,9 @@ impl RuleNeeds {
         let mut groups: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut group_of = Vec::with_capacity(rules.len());
         let mut anchored = 0u64;
+        // The distinct sets of anchor bytes (renumbered), and each rule's.
+        let mut key_sets: Vec<Vec<u8>> = Vec::new();
+        let mut list_of = Vec::with_capacity(rules.len());
         for rule in rules {
             let mut mask = 0u64;
             for need in &rule.needs {
@@ -305,6 +317,13 @@ impl RuleNeeds {
                 mask |= bit;
             }
             let group = (mask, rule.matcher.anchor_bytes().collect::<Vec<u8>>());
+            list_of.push(match key_sets.iter().position(|k| *k == group.1) {
+                Some(j) => j,
+                None => {
+                    key_sets.push(group.1.clone());
+                    key_sets.len() - 1
+                }
+            });
             let g = match groups.iter().position(|x| *x == group) {
                 Some(g) => g,
                 None => {
@@ -321,10 +340,23 @@ impl RuleNeeds {
             };
             group_of.push(g);
         }
+        // Past 64 sets, one list holds every anchor.
+        if key_sets.len() > 64 {
+            key_sets = vec![key_sets.concat()];
+            list_of.iter_mut().for_each(|j| *j = 0);
+        }
+        let mut lists_by_byte = [0u64; 256];
+        for (j, set) in key_sets.iter().enumerate() {
+            for &b in set {
+                lists_by_byte[b as usize] |= 1 << j;
+            }
+        }
         let mut by_byte = [Meets::default(); 256];
         for (b, m) in by_byte.iter_mut().enumerate() {
+            let renumbered = alphabet.byte(b as u8) as usize;
             m.needs = needs_by_byte[b];
-            m.keys = keys_by_byte[alphabet.byte(b as u8) as usize];
+            m.keys = keys_by_byte[renumbered];
+            m.lists = lists_by_byte[renumbered];
         }
         let groups: Vec<u64> = groups.into_iter().map(|(mask, _)| mask).collect();
         let met_by = if distinct.len() <= 8 {
@@ -340,6 +372,8 @@ impl RuleNeeds {
             group_of,
             met_by,
             anchored,
+            lists: key_sets.len(),
+            list_of,
         }
     }
 
@@ -553,11 +587,19 @@ impl Extractor {
         // Hay position of a sentence's first token: each sentence before it
         // adds two separators, and the text opens with one.
         let first_pos = |i: usize| doc.sentences[i].tokens.start + 1 + 2 * i;
-        // Where the anchors of the rules stand (cues and quotations), and, per
-        // group of rules with the same needs, the runs of sentences that hold
-        // them (from the separator before a run to the one after it): one
-        // pass over the hay for all the rules.
-        let mut anchors: Vec<u32> = Vec::new();
+        // Where the anchors of the rules stand (cues and quotations), a list
+        // for each set of anchor bytes, and, per group of rules with the same
+        // needs, the runs of sentences that hold them (from the separator
+        // before a run to the one after it): one pass over the hay for all
+        // the rules.
+        let mut anchors: Vec<Vec<u32>> = vec![Vec::new(); needs.lists];
+        // Appends position `k` to the lists of anchors `lists` stands for.
+        let push = |anchors: &mut [Vec<u32>], mut lists: u64, k: usize| {
+            while lists != 0 {
+                anchors[lists.trailing_zeros() as usize].push(k as u32);
+                lists &= lists - 1;
+            }
+        };
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
         // Separators that anchor some rule (no built-in one) are anchors too.
         let separator_anchors = needs.by_byte[c::SEP as usize].keys != 0;
@@ -587,7 +629,7 @@ impl Extractor {
                 let m = needs.by_byte[b as usize];
                 held |= m.needs;
                 if m.keys != 0 {
-                    anchors.push((p0 + k) as u32);
+                    push(&mut anchors, m.lists, p0 + k);
                     keys |= m.keys;
                 }
             }
@@ -619,9 +661,10 @@ impl Extractor {
         }
         if separator_anchors {
             // Every position of the hay, separators too, is looked at.
-            anchors = (0..hay.len() as u32)
-                .filter(|&k| needs.by_byte[hay[k as usize] as usize].keys != 0)
-                .collect();
+            anchors.iter_mut().for_each(Vec::clear);
+            for (k, &b) in hay.iter().enumerate() {
+                push(&mut anchors, needs.by_byte[b as usize].lists, k);
+            }
         }
         // Hay positions to token ranges.
         let toks =
@@ -637,7 +680,7 @@ impl Extractor {
                     &mut scratch,
                     ri,
                     renumbered,
-                    &anchors,
+                    &anchors[needs.list_of[ri]],
                     w0,
                     w1,
                     |at, whole, found| {

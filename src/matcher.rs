@@ -42,6 +42,7 @@
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::meta;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
@@ -192,11 +193,22 @@ enum Piece {
     Group,
     /// No groups.
     Bare,
-    /// Elements with groups, their number, and whether the pattern ends
-    /// with `\z` (unless the piece is the last one or looks around), to be
-    /// searched in the haystack cut at the piece's end, so that the first
-    /// path found is the first one that ends there.
-    Groups(LazyBacktracker, usize, bool),
+    /// Elements with groups, searched by a backtracker.
+    Groups {
+        bt: LazyBacktracker,
+        /// The number of groups.
+        groups: usize,
+        /// Whether the pattern ends with `\z` (unless the piece is the last
+        /// one or looks around), to be searched in the haystack cut at the
+        /// piece's end, so that the first path found is the first one that
+        /// ends there.
+        pinned: bool,
+        /// Whether the piece looks at nothing around it but the ends of the
+        /// haystack, so that its groups depend on its bytes alone (and on
+        /// whether it starts or ends the haystack), and can be remembered
+        /// by them (see [`PieceCache`]).
+        memo: bool,
+    },
 }
 
 /// Search state of a [`Split`]; that of a backtracker is made on its first
@@ -207,13 +219,118 @@ struct SplitCache {
     /// left and right parts.
     bounds: Vec<(usize, usize)>,
     /// By piece (for those with groups).
-    pieces: Vec<Option<(backtrack::Cache, Captures)>>,
+    pieces: Vec<PieceCache>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
     /// Candidate positions of a bound.
     lefts: Vec<usize>,
     rights: Vec<usize>,
     /// The position of each bound of a match, and its end.
     at: Vec<usize>,
+}
+
+/// Search state of a piece with groups: its backtracker's, made on first
+/// use, and the groups found so far by the bytes of the piece.
+///
+/// Most pieces between wide elements are a token or two (a cue and the
+/// auxiliaries before it, a comma and a quotation), the same few bytes over
+/// and over, and a backtracker costs the same for them however short they
+/// are (setting up the search costs more than the walk): a look-up of the
+/// groups found before costs a fraction of that.
+#[derive(Debug, Default)]
+struct PieceCache {
+    bt: Option<(backtrack::Cache, Captures)>,
+    /// By the key of a piece's bytes (see [`PieceCache::key`]), the index
+    /// in `found` of its groups, or `None` where the piece has no path
+    /// that ends at its end.
+    memo: HashMap<(u128, u128), Option<u32>>,
+    /// The groups of remembered pieces, each a run of the piece's number of
+    /// groups, as offsets from the piece's start.
+    found: Vec<Option<(u32, u32)>>,
+}
+
+/// The longest piece (in bytes) whose groups are remembered: its bytes make
+/// its key, with its length and where it stands.
+const MEMO_BYTES: usize = 30;
+
+/// How many pieces' groups a [`PieceCache`] remembers at most: pieces are
+/// few distinct byte strings, and the bound keeps a cache small whatever
+/// the text.
+const MEMO_ENTRIES: usize = 1 << 12;
+
+impl PieceCache {
+    /// The key of the piece `hay[a..b]` (`b` at most [`MEMO_BYTES`] past
+    /// `a`), in a haystack of length `len`: its bytes, its length, and
+    /// whether it starts or ends the haystack (where `^` and `$` match).
+    fn key(hay: &[u8], a: usize, b: usize, len: usize) -> (u128, u128) {
+        let pack = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .rev()
+                .fold(0u128, |k, &x| k << 8 | u128::from(x))
+        };
+        let (head, tail) = hay[a..b].split_at((b - a).min(16));
+        let ends = u128::from(a == 0) | u128::from(b == len) << 1;
+        (
+            pack(head),
+            pack(tail) | ((b - a) as u128) << 112 | ends << 120,
+        )
+    }
+
+    /// Appends to `spans` the `g` groups of the first path through the
+    /// piece `bt` from `a` that ends by `b` (searched in `hay`), if it ends
+    /// at `b`, and says whether it does; with `memo`, the groups of the
+    /// same bytes are found once.
+    #[allow(clippy::too_many_arguments)]
+    fn groups(
+        &mut self,
+        bt: &LazyBacktracker,
+        hay: &[u8],
+        a: usize,
+        b: usize,
+        g: usize,
+        memo: bool,
+        spans: &mut Vec<Option<(usize, usize)>>,
+    ) -> bool {
+        let key = (memo && b - a <= MEMO_BYTES).then(|| PieceCache::key(hay, a, b, hay.len()));
+        if let Some(&found) = key.and_then(|k| self.memo.get(&k)) {
+            let Some(i) = found else {
+                return false;
+            };
+            let i = i as usize;
+            spans.extend(
+                self.found[i..i + g]
+                    .iter()
+                    .map(|sp| sp.map(|(x, y)| (a + x as usize, a + y as usize))),
+            );
+            return true;
+        }
+        if !side(bt, &mut self.bt, hay, a, b) {
+            if let Some(k) = key.filter(|_| self.memo.len() < MEMO_ENTRIES) {
+                self.memo.insert(k, None);
+            }
+            return false;
+        }
+        let Some((_, caps)) = &self.bt else {
+            return false;
+        };
+        let groups = (1..=g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end)));
+        match key.filter(|_| self.memo.len() < MEMO_ENTRIES) {
+            Some(k) => {
+                let i = self.found.len();
+                // Offsets from `a`: a group lies within the piece.
+                self.found
+                    .extend(groups.map(|sp| sp.map(|(x, y)| ((x - a) as u32, (y - a) as u32))));
+                self.memo.insert(k, Some(i as u32));
+                spans.extend(
+                    self.found[i..]
+                        .iter()
+                        .map(|sp| sp.map(|(x, y)| (a + x as usize, a + y as usize))),
+                );
+            }
+            None => spans.extend(groups),
+        }
+        true
+    }
 }
 
 /// Size limits, as for the regex crate's builder in [`crate::rules`].
@@ -1032,17 +1149,21 @@ impl AnchoredMatcher {
         let mut starts = std::mem::take(&mut c.starts);
         starts.clear();
         let first = anchors.partition_point(|&k| (k as usize) < w0);
+        // The searches of the suffix and the prefix, set up once for all
+        // the anchors.
+        let mut spare = None;
+        let (after_cache, rev_cache) = two_slots(dfas, c.after, c.rev, &mut spare);
+        let mut after = PartSearch::new(self.after.as_deref(), after_cache);
+        let mut rev = PartSearch::new(self.rev.as_deref(), rev_cache);
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize]
-                || !self.suffix_at(c.after.map(|i| &mut dfas[i]), hay, k + 1)
-            {
+            if !self.key[hay[k] as usize] || !PartSearch::suffix_at(&mut after, hay, k + 1) {
                 continue;
             }
-            self.prefix_starts(c.rev.map(|i| &mut dfas[i]), hay, w0, k, &mut starts);
+            PartSearch::prefix_starts(&mut rev, hay, w0, k, &mut starts);
         }
         starts.sort_unstable();
         starts.dedup();
@@ -1068,71 +1189,6 @@ impl AnchoredMatcher {
             at = f(at, (s, end), &Found::Caps(&c.caps));
         }
         c.starts = starts;
-    }
-
-    /// Whether the elements after the anchor element match from `p` on
-    /// (true if the lazy DFA gave up). A match holds its anchor token where
-    /// they do.
-    fn suffix_at(&self, cache: Option<&mut Option<DfaCache>>, hay: &[u8], p: usize) -> bool {
-        let (Some(after), Some(cache)) = (&self.after, cache) else {
-            return true;
-        };
-        // Not compiled: as if the lazy DFA gave up.
-        let Some((after, live)) = after.get_with_live(cache) else {
-            return true;
-        };
-        if hay.get(p).is_some_and(|&b| !live[usize::from(b)]) {
-            return false;
-        }
-        let cache = cache.get_or_insert_with(|| after.create_cache());
-        let mut scan = || -> Result<bool, ()> {
-            let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
-            let mut sid = after.start_state_forward(cache, &input).map_err(|_| ())?;
-            for &b in &hay[p..] {
-                sid = after.next_state(cache, sid, b).map_err(|_| ())?;
-                if sid.is_tagged() {
-                    if sid.is_match() {
-                        return Ok(true);
-                    } else if sid.is_dead() {
-                        return Ok(false);
-                    } else if sid.is_quit() {
-                        return Err(());
-                    }
-                }
-            }
-            let sid = after.next_eoi_state(cache, sid).map_err(|_| ())?;
-            Ok(sid.is_match())
-        };
-        scan().unwrap_or(true)
-    }
-
-    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`.
-    fn prefix_starts(
-        &self,
-        cache: Option<&mut Option<DfaCache>>,
-        hay: &[u8],
-        w0: usize,
-        p: usize,
-        out: &mut Vec<usize>,
-    ) {
-        let (Some(rev), Some(cache)) = (&self.rev, cache) else {
-            out.push(p);
-            return;
-        };
-        let found = match rev.get_with_live(cache) {
-            // The byte before the anchor ends no prefix.
-            Some((_, live)) if p > w0 && !live[usize::from(hay[p - 1])] => Ok(()),
-            Some((rev, _)) => {
-                let cache = cache.get_or_insert_with(|| rev.create_cache());
-                starts_rev(rev, cache, hay, w0, p, out)
-            }
-            None => Err(()),
-        };
-        if found.is_err() {
-            // The lazy DFA gave up: every position is a possible start, and
-            // the anchored search below decides.
-            out.extend(w0..=p);
-        }
     }
 
     /// The end of the leftmost-first match that starts at `s`, if any.
@@ -1171,18 +1227,183 @@ impl AnchoredMatcher {
     }
 }
 
+/// The entries `a` and `b` of `dfas`, each if given; the same entry twice
+/// (which two parts of one matcher never share, a forward and a reversed
+/// DFA) is given once, and `spare` in place of the second.
+fn two_slots<'d>(
+    dfas: &'d mut [Option<DfaCache>],
+    a: Option<usize>,
+    b: Option<usize>,
+    spare: &'d mut Option<DfaCache>,
+) -> (
+    Option<&'d mut Option<DfaCache>>,
+    Option<&'d mut Option<DfaCache>>,
+) {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => {
+            let (lo, hi) = dfas.split_at_mut(a.max(b));
+            if a < b {
+                (Some(&mut lo[a]), Some(&mut hi[0]))
+            } else {
+                (Some(&mut hi[0]), Some(&mut lo[b]))
+            }
+        }
+        (Some(a), Some(_)) => (Some(&mut dfas[a]), Some(spare)),
+        (Some(a), None) => (Some(&mut dfas[a]), None),
+        (None, Some(b)) => (None, Some(&mut dfas[b])),
+        (None, None) => (None, None),
+    }
+}
+
+/// The search of a part of a matcher (its prefix or its suffix) from each of
+/// its anchors in a window, set up once for them all: the lazy DFA, compiled
+/// if it was not, the table of the bytes it can start with, and its cache.
+struct PartSearch<'a> {
+    dfa: &'a DFA,
+    live: &'a [bool; 256],
+    cache: &'a mut DfaCache,
+    /// The anchored start state with the cache's clear count, if the DFA
+    /// has no look-around (see [`PartSearch::start`]).
+    start: Option<(LazyStateID, usize)>,
+    /// Whether the DFA has no look-around.
+    plain: bool,
+}
+
+impl<'a> PartSearch<'a> {
+    /// The search of `part` (`None`: the matcher has no such part) with
+    /// the cache in `slot` (made if none); `Err` if the part did not
+    /// compile.
+    fn new(
+        part: Option<&'a LazyDfa>,
+        slot: Option<&'a mut Option<DfaCache>>,
+    ) -> Option<Result<PartSearch<'a>, ()>> {
+        let (part, slot) = (part?, slot?);
+        let Some((dfa, live)) = part.get_with_live(slot) else {
+            return Some(Err(()));
+        };
+        let cache = slot.get_or_insert_with(|| dfa.create_cache());
+        Some(Ok(PartSearch {
+            dfa,
+            live,
+            cache,
+            start: None,
+            plain: dfa.get_nfa().look_set_any().is_empty(),
+        }))
+    }
+
+    /// The anchored start state, if the DFA has no look-around (else
+    /// `None`: the start state depends on the byte before the start, and
+    /// the search fetches its own): the same at every position, so it is
+    /// fetched once and kept. Fetching it costs as much as a search of a
+    /// few bytes. A cache that was cleared since makes the kept state
+    /// stale: it is fetched anew.
+    fn start(&mut self) -> Option<LazyStateID> {
+        if let Some((sid, clears)) = self.start {
+            if clears == self.cache.clear_count() {
+                return Some(sid);
+            }
+        }
+        if !self.plain {
+            return None;
+        }
+        let config = start::Config::new().anchored(Anchored::Yes);
+        let sid = self.dfa.start_state(self.cache, &config).ok()?;
+        self.start = Some((sid, self.cache.clear_count()));
+        Some(sid)
+    }
+
+    /// Whether the elements after the anchor element match from `p` on, as
+    /// `search` finds them (`None`: there are none; true if the lazy DFA
+    /// gave up or did not compile). A match holds its anchor token where
+    /// they do.
+    fn suffix_at(search: &mut Option<Result<PartSearch<'_>, ()>>, hay: &[u8], p: usize) -> bool {
+        let Some(Ok(s)) = search else {
+            return true;
+        };
+        if hay.get(p).is_some_and(|&b| !s.live[usize::from(b)]) {
+            return false;
+        }
+        s.first_match(hay, p).unwrap_or(true)
+    }
+
+    /// Whether the anchored search matches from `p` on; `Err` if the lazy
+    /// DFA gave up.
+    fn first_match(&mut self, hay: &[u8], p: usize) -> Result<bool, ()> {
+        let mut sid = match self.start() {
+            Some(sid) => sid,
+            None => {
+                let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
+                self.dfa
+                    .start_state_forward(self.cache, &input)
+                    .map_err(|_| ())?
+            }
+        };
+        let (dfa, cache) = (self.dfa, &mut *self.cache);
+        for &b in &hay[p..] {
+            sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    return Ok(true);
+                } else if sid.is_dead() {
+                    return Ok(false);
+                } else if sid.is_quit() {
+                    return Err(());
+                }
+            }
+        }
+        let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
+        Ok(sid.is_match())
+    }
+
+    /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`, as
+    /// `search` finds them (`None`: the prefix is empty), into `out`.
+    fn prefix_starts(
+        search: &mut Option<Result<PartSearch<'_>, ()>>,
+        hay: &[u8],
+        w0: usize,
+        p: usize,
+        out: &mut Vec<usize>,
+    ) {
+        let found = match search {
+            None => {
+                out.push(p);
+                return;
+            }
+            // The byte before the anchor ends no prefix.
+            Some(Ok(s)) if p > w0 && !s.live[usize::from(hay[p - 1])] => Ok(()),
+            Some(Ok(s)) => {
+                let sid = s.start();
+                starts_rev(s.dfa, s.cache, sid, hay, w0, p, out)
+            }
+            Some(Err(())) => Err(()),
+        };
+        if found.is_err() {
+            // The lazy DFA gave up: every position is a possible start, and
+            // the anchored search below decides.
+            out.extend(w0..=p);
+        }
+    }
+}
+
 /// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
-/// (every match) matches `hay[s..p]`; `Err` if the lazy DFA gave up.
+/// (every match) matches `hay[s..p]`, starting from the anchored start
+/// state `start` (fetched if `None`); `Err` if the lazy DFA gave up.
 fn starts_rev(
     rev: &DFA,
     cache: &mut DfaCache,
+    start: Option<LazyStateID>,
     hay: &[u8],
     w0: usize,
     p: usize,
     out: &mut Vec<usize>,
 ) -> Result<(), ()> {
-    let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
-    let mut sid = rev.start_state_reverse(cache, &input).map_err(|_| ())?;
+    let mut sid = match start {
+        Some(sid) => sid,
+        None => {
+            let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
+            rev.start_state_reverse(cache, &input).map_err(|_| ())?
+        }
+    };
     let mut at = p;
     while at > w0 {
         at -= 1;
@@ -1286,7 +1507,7 @@ impl Bound {
             _ => {}
         }
         let (right, rc) = self.right.get(&mut dfas[cache.1])?;
-        starts_rev(right, rc, hay, s, end, rights).ok()?;
+        starts_rev(right, rc, None, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
         let mut j = rights.len();
@@ -1377,14 +1598,19 @@ impl Split {
             } else {
                 let trees = parts.trees(&parts_src[r.clone()])?;
                 // The look-arounds of a sequence are those of its elements.
-                let pinned = r.end < n
-                    && trees.iter().all(|h| {
-                        h.properties()
-                            .look_set()
-                            .subtract(LookSet::singleton(Look::Start))
-                            .is_empty()
-                    });
-                Piece::Groups(LazyBacktracker::new(trees, pinned), g, pinned)
+                let looks_only = |set: LookSet| {
+                    trees
+                        .iter()
+                        .all(|h| h.properties().look_set().subtract(set).is_empty())
+                };
+                let pinned = r.end < n && looks_only(LookSet::singleton(Look::Start));
+                let memo = looks_only(LookSet::singleton(Look::Start).insert(Look::End));
+                Piece::Groups {
+                    bt: LazyBacktracker::new(trees, pinned),
+                    groups: g,
+                    pinned,
+                    memo,
+                }
             });
         }
         let tails = cuts
@@ -1403,7 +1629,7 @@ impl Split {
     fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
         SplitCache {
             bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
-            pieces: self.pieces.iter().map(|_| None).collect(),
+            pieces: self.pieces.iter().map(|_| PieceCache::default()).collect(),
             tails: self.tails.iter().map(|_| None).collect(),
             lefts: Vec::new(),
             rights: Vec::new(),
@@ -1457,15 +1683,19 @@ impl Split {
             let (a, b) = (c.at[k], c.at[k + 1]);
             match (piece, pc) {
                 (Piece::Group, _) => spans.push(Some((a, b))),
-                (Piece::Groups(bt, g, pinned), pc) => {
+                (
+                    Piece::Groups {
+                        bt,
+                        groups,
+                        pinned,
+                        memo,
+                    },
+                    pc,
+                ) => {
                     let cut = if *pinned { &hay[..b] } else { hay };
-                    if !side(bt, pc, cut, a, b) {
+                    if !pc.groups(bt, cut, a, b, *groups, *memo, spans) {
                         return false;
                     }
-                    let Some((_, caps)) = pc else {
-                        return false;
-                    };
-                    spans.extend((1..=*g).map(|i| caps.get_group(i).map(|sp| (sp.start, sp.end))));
                 }
                 (Piece::Bare, _) => {}
             }
