@@ -1623,6 +1623,28 @@ impl AnchoredSearch {
         Ok(AnchoredSearch { fwd, plain })
     }
 
+    /// Compiles the pattern `src` (as [`AnchoredSearch::new`] does) for a
+    /// search that only tells whether a match starts at a position: the
+    /// end that [`AnchoredSearch::end_at`] gives is then that of the
+    /// longest match, not of the leftmost-first one. A search of every
+    /// match, whose lazy DFA is of the [`language`] of the pattern, builds
+    /// states of fewer NFA states.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not compile.
+    pub fn exists(src: &str, parts: &mut Parts) -> Result<AnchoredSearch, String> {
+        let hir = if src.contains('.') {
+            let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+            parts.alphabet.hir(&h, &[])
+        } else {
+            language(&*parts.hir(src)?, false)
+        };
+        let nfa = nfa(&hir, false, false)?;
+        let plain = nfa.look_set_any().is_empty();
+        let fwd = dfa(nfa, MatchKind::All)?;
+        Ok(AnchoredSearch { fwd, plain })
+    }
+
     /// Fresh search state.
     pub fn cache(&self) -> DfaCache {
         self.fwd.create_cache()
