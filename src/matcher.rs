@@ -746,8 +746,16 @@ impl LazyDfa {
     fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
-                let hir = language_concat(self.trees.iter().map(|e| e.language(self.relax)));
-                let nfa = nfa(&hir, self.reverse, false).ok()?;
+                // One element is compiled as it is, not copied.
+                let whole;
+                let hir = match &self.trees[..] {
+                    [one] => one.language(self.relax),
+                    trees => {
+                        whole = language_concat(trees.iter().map(|e| e.language(self.relax)));
+                        &whole
+                    }
+                };
+                let nfa = nfa(hir, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
                 let dfa = dfa(nfa, MatchKind::All).ok()?;
                 let mut live = Box::new([true; 256]);
