@@ -487,7 +487,8 @@ pub(crate) struct Parts {
     prefixes: HashMap<String, Arc<LazyDfa>>,
     /// Parts forward, every match, by their text.
     forwards: HashMap<String, Arc<LazyDfa>>,
-    /// The elements that lazy DFAs are made of, by their text.
+    /// The elements that lazy DFAs are made of, by their text without
+    /// group names.
     elements: HashMap<String, Arc<Element>>,
     alphabet: Alphabet,
     /// The text of each shared group...
@@ -610,14 +611,15 @@ impl Parts {
         parts
             .iter()
             .map(|p| {
-                if let Some(e) = self.elements.get(p) {
+                let key = unnamed(p);
+                if let Some(e) = self.elements.get(&key) {
                     return Ok(e.clone());
                 }
                 let e = Arc::new(Element {
                     hir: self.hir(p)?,
                     language: [OnceLock::new(), OnceLock::new()],
                 });
-                self.elements.insert(p.clone(), e.clone());
+                self.elements.insert(key, e.clone());
                 Ok(e)
             })
             .collect()
@@ -633,7 +635,7 @@ impl Parts {
     /// first use).
     /// With `relax`, of a wider language (see [`LazyDfa`]).
     fn prefix(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        let mut key = parts.concat();
+        let mut key = unnamed(&parts.concat());
         if relax {
             key.push('~');
         }
@@ -649,7 +651,7 @@ impl Parts {
     /// use).
     /// With `relax`, of a wider language (see [`LazyDfa`]).
     fn forward(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        let mut key = parts.concat();
+        let mut key = unnamed(&parts.concat());
         if relax {
             key.push('~');
         }
@@ -660,6 +662,30 @@ impl Parts {
         self.forwards.insert(key, d.clone());
         Ok(d)
     }
+}
+
+/// The regex `s` with each named group unnamed, `(?P<name>` made `(?:`: a
+/// lazy DFA compiles no groups, so two parts that differ only in the names
+/// of their groups (the speaker and the addressee) are one.
+fn unnamed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("(?P<") {
+        let Some(close) = rest[at..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        // An escaped parenthesis opens no group: kept as it is.
+        if rest[..at].ends_with('\\') {
+            out.push_str(&rest[at..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        }
+        out.push_str("(?:");
+        rest = &rest[at + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The trees `hirs` in sequence, capture groups numbered from 1 in order.
@@ -2084,6 +2110,18 @@ mod tests {
         )
         .expect("compiles");
         assert!(is_group(&rules.np));
+    }
+
+    /// Group names are dropped from the keys of lazy DFAs, escaped
+    /// parentheses kept.
+    #[test]
+    fn unnamed_groups() {
+        assert_eq!(
+            unnamed(r"(?P<speaker>[\x41]+)(?P<q0>b)"),
+            r"(?:[\x41]+)(?:b)"
+        );
+        assert_eq!(unnamed(r"\(?P<x>"), r"\(?P<x>");
+        assert_eq!(unnamed(r"a(?:b)"), r"a(?:b)");
     }
 
     /// A part that holds a shared group parses to the same tree, shared or
