@@ -617,7 +617,7 @@ impl Parts {
                 }
                 let e = Arc::new(Element {
                     hir: self.hir(p)?,
-                    language: [OnceLock::new(), OnceLock::new()],
+                    language: Default::default(),
                 });
                 self.elements.insert(key, e.clone());
                 Ok(e)
@@ -699,17 +699,21 @@ fn concat(hirs: &[Arc<Hir>]) -> Hir {
 
 /// One element of a [`LazyDfa`]: its syntax tree and, made on first use
 /// and shared by the lazy DFAs that hold the element, its [`language`]
-/// (exact, and relaxed).
+/// (exact or relaxed, for a forward or a reversed search).
 #[derive(Debug)]
 struct Element {
     hir: Arc<Hir>,
-    language: [OnceLock<Hir>; 2],
+    /// By `2 * relax + reverse`.
+    language: [OnceLock<Hir>; 4],
 }
 
 impl Element {
-    /// The element's [`language`], relaxed or not.
-    fn language(&self, relax: bool) -> &Hir {
-        self.language[usize::from(relax)].get_or_init(|| language(&self.hir, relax))
+    /// The element's [`language`], relaxed or not, its alternatives that
+    /// end alike factored first for a reversed search (which reads them
+    /// from the end).
+    fn language(&self, relax: bool, reverse: bool) -> &Hir {
+        self.language[2 * usize::from(relax) + usize::from(reverse)]
+            .get_or_init(|| language(&self.hir, relax, reverse))
     }
 }
 
@@ -775,9 +779,11 @@ impl LazyDfa {
                 // One element is compiled as it is, not copied.
                 let whole;
                 let hir = match &self.trees[..] {
-                    [one] => one.language(self.relax),
+                    [one] => one.language(self.relax, self.reverse),
                     trees => {
-                        whole = language_concat(trees.iter().map(|e| e.language(self.relax)));
+                        whole = language_concat(
+                            trees.iter().map(|e| e.language(self.relax, self.reverse)),
+                        );
                         &whole
                     }
                 };
@@ -1671,7 +1677,7 @@ impl AnchoredSearch {
             let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
             parts.alphabet.hir(&h, &[])
         } else {
-            language(&*parts.hir(src)?, false)
+            language(&*parts.hir(src)?, false, false)
         };
         let nfa = nfa(&hir, false, false)?;
         let plain = nfa.look_set_any().is_empty();
@@ -1861,10 +1867,14 @@ impl StartSearch {
 /// (the speaker noun phrase has many alternatives that open and end alike),
 /// so each transition of the lazy DFA is cheaper to build. With `relax`,
 /// of a wider language: a repetition up to more than one is unbounded.
-fn language(h: &Hir, relax: bool) -> Hir {
+/// With `ends_first`, alternatives that end alike are factored first, then
+/// those that open alike (the other way round otherwise): a search of the
+/// reversed expression reads the alternatives from their ends, and shares
+/// more states where they share their ends.
+fn language(h: &Hir, relax: bool, ends_first: bool) -> Hir {
     match h.kind() {
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
-        HirKind::Capture(c) => language(&c.sub, relax),
+        HirKind::Capture(c) => language(&c.sub, relax, ends_first),
         // Relaxed, a count above one is dropped: `x{0,4}` is `x*`,
         // `x{2,3}` is `x+` (see [`LazyDfa`]), and a set of NFA states
         // holds one state of `x*` where it held one for each count of
@@ -1874,23 +1884,26 @@ fn language(h: &Hir, relax: bool) -> Hir {
                 min: r.min.min(1),
                 max: None,
                 greedy: true,
-                sub: Box::new(language(&r.sub, relax)),
+                sub: Box::new(language(&r.sub, relax, ends_first)),
             })
         }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             min: r.min,
             max: r.max,
             greedy: true,
-            sub: Box::new(language(&r.sub, relax)),
+            sub: Box::new(language(&r.sub, relax, ends_first)),
         }),
         HirKind::Concat(v) => {
             let mut seq = Vec::new();
             for h in v {
-                push_seq(&mut seq, language(h, relax));
+                push_seq(&mut seq, language(h, relax, ends_first));
             }
             from_seq(seq)
         }
-        HirKind::Alternation(v) => alternatives(v.iter().map(|h| language(h, relax)).collect()),
+        HirKind::Alternation(v) => alternatives(
+            v.iter().map(|h| language(h, relax, ends_first)).collect(),
+            ends_first,
+        ),
     }
 }
 
@@ -1991,8 +2004,8 @@ fn seq_of(h: Hir) -> Vec<Hir> {
 /// The alternation of `alts` (already simplified), identical alternatives
 /// once, and those that open with the same element sharing their longest
 /// common opening, then those that end with the same element sharing their
-/// longest common ending.
-fn alternatives(alts: Vec<Hir>) -> Hir {
+/// longest common ending (the endings first, with `ends_first`).
+fn alternatives(alts: Vec<Hir>, ends_first: bool) -> Hir {
     let mut seqs: Vec<Vec<Hir>> = Vec::new();
     for h in alts {
         // Nested alternations are alternatives of this one.
@@ -2007,14 +2020,15 @@ fn alternatives(alts: Vec<Hir>) -> Hir {
             uniq.push(s);
         }
     }
-    let seqs = factor(uniq, false);
-    let seqs = factor(seqs, true);
+    let seqs = factor(uniq, ends_first, ends_first);
+    let seqs = factor(seqs, !ends_first, ends_first);
     Hir::alternation(seqs.into_iter().map(from_seq).collect())
 }
 
 /// `seqs` with those that open (or, with `end`, end) with the same element
-/// as one: their common part and the alternation of the rest.
-fn factor(seqs: Vec<Vec<Hir>>, end: bool) -> Vec<Vec<Hir>> {
+/// as one: their common part and the alternation of the rest (made by
+/// [`alternatives`] with `ends_first`).
+fn factor(seqs: Vec<Vec<Hir>>, end: bool, ends_first: bool) -> Vec<Vec<Hir>> {
     fn key(s: &[Hir], end: bool) -> Option<&Hir> {
         if end {
             s.last()
@@ -2076,7 +2090,7 @@ fn factor(seqs: Vec<Vec<Hir>>, end: bool) -> Vec<Vec<Hir>> {
                     from_seq(rest)
                 })
                 .collect();
-            let rest = alternatives(rests);
+            let rest = alternatives(rests, ends_first);
             let mut out = Vec::new();
             if end {
                 push_seq(&mut out, rest);
