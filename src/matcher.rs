@@ -604,6 +604,9 @@ pub(crate) struct Parts {
     prefixes: HashMap<String, Arc<LazyDfa>>,
     /// Parts forward, every match, by their text.
     forwards: HashMap<String, Arc<LazyDfa>>,
+    /// The elements that lazy DFAs are made of, by their text without
+    /// group names.
+    elements: HashMap<String, Arc<Element>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -674,6 +677,7 @@ impl Parts {
             hirs,
             prefixes: HashMap::default(),
             forwards: HashMap::default(),
+            elements: HashMap::default(),
             alphabet,
             finders,
             shared: trees,
@@ -719,6 +723,25 @@ impl Parts {
         parts.iter().map(|p| self.hir(p)).collect()
     }
 
+    /// The elements `parts` of a lazy DFA.
+    fn elements(&mut self, parts: &[String]) -> Result<Vec<Arc<Element>>, String> {
+        parts
+            .iter()
+            .map(|p| {
+                let key = unnamed(p);
+                if let Some(e) = self.elements.get(&key) {
+                    return Ok(e.clone());
+                }
+                let e = Arc::new(Element {
+                    hir: self.hir(p)?,
+                    language: Default::default(),
+                });
+                self.elements.insert(key, e.clone());
+                Ok(e)
+            })
+            .collect()
+    }
+
     /// The elements in sequence, capture groups numbered from 1 in order, as
     /// the parser numbers them in the whole pattern.
     fn concat(&mut self, parts: &[String]) -> Result<Hir, String> {
@@ -727,27 +750,59 @@ impl Parts {
 
     /// The prefix `parts`, reversed, reporting every match (compiled on
     /// first use).
-    fn prefix(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
-        let key = parts.concat();
+    /// With `relax`, of a wider language (see [`LazyDfa`]).
+    fn prefix(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
+        let mut key = unnamed(&parts.concat());
+        if relax {
+            key.push('~');
+        }
         if let Some(d) = self.prefixes.get(&key) {
             return Ok(d.clone());
         }
-        let d = Arc::new(LazyDfa::new(self.trees(parts)?, true));
+        let d = Arc::new(LazyDfa::new(self.elements(parts)?, true, relax));
         self.prefixes.insert(key, d.clone());
         Ok(d)
     }
 
     /// The parts `parts`, forward, reporting every match (compiled on first
     /// use).
-    fn forward(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
-        let key = parts.concat();
+    /// With `relax`, of a wider language (see [`LazyDfa`]).
+    fn forward(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
+        let mut key = unnamed(&parts.concat());
+        if relax {
+            key.push('~');
+        }
         if let Some(d) = self.forwards.get(&key) {
             return Ok(d.clone());
         }
-        let d = Arc::new(LazyDfa::new(self.trees(parts)?, false));
+        let d = Arc::new(LazyDfa::new(self.elements(parts)?, false, relax));
         self.forwards.insert(key, d.clone());
         Ok(d)
     }
+}
+
+/// The regex `s` with each named group unnamed, `(?P<name>` made `(?:`: a
+/// lazy DFA compiles no groups, so two parts that differ only in the names
+/// of their groups (the speaker and the addressee) are one.
+fn unnamed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("(?P<") {
+        let Some(close) = rest[at..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        // An escaped parenthesis opens no group: kept as it is.
+        if rest[..at].ends_with('\\') {
+            out.push_str(&rest[at..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        }
+        out.push_str("(?:");
+        rest = &rest[at + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The trees `hirs` in sequence, capture groups numbered from 1 in order.
@@ -759,13 +814,51 @@ fn concat(hirs: &[Arc<Hir>]) -> Hir {
     )
 }
 
+/// One element of a [`LazyDfa`]: its syntax tree and, made on first use
+/// and shared by the lazy DFAs that hold the element, its [`language`]
+/// (exact or relaxed, for a forward or a reversed search).
+#[derive(Debug)]
+struct Element {
+    hir: Arc<Hir>,
+    /// By `2 * relax + reverse`.
+    language: [OnceLock<Hir>; 4],
+}
+
+impl Element {
+    /// The element's [`language`], relaxed or not, its alternatives that
+    /// end alike factored first for a reversed search (which reads them
+    /// from the end).
+    fn language(&self, relax: bool, reverse: bool) -> &Hir {
+        self.language[2 * usize::from(relax) + usize::from(reverse)]
+            .get_or_init(|| language(&self.hir, relax, reverse))
+    }
+}
+
 /// A lazy DFA of elements in sequence, forward or reversed, reporting every
 /// match, compiled on its first use.
+///
+/// Reporting every match, only the language of the elements counts, so
+/// the lazy DFA is of their [`language`]. Relaxed, it is of a wider
+/// language, which drops the exact counts of repetitions: its states are
+/// far smaller sets of NFA states (the reversed noun phrase, whose many
+/// alternatives end alike, most), each cheaper to build. Searches that
+/// find candidates are exact with a wider language: where a rule's match
+/// can start (the reversed prefix), since a start that no match has is
+/// then tried in vain by the anchored search of the whole pattern; where
+/// the elements after a bound of a [`Split`] can start (the reversed right
+/// part), since a bound is taken only where it is the one candidate, and
+/// the true bound is among the candidates. A candidate too many costs
+/// little in those (few of them are not true ones); the searches that
+/// test an anchor (whether a match can go on after it) and the left part
+/// of a bound stay exact, as a wider language there would let many more
+/// anchors and bounds through.
 #[derive(Debug)]
 struct LazyDfa {
     /// The elements of the pattern, in order.
-    trees: Vec<Arc<Hir>>,
+    trees: Vec<Arc<Element>>,
     reverse: bool,
+    /// Of the relaxed language.
+    relax: bool,
     /// The lazy DFA, `None` if it did not compile (the search that needs
     /// it then gives up), and by byte, whether the anchored search lives
     /// on after it as the first byte (all, for a pattern that looks
@@ -774,8 +867,9 @@ struct LazyDfa {
 }
 
 impl LazyDfa {
-    fn new(trees: Vec<Arc<Hir>>, reverse: bool) -> LazyDfa {
+    fn new(trees: Vec<Arc<Element>>, reverse: bool, relax: bool) -> LazyDfa {
         LazyDfa {
+            relax,
             trees,
             reverse,
             dfa: OnceLock::new(),
@@ -799,13 +893,14 @@ impl LazyDfa {
     fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
-                // One element is compiled as it is, not copied: with no
-                // groups compiled, their numbers do not matter.
+                // One element is compiled as it is, not copied.
                 let whole;
                 let hir = match &self.trees[..] {
-                    [one] => &**one,
+                    [one] => one.language(self.relax, self.reverse),
                     trees => {
-                        whole = concat(trees);
+                        whole = language_concat(
+                            trees.iter().map(|e| e.language(self.relax, self.reverse)),
+                        );
                         &whole
                     }
                 };
@@ -900,6 +995,7 @@ impl Default for Parts {
             hirs: HashMap::default(),
             prefixes: HashMap::default(),
             forwards: HashMap::default(),
+            elements: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
             shared: Vec::new(),
@@ -1007,11 +1103,11 @@ impl Matcher {
         }
         let rev = match &prefix[..] {
             [] => None,
-            prefix => Some(parts.prefix(prefix)?),
+            prefix => Some(parts.prefix(prefix, true)?),
         };
         let after = match &parts_src[anchor.element + 1..] {
             [] => None,
-            suffix => Some(parts.forward(suffix)?),
+            suffix => Some(parts.forward(suffix, false)?),
         };
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
@@ -1472,8 +1568,8 @@ fn ends_fwd(
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
-        let left = parts.forward(left)?;
-        let right = parts.prefix(right)?;
+        let left = parts.forward(left, false)?;
+        let right = parts.prefix(right, true)?;
         Ok(Bound { left, right })
     }
 
@@ -1797,6 +1893,28 @@ impl AnchoredSearch {
         Ok(AnchoredSearch { fwd, plain })
     }
 
+    /// Compiles the pattern `src` (as [`AnchoredSearch::new`] does) for a
+    /// search that only tells whether a match starts at a position: the
+    /// end that [`AnchoredSearch::end_at`] gives is then that of the
+    /// longest match, not of the leftmost-first one. A search of every
+    /// match, whose lazy DFA is of the [`language`] of the pattern, builds
+    /// states of fewer NFA states.
+    ///
+    /// # Errors
+    /// The message of a pattern that does not compile.
+    pub fn exists(src: &str, parts: &mut Parts) -> Result<AnchoredSearch, String> {
+        let hir = if src.contains('.') {
+            let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
+            parts.alphabet.hir(&h, &[])
+        } else {
+            language(&*parts.hir(src)?, false, false)
+        };
+        let nfa = nfa(&hir, false, false)?;
+        let plain = nfa.look_set_any().is_empty();
+        let fwd = dfa(nfa, MatchKind::All)?;
+        Ok(AnchoredSearch { fwd, plain })
+    }
+
     /// Fresh search state.
     pub fn cache(&self) -> DfaCache {
         self.fwd.create_cache()
@@ -1970,6 +2088,252 @@ impl StartSearch {
     }
 }
 
+/// `h` simplified for a search that reports every match, where only the
+/// language of `h` counts, not the order of its alternatives, whether a
+/// repetition is greedy, or its groups: alternatives that open (or end)
+/// alike share that part, and neighbouring repetitions of one expression
+/// are one. A lazy DFA's states are sets of NFA states, and each copy of
+/// an expression that can match the same input adds its states to the set
+/// (the speaker noun phrase has many alternatives that open and end alike),
+/// so each transition of the lazy DFA is cheaper to build. With `relax`,
+/// of a wider language: a repetition up to more than one is unbounded.
+/// With `ends_first`, alternatives that end alike are factored first, then
+/// those that open alike (the other way round otherwise): a search of the
+/// reversed expression reads the alternatives from their ends, and shares
+/// more states where they share their ends.
+fn language(h: &Hir, relax: bool, ends_first: bool) -> Hir {
+    match h.kind() {
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
+        HirKind::Capture(c) => language(&c.sub, relax, ends_first),
+        // Relaxed, a count above one is dropped: `x{0,4}` is `x*`,
+        // `x{2,3}` is `x+` (see [`LazyDfa`]), and a set of NFA states
+        // holds one state of `x*` where it held one for each count of
+        // `x{0,4}` that fits.
+        HirKind::Repetition(r) if relax && r.max.map_or(true, |m| m > 1) => {
+            Hir::repetition(Repetition {
+                min: r.min.min(1),
+                max: None,
+                greedy: true,
+                sub: Box::new(language(&r.sub, relax, ends_first)),
+            })
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: true,
+            sub: Box::new(language(&r.sub, relax, ends_first)),
+        }),
+        HirKind::Concat(v) => {
+            let mut seq = Vec::new();
+            for h in v {
+                push_seq(&mut seq, language(h, relax, ends_first));
+            }
+            from_seq(seq)
+        }
+        HirKind::Alternation(v) => alternatives(
+            v.iter().map(|h| language(h, relax, ends_first)).collect(),
+            ends_first,
+        ),
+    }
+}
+
+/// The sequence of `hirs`, each a [`language`] already, as one [`language`]
+/// (repetitions merged across them).
+fn language_concat<'a>(hirs: impl Iterator<Item = &'a Hir>) -> Hir {
+    let mut seq = Vec::new();
+    for h in hirs {
+        push_seq(&mut seq, h.clone());
+    }
+    from_seq(seq)
+}
+
+/// Appends to `seq` the elements of `h` (each byte of a literal one),
+/// each repetition merged with the one before it when they repeat the same
+/// expression: `x{a,b}x{c,d}` is `x{a+c,b+d}`.
+fn push_seq(seq: &mut Vec<Hir>, h: Hir) {
+    match h.into_kind() {
+        HirKind::Concat(v) => {
+            for h in v {
+                push_seq(seq, h);
+            }
+        }
+        HirKind::Literal(l) if l.0.len() > 1 => {
+            for &b in l.0.iter() {
+                seq.push(Hir::literal([b]));
+            }
+        }
+        HirKind::Empty => {}
+        kind => {
+            let h = rebuild(kind);
+            if let Some(prev) = seq.last_mut() {
+                if let Some(merged) = merge_repetitions(prev, &h) {
+                    *prev = merged;
+                    return;
+                }
+            }
+            seq.push(h);
+        }
+    }
+}
+
+/// `h` back from its kind.
+fn rebuild(kind: HirKind) -> Hir {
+    match kind {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Repetition(r) => Hir::repetition(r),
+        HirKind::Capture(c) => Hir::capture(c),
+        HirKind::Concat(v) => Hir::concat(v),
+        HirKind::Alternation(v) => Hir::alternation(v),
+    }
+}
+
+/// `a` then `b` as one repetition, if at least one of them repeats and
+/// both repeat the same expression.
+fn merge_repetitions(a: &Hir, b: &Hir) -> Option<Hir> {
+    /// The expression `h` repeats, and its bounds.
+    fn bounds(h: &Hir) -> (&Hir, u32, Option<u32>) {
+        match h.kind() {
+            HirKind::Repetition(r) => (&r.sub, r.min, r.max),
+            _ => (h, 1, Some(1)),
+        }
+    }
+    if !matches!(a.kind(), HirKind::Repetition(_)) && !matches!(b.kind(), HirKind::Repetition(_)) {
+        return None;
+    }
+    let (sa, mina, maxa) = bounds(a);
+    let (sb, minb, maxb) = bounds(b);
+    if sa != sb {
+        return None;
+    }
+    Some(Hir::repetition(Repetition {
+        min: mina.checked_add(minb)?,
+        max: match (maxa, maxb) {
+            (Some(x), Some(y)) => Some(x.checked_add(y)?),
+            _ => None,
+        },
+        greedy: true,
+        sub: Box::new(sa.clone()),
+    }))
+}
+
+/// The sequence `seq` as one expression.
+fn from_seq(seq: Vec<Hir>) -> Hir {
+    Hir::concat(seq)
+}
+
+/// The elements of `h` in sequence (each byte of a literal one).
+fn seq_of(h: Hir) -> Vec<Hir> {
+    let mut seq = Vec::new();
+    push_seq(&mut seq, h);
+    seq
+}
+
+/// The alternation of `alts` (already simplified), identical alternatives
+/// once, and those that open with the same element sharing their longest
+/// common opening, then those that end with the same element sharing their
+/// longest common ending (the endings first, with `ends_first`).
+fn alternatives(alts: Vec<Hir>, ends_first: bool) -> Hir {
+    let mut seqs: Vec<Vec<Hir>> = Vec::new();
+    for h in alts {
+        // Nested alternations are alternatives of this one.
+        match h.into_kind() {
+            HirKind::Alternation(v) => seqs.extend(v.into_iter().map(seq_of)),
+            kind => seqs.push(seq_of(rebuild(kind))),
+        }
+    }
+    let mut uniq: Vec<Vec<Hir>> = Vec::with_capacity(seqs.len());
+    for s in seqs {
+        if !uniq.contains(&s) {
+            uniq.push(s);
+        }
+    }
+    let seqs = factor(uniq, ends_first, ends_first);
+    let seqs = factor(seqs, !ends_first, ends_first);
+    Hir::alternation(seqs.into_iter().map(from_seq).collect())
+}
+
+/// `seqs` with those that open (or, with `end`, end) with the same element
+/// as one: their common part and the alternation of the rest (made by
+/// [`alternatives`] with `ends_first`).
+fn factor(seqs: Vec<Vec<Hir>>, end: bool, ends_first: bool) -> Vec<Vec<Hir>> {
+    fn key(s: &[Hir], end: bool) -> Option<&Hir> {
+        if end {
+            s.last()
+        } else {
+            s.first()
+        }
+    }
+    let mut groups: Vec<Vec<Vec<Hir>>> = Vec::new();
+    for s in seqs {
+        let found = groups
+            .iter_mut()
+            .find(|g| key(&s, end).is_some() && key(&g[0], end) == key(&s, end));
+        match found {
+            Some(g) => g.push(s),
+            None => groups.push(vec![s]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut members| {
+            if members.len() == 1 {
+                return members.pop().unwrap_or_default();
+            }
+            // The longest part all members share.
+            let first = &members[0];
+            let n = members[1..]
+                .iter()
+                .map(|m| {
+                    if end {
+                        first
+                            .iter()
+                            .rev()
+                            .zip(m.iter().rev())
+                            .take_while(|(a, b)| a == b)
+                            .count()
+                    } else {
+                        first.iter().zip(m).take_while(|(a, b)| a == b).count()
+                    }
+                })
+                .min()
+                .unwrap_or(0);
+            let mut common = Vec::new();
+            let rests: Vec<Hir> = members
+                .into_iter()
+                .map(|mut m| {
+                    let rest = if end {
+                        let tail = m.split_off(m.len() - n);
+                        if common.is_empty() {
+                            common = tail;
+                        }
+                        m
+                    } else {
+                        let rest = m.split_off(n);
+                        if common.is_empty() {
+                            common = m;
+                        }
+                        rest
+                    };
+                    from_seq(rest)
+                })
+                .collect();
+            let rest = alternatives(rests, ends_first);
+            let mut out = Vec::new();
+            if end {
+                push_seq(&mut out, rest);
+                out.extend(common);
+            } else {
+                out.extend(common);
+                push_seq(&mut out, rest);
+            }
+            out
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1990,6 +2354,18 @@ mod tests {
         )
         .expect("compiles");
         assert!(is_group(&rules.np));
+    }
+
+    /// Group names are dropped from the keys of lazy DFAs, escaped
+    /// parentheses kept.
+    #[test]
+    fn unnamed_groups() {
+        assert_eq!(
+            unnamed(r"(?P<speaker>[\x41]+)(?P<q0>b)"),
+            r"(?:[\x41]+)(?:b)"
+        );
+        assert_eq!(unnamed(r"\(?P<x>"), r"\(?P<x>");
+        assert_eq!(unnamed(r"a(?:b)"), r"a(?:b)");
     }
 
     /// A part that holds a shared group parses to the same tree, shared or

@@ -168,7 +168,8 @@ pub(crate) struct RuleSet {
     /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
     /// reported clause must stop.
     pub attribution: String,
-    /// The same, searched over `alphabet`.
+    /// The same, searched over `alphabet`, for whether a match starts at a
+    /// position (see [`AnchoredSearch::exists`]).
     pub attribution_search: AnchoredSearch,
 }
 
@@ -506,7 +507,7 @@ impl RuleSet {
         }
         let np_starts = StartSearch::new(&np, &mut parts)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
-        let attribution_search = AnchoredSearch::new(&attribution, &mut parts)
+        let attribution_search = AnchoredSearch::exists(&attribution, &mut parts)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         let subject = classes.subject();
         let subject_hir = parts
