@@ -552,6 +552,11 @@ pub(crate) fn analyze<'t>(
     mut a: usize,
     mut b: usize,
 ) -> Mention<'t> {
+    // Most mentions are capitalised names alone ("Ann Lee", "Sen. Ann
+    // Lee"), for which most steps below do nothing.
+    if let Some(m) = names_only(doc, lex, w, a, b) {
+        return m;
+    }
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -790,6 +795,96 @@ pub(crate) fn analyze<'t>(
         coordinated: has_and,
         subject: true,
     }
+}
+
+/// [`analyze`] of tokens `a..b` when they are all capitalised names (of
+/// class [`c::NAME`]), read in one pass; `None` for any other phrase.
+///
+/// Such a phrase has no punctuation to trim, no pronoun, relative clause,
+/// alias, appositive or "of" phrase, and its title loop never stops before
+/// its last title: what `analyze` makes of it is its article, its last
+/// title (the role runs to it when a name follows), its honorifics and the
+/// facts of its words, which one pass gathers.
+fn names_only<'t>(
+    doc: &Doc<'t>,
+    lex: &Lexicon,
+    w: &mut Words,
+    a: usize,
+    b: usize,
+) -> Option<Mention<'t>> {
+    if a >= b {
+        return None;
+    }
+    let mut facts = Facts::default();
+    // The flags of the first word, and the last word with a title.
+    let mut first = 0;
+    let mut last_title = None;
+    for i in a..b {
+        let t = &doc.tokens[i];
+        if t.base != c::NAME || !t.capital {
+            return None;
+        }
+        let f = w.of(doc, i);
+        if i == a {
+            first = f;
+        }
+        facts.org |= f & Words::ORG != 0;
+        facts.person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
+        if gendered(doc, i, f) {
+            facts.female |= f & Words::FEMALE != 0;
+            facts.male |= f & Words::MALE != 0;
+        }
+        if f & Words::TITLE != 0 {
+            last_title = Some(i);
+        }
+        if i + 1 == b {
+            facts.last_source = f & Words::SOURCE != 0;
+        }
+    }
+    // As `strip_article`, and the title loop of `analyze` over the words
+    // after the article.
+    let start = if first & Words::ARTICLE != 0 {
+        a + 1
+    } else {
+        a
+    };
+    let split = last_title
+        .filter(|&t| t >= start && t + 1 < b)
+        .map(|t| t + 1);
+    let mut name_start = split.unwrap_or(start);
+    while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
+        name_start += 1;
+    }
+    let role = split
+        .map(|s| text_of(doc, start, s))
+        .filter(|r| !r.is_empty() && !with_key(r, |k| lex.honorifics.contains(k)));
+    if split.is_none() {
+        // The head is capitalised: only an article is stripped.
+        name_start = strip_article(doc, w, name_start, b, false);
+    }
+    // As `kind_of` for a phrase of names alone.
+    let kind = if role.is_some() || w.is(doc, b - 1, Words::TITLE_KEY) {
+        SpeakerKind::Person
+    } else if facts.org {
+        SpeakerKind::Organization
+    } else if facts.person || b - a >= 2 || facts.last_source {
+        SpeakerKind::Person
+    } else {
+        SpeakerKind::Unknown
+    };
+    Some(Mention {
+        span: doc.span(a, b),
+        name: text_of(doc, name_start, b),
+        role,
+        kind,
+        pronoun: None,
+        proper: name_start < b,
+        alias: None,
+        definite: first & Words::THE != 0,
+        gender: facts.gender(),
+        coordinated: false,
+        subject: true,
+    })
 }
 
 /// The gender the words of tokens `a..b` give a person, from the lexicon's
