@@ -718,8 +718,13 @@ impl<'t> Registry<'t> {
         e.words = shape.words;
         e.surname_entry = NameMap::END;
         if e.proper {
-            // Only a proper name gives a surname (see `Registry::observe`).
-            e.surname_hash = hash(&n[shape.last..]);
+            // Only a proper name gives a surname (see `Registry::observe`);
+            // a name of one word is its own.
+            e.surname_hash = if shape.last == 0 {
+                h
+            } else {
+                hash(&n[shape.last..])
+            };
         }
         if a < b && absent {
             self.by_name.add((a, b), h, i);
@@ -729,19 +734,28 @@ impl<'t> Registry<'t> {
     }
 
     /// Among the latest entities, the one that fits and was latest the
-    /// subject of a clause; failing that, the latest that fits.
+    /// subject of a clause; failing that, the latest that fits. One walk
+    /// over the window finds both.
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
         // The latest of equals wins, as the latest entity comes first.
-        let mut best: Option<(usize, usize)> = None;
+        let mut subject: Option<(usize, usize)> = None;
+        let mut latest: Option<(usize, usize)> = None;
         for i in self.window() {
             let e = &self.entities[i];
-            if let Some(s) = e.last_subject {
-                if best.map_or(true, |(_, b)| s > b) && f(e) {
-                    best = Some((i, s));
+            let as_subject = e
+                .last_subject
+                .filter(|&s| subject.map_or(true, |(_, b)| s > b));
+            let as_latest = latest.map_or(true, |(_, b)| e.last > b);
+            if (as_subject.is_some() || as_latest) && f(e) {
+                if let Some(s) = as_subject {
+                    subject = Some((i, s));
+                }
+                if as_latest {
+                    latest = Some((i, e.last));
                 }
             }
         }
-        best.map(|(i, _)| i).or_else(|| self.latest(f))
+        subject.or(latest).map(|(i, _)| i)
     }
 
     /// Among the latest entities, the latest one that fits.

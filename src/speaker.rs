@@ -425,18 +425,44 @@ fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
         })
 }
 
-/// The base classes of tokens `a..b`, one bit per class (classes are ASCII
-/// bytes): read in one pass, so that a search for a class the phrase lacks
-/// is skipped.
-fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> u128 {
+/// A set of token classes (see [`classes_in`]): a bit for each class that
+/// [`analyze`] asks about, and one shared by all the others.
+type Classes = u8;
+
+/// The bit of `class` in a [`Classes`].
+const fn class_bit(class: u8) -> Classes {
+    match class {
+        c::NAME => 1,
+        c::WHO => 2,
+        c::COMMA => 4,
+        c::AND => 8,
+        c::PREP => 16,
+        _ => 32,
+    }
+}
+
+/// [`class_bit`] of every byte, so that a token's bit is one load.
+const CLASS_BITS: [Classes; 256] = {
+    let mut t = [0; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = class_bit(k as u8);
+        k += 1;
+    }
+    t
+};
+
+/// The base classes of tokens `a..b`: read in one pass, so that a search
+/// for a class the phrase lacks is skipped.
+fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> Classes {
     doc.tokens[a..b]
         .iter()
-        .fold(0, |m, t| m | 1 << (t.base & 127))
+        .fold(0, |m, t| m | CLASS_BITS[usize::from(t.base)])
 }
 
 /// Whether the class set `m` (see [`classes_in`]) may hold `class`.
-fn has(m: u128, class: u8) -> bool {
-    m >> (class & 127) & 1 != 0
+fn has(m: Classes, class: u8) -> bool {
+    m & class_bit(class) != 0
 }
 
 /// What the words of a phrase are, from the lexicon's lists: read in one
@@ -494,7 +520,7 @@ fn kind_of(
     a: usize,
     b: usize,
     has_title: bool,
-    present: u128,
+    present: Classes,
     facts: Option<&Facts>,
 ) -> SpeakerKind {
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
@@ -528,7 +554,7 @@ fn kind_of(
         return SpeakerKind::Person;
     }
     // Two or more names and nothing else: a person.
-    let caps = if present == 1 << c::NAME {
+    let caps = if present == class_bit(c::NAME) {
         b - a
     } else {
         (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count()
