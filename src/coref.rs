@@ -512,8 +512,17 @@ impl<'t> Registry<'t> {
     }
 
     /// Links a mention at byte `pos` to an entity, creating one when nothing
-    /// fits, and returns its index.
+    /// fits, and returns its index. Mentions come in text order: `pos` is
+    /// never less than the `pos` of the mention before, so that the window
+    /// of the latest entities is in the order of their latest mentions too
+    /// (see [`Registry::latest`]).
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
+        debug_assert!(
+            self.log
+                .last()
+                .map_or(true, |&j| self.entities[j].last <= pos),
+            "mentions in text order"
+        );
         let mut n = std::mem::take(&mut self.buf);
         let shape = norm_into(&mut n, m.name);
         let i = self.link(m, pos, &n, hash(&n), shape);
@@ -739,36 +748,35 @@ impl<'t> Registry<'t> {
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
         // The latest of equals wins, as the latest entity comes first.
         let mut subject: Option<(usize, usize)> = None;
-        let mut latest: Option<(usize, usize)> = None;
+        let mut latest: Option<usize> = None;
         for i in self.window() {
             let e = &self.entities[i];
+            // An entity was last a subject no later than it was last
+            // mentioned, and the entities further on were last mentioned
+            // no later than this one (see `Registry::latest`): none of
+            // them is a later subject.
+            if subject.is_some_and(|(_, b)| e.last <= b) {
+                break;
+            }
             let as_subject = e
                 .last_subject
                 .filter(|&s| subject.map_or(true, |(_, b)| s > b));
-            let as_latest = latest.map_or(true, |(_, b)| e.last > b);
-            if (as_subject.is_some() || as_latest) && f(e) {
+            if (as_subject.is_some() || latest.is_none()) && f(e) {
                 if let Some(s) = as_subject {
                     subject = Some((i, s));
                 }
-                if as_latest {
-                    latest = Some((i, e.last));
-                }
+                latest = latest.or(Some(i));
             }
         }
-        subject.or(latest).map(|(i, _)| i)
+        subject.map(|(i, _)| i).or(latest)
     }
 
-    /// Among the latest entities, the latest one that fits.
+    /// Among the latest entities, the latest one that fits: the first in
+    /// the window. Mentions come in text order, so each link makes its
+    /// entity's latest mention the latest of all: the window, in the order
+    /// of the entities' links, is in the order of their latest mentions.
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        // The latest of equals wins, as the latest entity comes first.
-        let mut best: Option<(usize, usize)> = None;
-        for i in self.window() {
-            let e = &self.entities[i];
-            if best.map_or(true, |(_, b)| e.last > b) && f(e) {
-                best = Some((i, e.last));
-            }
-        }
-        best.map(|(i, _)| i)
+        self.window().find(|&i| f(&self.entities[i]))
     }
 }
 
