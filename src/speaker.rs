@@ -399,6 +399,7 @@ impl WordKinds {
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
+#[inline]
 fn text_of<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
     if a >= b {
         return "";
