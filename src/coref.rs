@@ -434,6 +434,14 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
     Some(shape)
 }
 
+/// Keeps the normalised name `n` after the others in `norms` (see
+/// [`Registry::norms`]); returns where it stands.
+fn push_norm(norms: &mut Vec<u8>, n: &[u8]) -> (usize, usize) {
+    let a = norms.len();
+    norms.extend_from_slice(n);
+    (a, norms.len())
+}
+
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
 fn hash(k: &[u8]) -> u64 {
     FxBuildHasher.hash_one(k)
@@ -523,16 +531,14 @@ impl<'t> Registry<'t> {
                 .map_or(true, |&j| self.entities[j].last <= pos),
             "mentions in text order"
         );
-        let mut n = std::mem::take(&mut self.buf);
-        let shape = norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n, hash(&n), shape);
+        let shape = norm_into(&mut self.buf, m.name);
+        let i = self.link(m, pos, hash(&self.buf), shape);
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
-            norm_into(&mut n, a);
-            let k = self.push_norm(&n);
-            self.by_name.set(&self.norms, k, hash(&n), i);
+            norm_into(&mut self.buf, a);
+            let k = push_norm(&mut self.norms, &self.buf);
+            self.by_name.set(&self.norms, k, hash(&self.buf), i);
         }
-        self.buf = n;
         let e = &self.entities[i];
         if e.proper && e.kind == SpeakerKind::Person {
             if e.surname_entry != NameMap::END {
@@ -599,17 +605,12 @@ impl<'t> Registry<'t> {
         &self.norms[a..b]
     }
 
-    /// Keeps the normalised name `n` with the others; returns where it stands.
-    fn push_norm(&mut self, n: &[u8]) -> (usize, usize) {
-        let a = self.norms.len();
-        self.norms.extend_from_slice(n);
-        (a, self.norms.len())
-    }
-
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)`, `h` its hash and
-    /// `shape` its shape.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &[u8], h: u64, shape: Shape) -> usize {
+    /// of the latest entities; `buf` holds `norm(m.name)`, `h` is its hash
+    /// and `shape` its shape.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, h: u64, shape: Shape) -> usize {
+        // (Read in place: the fields written below are others.)
+        let n = &self.buf[..];
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
         let found = if let Some(p) = m.pronoun {
@@ -683,13 +684,13 @@ impl<'t> Registry<'t> {
                 if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.1 - e.norm.0) {
                     e.name = m.name;
                     e.proper = true;
-                    let span = self.push_norm(n);
+                    let span = push_norm(&mut self.norms, n);
                     self.set_norm(i, span, h, absent, shape);
                 }
                 i
             }
             None => {
-                let norm = self.push_norm(n);
+                let norm = push_norm(&mut self.norms, n);
                 self.entities.push(Entity {
                     name: m.name,
                     role: m.role,
