@@ -515,7 +515,8 @@ impl<'t> Registry<'t> {
             by_surname: NameMap::with_capacity(n),
             log: Vec::with_capacity(Registry::LOG),
             norms: Vec::with_capacity(16 * n),
-            buf: Vec::new(),
+            // Room for most names: it grows a few times a document else.
+            buf: Vec::with_capacity(64),
         }
     }
 
