@@ -434,6 +434,14 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
     Some(shape)
 }
 
+/// Keeps the normalised name `n` after the others in `norms` (see
+/// [`Registry::norms`]); returns where it stands.
+fn push_norm(norms: &mut Vec<u8>, n: &[u8]) -> (usize, usize) {
+    let a = norms.len();
+    norms.extend_from_slice(n);
+    (a, norms.len())
+}
+
 /// The hash of a normalised name or word, by which [`NameMap`]s find it.
 fn hash(k: &[u8]) -> u64 {
     FxBuildHasher.hash_one(k)
@@ -507,23 +515,31 @@ impl<'t> Registry<'t> {
             by_surname: NameMap::with_capacity(n),
             log: Vec::with_capacity(Registry::LOG),
             norms: Vec::with_capacity(16 * n),
-            buf: Vec::new(),
+            // Room for most names: it grows a few times a document else.
+            buf: Vec::with_capacity(64),
         }
     }
 
     /// Links a mention at byte `pos` to an entity, creating one when nothing
-    /// fits, and returns its index.
+    /// fits, and returns its index. Mentions come in text order: `pos` is
+    /// never less than the `pos` of the mention before, so that the window
+    /// of the latest entities is in the order of their latest mentions too
+    /// (see [`Registry::latest`]).
     pub fn observe(&mut self, m: &Mention<'t>, pos: usize) -> usize {
-        let mut n = std::mem::take(&mut self.buf);
-        let shape = norm_into(&mut n, m.name);
-        let i = self.link(m, pos, &n, hash(&n), shape);
+        debug_assert!(
+            self.log
+                .last()
+                .map_or(true, |&j| self.entities[j].last <= pos),
+            "mentions in text order"
+        );
+        let shape = norm_into(&mut self.buf, m.name);
+        let i = self.link(m, pos, hash(&self.buf), shape);
         self.mentions.push((i, m.span));
         if let Some(a) = m.alias {
-            norm_into(&mut n, a);
-            let k = self.push_norm(&n);
-            self.by_name.set(&self.norms, k, hash(&n), i);
+            norm_into(&mut self.buf, a);
+            let k = push_norm(&mut self.norms, &self.buf);
+            self.by_name.set(&self.norms, k, hash(&self.buf), i);
         }
-        self.buf = n;
         let e = &self.entities[i];
         if e.proper && e.kind == SpeakerKind::Person {
             if e.surname_entry != NameMap::END {
@@ -590,17 +606,12 @@ impl<'t> Registry<'t> {
         &self.norms[a..b]
     }
 
-    /// Keeps the normalised name `n` with the others; returns where it stands.
-    fn push_norm(&mut self, n: &[u8]) -> (usize, usize) {
-        let a = self.norms.len();
-        self.norms.extend_from_slice(n);
-        (a, self.norms.len())
-    }
-
     /// [`Registry::observe`] but for the alias, the surname and the window
-    /// of the latest entities; `n` is `norm(m.name)`, `h` its hash and
-    /// `shape` its shape.
-    fn link(&mut self, m: &Mention<'t>, pos: usize, n: &[u8], h: u64, shape: Shape) -> usize {
+    /// of the latest entities; `buf` holds `norm(m.name)`, `h` is its hash
+    /// and `shape` its shape.
+    fn link(&mut self, m: &Mention<'t>, pos: usize, h: u64, shape: Shape) -> usize {
+        // (Read in place: the fields written below are others.)
+        let n = &self.buf[..];
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
         let found = if let Some(p) = m.pronoun {
@@ -674,13 +685,13 @@ impl<'t> Registry<'t> {
                 if m.proper && m.pronoun.is_none() && (!e.proper || n.len() > e.norm.1 - e.norm.0) {
                     e.name = m.name;
                     e.proper = true;
-                    let span = self.push_norm(n);
+                    let span = push_norm(&mut self.norms, n);
                     self.set_norm(i, span, h, absent, shape);
                 }
                 i
             }
             None => {
-                let norm = self.push_norm(n);
+                let norm = push_norm(&mut self.norms, n);
                 self.entities.push(Entity {
                     name: m.name,
                     role: m.role,
@@ -718,8 +729,13 @@ impl<'t> Registry<'t> {
         e.words = shape.words;
         e.surname_entry = NameMap::END;
         if e.proper {
-            // Only a proper name gives a surname (see `Registry::observe`).
-            e.surname_hash = hash(&n[shape.last..]);
+            // Only a proper name gives a surname (see `Registry::observe`);
+            // a name of one word is its own.
+            e.surname_hash = if shape.last == 0 {
+                h
+            } else {
+                hash(&n[shape.last..])
+            };
         }
         if a < b && absent {
             self.by_name.add((a, b), h, i);
@@ -729,32 +745,40 @@ impl<'t> Registry<'t> {
     }
 
     /// Among the latest entities, the one that fits and was latest the
-    /// subject of a clause; failing that, the latest that fits.
+    /// subject of a clause; failing that, the latest that fits. One walk
+    /// over the window finds both.
     fn latest_subject(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
         // The latest of equals wins, as the latest entity comes first.
-        let mut best: Option<(usize, usize)> = None;
+        let mut subject: Option<(usize, usize)> = None;
+        let mut latest: Option<usize> = None;
         for i in self.window() {
             let e = &self.entities[i];
-            if let Some(s) = e.last_subject {
-                if best.map_or(true, |(_, b)| s > b) && f(e) {
-                    best = Some((i, s));
+            // An entity was last a subject no later than it was last
+            // mentioned, and the entities further on were last mentioned
+            // no later than this one (see `Registry::latest`): none of
+            // them is a later subject.
+            if subject.is_some_and(|(_, b)| e.last <= b) {
+                break;
+            }
+            let as_subject = e
+                .last_subject
+                .filter(|&s| subject.map_or(true, |(_, b)| s > b));
+            if (as_subject.is_some() || latest.is_none()) && f(e) {
+                if let Some(s) = as_subject {
+                    subject = Some((i, s));
                 }
+                latest = latest.or(Some(i));
             }
         }
-        best.map(|(i, _)| i).or_else(|| self.latest(f))
+        subject.map(|(i, _)| i).or(latest)
     }
 
-    /// Among the latest entities, the latest one that fits.
+    /// Among the latest entities, the latest one that fits: the first in
+    /// the window. Mentions come in text order, so each link makes its
+    /// entity's latest mention the latest of all: the window, in the order
+    /// of the entities' links, is in the order of their latest mentions.
     fn latest(&self, f: impl Fn(&Entity) -> bool) -> Option<usize> {
-        // The latest of equals wins, as the latest entity comes first.
-        let mut best: Option<(usize, usize)> = None;
-        for i in self.window() {
-            let e = &self.entities[i];
-            if best.map_or(true, |(_, b)| e.last > b) && f(e) {
-                best = Some((i, e.last));
-            }
-        }
-        best.map(|(i, _)| i)
+        self.window().find(|&i| f(&self.entities[i]))
     }
 }
 

@@ -1771,11 +1771,9 @@ impl Extractor {
         let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
             while let Some((pos, i, m)) = events.get(next_speaker).filter(|e| e.0 <= upto) {
                 next_speaker += 1;
-                let e = match entity_at.get(&m.span) {
-                    Some(&e) => e,
-                    None => reg.observe(m, *pos),
-                };
-                entity_at.insert(m.span, e);
+                let e = *entity_at
+                    .entry(m.span)
+                    .or_insert_with(|| reg.observe(m, *pos));
                 entity_of[*i] = Some(e);
                 mention_of[*i] = Some(m.span);
             }

@@ -399,6 +399,7 @@ impl WordKinds {
 }
 
 /// Text of tokens a..b (exclusive), or "" when empty.
+#[inline]
 fn text_of<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
     if a >= b {
         return "";
@@ -425,18 +426,44 @@ fn name_like(doc: &Doc<'_>, w: &mut Words, a: usize, b: usize) -> bool {
         })
 }
 
-/// The base classes of tokens `a..b`, one bit per class (classes are ASCII
-/// bytes): read in one pass, so that a search for a class the phrase lacks
-/// is skipped.
-fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> u128 {
+/// A set of token classes (see [`classes_in`]): a bit for each class that
+/// [`analyze`] asks about, and one shared by all the others.
+type Classes = u8;
+
+/// The bit of `class` in a [`Classes`].
+const fn class_bit(class: u8) -> Classes {
+    match class {
+        c::NAME => 1,
+        c::WHO => 2,
+        c::COMMA => 4,
+        c::AND => 8,
+        c::PREP => 16,
+        _ => 32,
+    }
+}
+
+/// [`class_bit`] of every byte, so that a token's bit is one load.
+const CLASS_BITS: [Classes; 256] = {
+    let mut t = [0; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = class_bit(k as u8);
+        k += 1;
+    }
+    t
+};
+
+/// The base classes of tokens `a..b`: read in one pass, so that a search
+/// for a class the phrase lacks is skipped.
+fn classes_in(doc: &Doc<'_>, a: usize, b: usize) -> Classes {
     doc.tokens[a..b]
         .iter()
-        .fold(0, |m, t| m | 1 << (t.base & 127))
+        .fold(0, |m, t| m | CLASS_BITS[usize::from(t.base)])
 }
 
 /// Whether the class set `m` (see [`classes_in`]) may hold `class`.
-fn has(m: u128, class: u8) -> bool {
-    m >> (class & 127) & 1 != 0
+fn has(m: Classes, class: u8) -> bool {
+    m & class_bit(class) != 0
 }
 
 /// What the words of a phrase are, from the lexicon's lists: read in one
@@ -494,7 +521,7 @@ fn kind_of(
     a: usize,
     b: usize,
     has_title: bool,
-    present: u128,
+    present: Classes,
     facts: Option<&Facts>,
 ) -> SpeakerKind {
     // The head noun stands before any "of"/"for" phrase: "spokesman for the board".
@@ -528,7 +555,7 @@ fn kind_of(
         return SpeakerKind::Person;
     }
     // Two or more names and nothing else: a person.
-    let caps = if present == 1 << c::NAME {
+    let caps = if present == class_bit(c::NAME) {
         b - a
     } else {
         (a..b).filter(|&i| doc.tokens[i].base == c::NAME).count()
@@ -552,6 +579,11 @@ pub(crate) fn analyze<'t>(
     mut a: usize,
     mut b: usize,
 ) -> Mention<'t> {
+    // Most mentions are capitalised names alone ("Ann Lee", "Sen. Ann
+    // Lee"), for which most steps below do nothing.
+    if let Some(m) = names_only(doc, lex, w, a, b) {
+        return m;
+    }
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -790,6 +822,96 @@ pub(crate) fn analyze<'t>(
         coordinated: has_and,
         subject: true,
     }
+}
+
+/// [`analyze`] of tokens `a..b` when they are all capitalised names (of
+/// class [`c::NAME`]), read in one pass; `None` for any other phrase.
+///
+/// Such a phrase has no punctuation to trim, no pronoun, relative clause,
+/// alias, appositive or "of" phrase, and its title loop never stops before
+/// its last title: what `analyze` makes of it is its article, its last
+/// title (the role runs to it when a name follows), its honorifics and the
+/// facts of its words, which one pass gathers.
+fn names_only<'t>(
+    doc: &Doc<'t>,
+    lex: &Lexicon,
+    w: &mut Words,
+    a: usize,
+    b: usize,
+) -> Option<Mention<'t>> {
+    if a >= b {
+        return None;
+    }
+    let mut facts = Facts::default();
+    // The flags of the first word, and the last word with a title.
+    let mut first = 0;
+    let mut last_title = None;
+    for i in a..b {
+        let t = &doc.tokens[i];
+        if t.base != c::NAME || !t.capital {
+            return None;
+        }
+        let f = w.of(doc, i);
+        if i == a {
+            first = f;
+        }
+        facts.org |= f & Words::ORG != 0;
+        facts.person |= f & (Words::TITLE_KEY | Words::HONORIFIC) != 0;
+        if gendered(doc, i, f) {
+            facts.female |= f & Words::FEMALE != 0;
+            facts.male |= f & Words::MALE != 0;
+        }
+        if f & Words::TITLE != 0 {
+            last_title = Some(i);
+        }
+        if i + 1 == b {
+            facts.last_source = f & Words::SOURCE != 0;
+        }
+    }
+    // As `strip_article`, and the title loop of `analyze` over the words
+    // after the article.
+    let start = if first & Words::ARTICLE != 0 {
+        a + 1
+    } else {
+        a
+    };
+    let split = last_title
+        .filter(|&t| t >= start && t + 1 < b)
+        .map(|t| t + 1);
+    let mut name_start = split.unwrap_or(start);
+    while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
+        name_start += 1;
+    }
+    let role = split
+        .map(|s| text_of(doc, start, s))
+        .filter(|r| !r.is_empty() && !with_key(r, |k| lex.honorifics.contains(k)));
+    if split.is_none() {
+        // The head is capitalised: only an article is stripped.
+        name_start = strip_article(doc, w, name_start, b, false);
+    }
+    // As `kind_of` for a phrase of names alone.
+    let kind = if role.is_some() || w.is(doc, b - 1, Words::TITLE_KEY) {
+        SpeakerKind::Person
+    } else if facts.org {
+        SpeakerKind::Organization
+    } else if facts.person || b - a >= 2 || facts.last_source {
+        SpeakerKind::Person
+    } else {
+        SpeakerKind::Unknown
+    };
+    Some(Mention {
+        span: doc.span(a, b),
+        name: text_of(doc, name_start, b),
+        role,
+        kind,
+        pronoun: None,
+        proper: name_start < b,
+        alias: None,
+        definite: first & Words::THE != 0,
+        gender: facts.gender(),
+        coordinated: false,
+        subject: true,
+    })
 }
 
 /// The gender the words of tokens `a..b` give a person, from the lexicon's
