@@ -2368,6 +2368,69 @@ mod tests {
         assert_eq!(unnamed(r"a(?:b)"), r"a(?:b)");
     }
 
+    /// The [`language`] of a pattern matches exactly the strings the
+    /// pattern matches, its alternatives factored from the front or the
+    /// back; relaxed, it matches those and maybe more (every string up to
+    /// five bytes over the pattern's letters, whole-string matches).
+    #[test]
+    fn language_keeps_or_widens_what_matches() {
+        let table = [
+            r"ab|ac",
+            r"ab|cb|b",
+            r"a{0,4}b|a{0,3}c",
+            r"x{0,2}x{1,2}y|xy",
+            r"(?:ab|cb)d?|(?:ab|cb)",
+            r"a(?:b|c){1,3}|ad|a",
+            r"(?:a|ab|abc)(?:c|bc)",
+            r"(?P<g>a[bc]?)x{0,2}|b(?:a|c){2}x",
+            r"^a?b|b$|ab",
+            r"(?:(?:xa|ya)b|(?:xa|ya)c)+",
+        ];
+        let full = |h: Hir| {
+            let whole = Hir::concat(vec![Hir::look(Look::Start), h, Hir::look(Look::End)]);
+            meta::Regex::builder()
+                .syntax(syntax_config())
+                .build_from_hir(&whole)
+                .expect("compiles")
+        };
+        let letters = b"abcdxy";
+        for src in table {
+            let h = syntax::parse_with(src, &syntax_config()).expect("parses");
+            let exact = full(h.clone());
+            let langs: Vec<(bool, meta::Regex)> =
+                [(false, false), (false, true), (true, false), (true, true)]
+                    .into_iter()
+                    .map(|(relax, ends_first)| (relax, full(language(&h, relax, ends_first))))
+                    .collect();
+            let mut word = Vec::new();
+            let mut widened = false;
+            for n in 0..=5u32 {
+                for code in 0..letters.len().pow(n) {
+                    word.clear();
+                    let mut c = code;
+                    for _ in 0..n {
+                        word.push(letters[c % letters.len()]);
+                        c /= letters.len();
+                    }
+                    let want = exact.is_match(&word);
+                    for (relax, re) in &langs {
+                        let got = re.is_match(&word);
+                        if *relax {
+                            assert!(got || !want, "{src}: relaxed misses {word:?}");
+                            widened |= got && !want;
+                        } else {
+                            assert_eq!(got, want, "{src}: {word:?}");
+                        }
+                    }
+                }
+            }
+            // Relaxing drops counts: `a{0,4}` is `a*`.
+            if src.contains("{0,4}") {
+                assert!(widened, "{src}: relaxed matches nothing more");
+            }
+        }
+    }
+
     /// A part that holds a shared group parses to the same tree, shared or
     /// not (renumbered alike).
     #[test]
