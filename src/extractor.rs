@@ -578,7 +578,9 @@ impl Extractor {
     /// rules' alphabet.
     fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Candidates {
         let rules = &self.inner.rules;
-        let mut out = Vec::new();
+        // Room for two matches a sentence at once (news text has about one),
+        // not grown from nothing by doubling: a match is a hundred bytes.
+        let mut out = Vec::with_capacity(2 * doc.sentences.len());
         let mut quote_buf: Vec<usize> = Vec::new();
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
