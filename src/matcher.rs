@@ -1466,24 +1466,20 @@ impl<'a> PartSearch<'a> {
         };
         // The tail from each end in turn, as it is found: the first that
         // matches ends the walk.
-        self.any_end(hay, p, |e| {
-            if hay.get(e).is_some_and(|&b| !t.live[usize::from(b)]) {
-                return false;
-            }
-            t.first_match(hay, e).unwrap_or(true)
-        })
-        .unwrap_or(true)
+        self.any_end(hay, p, t).unwrap_or(true)
     }
 
-    /// Whether `f` holds for some `e` from `p` on where the anchored search
-    /// matches `hay[p..e]` (tried in ascending order, the walk stopped at
-    /// the first); `Err` if the lazy DFA gave up.
-    fn any_end(
-        &mut self,
-        hay: &[u8],
-        p: usize,
-        mut f: impl FnMut(usize) -> bool,
-    ) -> Result<bool, ()> {
+    /// Whether `tail` matches from some `e` from `p` on where the anchored
+    /// search matches `hay[p..e]` (tried in ascending order, the walk
+    /// stopped at the first; true where `tail` gives up); `Err` if the
+    /// lazy DFA gave up.
+    fn any_end(&mut self, hay: &[u8], p: usize, tail: &mut PartSearch<'_>) -> Result<bool, ()> {
+        // The tail from `e`: most ends are followed by a byte it cannot
+        // start with.
+        let mut f = |e: usize| {
+            hay.get(e).map_or(true, |&b| tail.live[usize::from(b)])
+                && tail.first_match(hay, e).unwrap_or(true)
+        };
         let mut sid = match self.start() {
             Some(sid) => sid,
             None => {
