@@ -11,7 +11,9 @@
 //!
 //! 1. finds the anchor tokens in the window (a byte table) that the
 //!    elements after the anchor element can follow (a small lazy DFA,
-//!    stopped at its first match),
+//!    stopped at its first match; where they open with the speaker's noun
+//!    phrase, that of the noun phrase, shared, then one of the rest from
+//!    each place where the noun phrase can end),
 //! 2. runs the prefix reversed and anchored from each anchor, collecting
 //!    every position where the prefix can start (a small lazy DFA),
 //! 3. tries those starts in order with the whole pattern, anchored (a
@@ -95,7 +97,17 @@ pub(crate) struct AnchoredMatcher {
     rev: Option<Arc<LazyDfa>>,
     /// The elements after the anchor element, forward, every match
     /// (`None`: none): an anchor they do not follow starts no match.
+    /// Where they open with a wide element (the speaker's noun phrase),
+    /// that element alone, and `tail` the elements after it.
     after: Option<Arc<LazyDfa>>,
+    /// The elements after the wide element that opens `after`, forward,
+    /// every match (`None`: `after` is all of them). Rules whose elements
+    /// after the anchor open with the noun phrase then share its lazy DFA
+    /// (that of the noun phrase alone, which the split searches for its
+    /// bounds too), and only build the states of their short tails: each
+    /// state of a lazy DFA of the noun phrase and a tail is built once per
+    /// tail otherwise, and the noun phrase's states are many.
+    tail: Option<Arc<LazyDfa>>,
     /// The captures of a match from its parts, around its widest group.
     split: Option<Split>,
     key: [bool; 256],
@@ -116,6 +128,10 @@ pub(crate) struct AnchoredCache {
     /// The indices in [`Scratch::dfas`] of the caches of `rev` and `after`.
     rev: Option<usize>,
     after: Option<usize>,
+    /// The cache of `tail`, this matcher's own (made on first use): a
+    /// tail's states are few, and a third cache borrowed from
+    /// [`Scratch::dfas`] with the other two costs more to get.
+    tail: Option<DfaCache>,
     bt: backtrack::Cache,
     /// Made on first use: the PikeVM only runs where the lazy DFA gives
     /// up or a match is too long for the backtracker, and its state is
@@ -1105,9 +1121,13 @@ impl Matcher {
             [] => None,
             prefix => Some(parts.prefix(prefix, true)?),
         };
-        let after = match &parts_src[anchor.element + 1..] {
-            [] => None,
-            suffix => Some(parts.forward(suffix, false)?),
+        let (after, tail) = match &parts_src[anchor.element + 1..] {
+            [] => (None, None),
+            [head, rest @ ..] if !rest.is_empty() && head.len() >= SPLIT_MIN => (
+                Some(parts.forward(std::slice::from_ref(head), false)?),
+                Some(parts.forward(rest, false)?),
+            ),
+            suffix => (Some(parts.forward(suffix, false)?), None),
         };
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
@@ -1117,6 +1137,7 @@ impl Matcher {
             pike,
             rev,
             after,
+            tail,
             split,
             key: table(
                 &anchor
@@ -1174,6 +1195,7 @@ impl Matcher {
                 fwd: m.fwd.create_cache(),
                 rev: m.rev.as_ref().map(|d| shared.get(d)),
                 after: m.after.as_ref().map(|d| shared.get(d)),
+                tail: None,
                 bt: m.bt.create_cache(),
                 pike: None,
                 caps: m.bt.create_captures(),
@@ -1251,12 +1273,15 @@ impl AnchoredMatcher {
         let (after_cache, rev_cache) = two_slots(dfas, c.after, c.rev, &mut spare);
         let mut after = PartSearch::new(self.after.as_deref(), after_cache);
         let mut rev = PartSearch::new(self.rev.as_deref(), rev_cache);
+        let mut tail = PartSearch::new(self.tail.as_deref(), Some(&mut c.tail));
         for &k in &anchors[first..] {
             let k = k as usize;
             if k >= w1 {
                 break;
             }
-            if !self.key[hay[k] as usize] || !PartSearch::suffix_at(&mut after, hay, k + 1) {
+            if !self.key[hay[k] as usize]
+                || !PartSearch::suffix_at(&mut after, &mut tail, hay, k + 1)
+            {
                 continue;
             }
             PartSearch::prefix_starts(&mut rev, hay, w0, k, &mut starts);
@@ -1409,21 +1434,84 @@ impl<'a> PartSearch<'a> {
     }
 
     /// Whether the elements after the anchor element match from `p` on, as
-    /// `search` finds them (`None`: there are none; true if the lazy DFA
-    /// gave up or did not compile). A match holds its anchor token where
-    /// they do.
-    fn suffix_at(search: &mut Option<Result<PartSearch<'_>, ()>>, hay: &[u8], p: usize) -> bool {
+    /// `search` finds them, then `tail` from where they end if given
+    /// (`None`: there are none; true if a lazy DFA gave up or did not
+    /// compile). A match holds its anchor token where they do.
+    #[inline]
+    fn suffix_at(
+        search: &mut Option<Result<PartSearch<'_>, ()>>,
+        tail: &mut Option<Result<PartSearch<'_>, ()>>,
+        hay: &[u8],
+        p: usize,
+    ) -> bool {
         let Some(Ok(s)) = search else {
             return true;
         };
         if hay.get(p).is_some_and(|&b| !s.live[usize::from(b)]) {
             return false;
         }
-        s.first_match(hay, p).unwrap_or(true)
+        match tail {
+            None => s.first_match(hay, p).unwrap_or(true),
+            Some(t) => s.then_tail(t, hay, p),
+        }
+    }
+
+    /// Whether the anchored search matches from `p` on and `tail` (as
+    /// [`PartSearch::suffix_at`] searches it) from where it ends; true if
+    /// a lazy DFA gave up or did not compile.
+    #[inline(never)]
+    fn then_tail(&mut self, tail: &mut Result<PartSearch<'_>, ()>, hay: &[u8], p: usize) -> bool {
+        let Ok(t) = tail else {
+            return true;
+        };
+        // The tail from each end in turn, as it is found: the first that
+        // matches ends the walk.
+        self.any_end(hay, p, t).unwrap_or(true)
+    }
+
+    /// Whether `tail` matches from some `e` from `p` on where the anchored
+    /// search matches `hay[p..e]` (tried in ascending order, the walk
+    /// stopped at the first; true where `tail` gives up); `Err` if the
+    /// lazy DFA gave up.
+    fn any_end(&mut self, hay: &[u8], p: usize, tail: &mut PartSearch<'_>) -> Result<bool, ()> {
+        // The tail from `e`: most ends are followed by a byte it cannot
+        // start with.
+        let mut f = |e: usize| {
+            hay.get(e).map_or(true, |&b| tail.live[usize::from(b)])
+                && tail.first_match(hay, e).unwrap_or(true)
+        };
+        let mut sid = match self.start() {
+            Some(sid) => sid,
+            None => {
+                let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
+                self.dfa
+                    .start_state_forward(self.cache, &input)
+                    .map_err(|_| ())?
+            }
+        };
+        let (dfa, cache) = (self.dfa, &mut *self.cache);
+        for (at, &b) in (p..).zip(&hay[p..]) {
+            sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    // Matches show one byte late: this one ends at `at`.
+                    if f(at) {
+                        return Ok(true);
+                    }
+                } else if sid.is_dead() {
+                    return Ok(false);
+                } else if sid.is_quit() {
+                    return Err(());
+                }
+            }
+        }
+        let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
+        Ok(sid.is_match() && f(hay.len()))
     }
 
     /// Whether the anchored search matches from `p` on; `Err` if the lazy
     /// DFA gave up.
+    #[inline(always)]
     fn first_match(&mut self, hay: &[u8], p: usize) -> Result<bool, ()> {
         let mut sid = match self.start() {
             Some(sid) => sid,
