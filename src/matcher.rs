@@ -1476,10 +1476,29 @@ impl<'a> PartSearch<'a> {
     fn any_end(&mut self, hay: &[u8], p: usize, tail: &mut PartSearch<'_>) -> Result<bool, ()> {
         // The tail from `e`: most ends are followed by a byte it cannot
         // start with.
-        let mut f = |e: usize| {
+        self.walk(hay, p, |e| {
             hay.get(e).map_or(true, |&b| tail.live[usize::from(b)])
                 && tail.first_match(hay, e).unwrap_or(true)
-        };
+        })
+    }
+
+    /// Whether the anchored search matches from `p` on; `Err` if the lazy
+    /// DFA gave up.
+    #[inline(always)]
+    fn first_match(&mut self, hay: &[u8], p: usize) -> Result<bool, ()> {
+        self.walk(hay, p, |_| true)
+    }
+
+    /// Whether the anchored search matches `hay[p..e]` for some `e` (in
+    /// ascending order) for which `take(e)` holds, the walk stopped at the
+    /// first; `Err` if the lazy DFA gave up.
+    #[inline(always)]
+    fn walk(
+        &mut self,
+        hay: &[u8],
+        p: usize,
+        mut take: impl FnMut(usize) -> bool,
+    ) -> Result<bool, ()> {
         let mut sid = match self.start() {
             Some(sid) => sid,
             None => {
@@ -1495,7 +1514,7 @@ impl<'a> PartSearch<'a> {
             if sid.is_tagged() {
                 if sid.is_match() {
                     // Matches show one byte late: this one ends at `at`.
-                    if f(at) {
+                    if take(at) {
                         return Ok(true);
                     }
                 } else if sid.is_dead() {
@@ -1506,37 +1525,7 @@ impl<'a> PartSearch<'a> {
             }
         }
         let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
-        Ok(sid.is_match() && f(hay.len()))
-    }
-
-    /// Whether the anchored search matches from `p` on; `Err` if the lazy
-    /// DFA gave up.
-    #[inline(always)]
-    fn first_match(&mut self, hay: &[u8], p: usize) -> Result<bool, ()> {
-        let mut sid = match self.start() {
-            Some(sid) => sid,
-            None => {
-                let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
-                self.dfa
-                    .start_state_forward(self.cache, &input)
-                    .map_err(|_| ())?
-            }
-        };
-        let (dfa, cache) = (self.dfa, &mut *self.cache);
-        for &b in &hay[p..] {
-            sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    return Ok(true);
-                } else if sid.is_dead() {
-                    return Ok(false);
-                } else if sid.is_quit() {
-                    return Err(());
-                }
-            }
-        }
-        let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
-        Ok(sid.is_match())
+        Ok(sid.is_match() && take(hay.len()))
     }
 
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`, as
