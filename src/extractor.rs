@@ -2244,6 +2244,54 @@ impl Extractor {
 mod rule_examples {
     use super::*;
 
+    /// The one-pass analysis of a phrase of capitalised names gives what
+    /// the step-by-step one gives, for every run of names in these
+    /// sentences (titles, honorifics, articles, organisations, gendered
+    /// words).
+    #[test]
+    fn names_only_agrees_with_the_general_analysis() {
+        let ex = Extractor::new();
+        let inner = &*ex.inner;
+        let cl = Classifier {
+            lexicon: &inner.lexicon,
+            classes: &inner.classes,
+            vocab: &inner.vocab,
+        };
+        let text = "Senator Ada Quist said the pier was safe. Mrs. Ida Wren and Dr. Ivo Lund \
+                    disagreed. The Harbour Board said so. Spokeswoman Lola Brandt of the \
+                    Norland Water Company left. Vice President Dara Whitlow, Mayor Hal Ruiz \
+                    and Coach Mira Olsen met The New Harbour Times. Mr. Lund told Ola Berg \
+                    that Police Chief Margit Solberg of Norland University would speak. \
+                    Emir Ada Quist, Sheikh Ivo Lund, Ayatollah Hal Ruiz, Lord Ola Berg, Sir \
+                    Mira Olsen and Dame Lola Brandt came. Vice-Chair Ada Quist, \
+                    Director-General Ivo Lund, Co-Chairman Hal Ruiz, The Ex-Mayor Ola Berg \
+                    and Deputy-Governor Margit Solberg voted.";
+        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let lex = &inner.lexicon;
+        let mut words = speaker::Words::new(&doc, &inner.word_kinds);
+        let (mut runs, mut stripped, mut kinds) = (0, 0, std::collections::HashSet::new());
+        for s in &doc.sentences {
+            for a in s.tokens.clone() {
+                for b in a + 1..=s.tokens.end {
+                    let Some(fast) = speaker::names_only(&doc, &mut words, a, b) else {
+                        continue;
+                    };
+                    let slow = speaker::analyze_phrase(&doc, lex, &mut words, a, b);
+                    assert_eq!(fast, slow, "{:?}", doc.span(a, b));
+                    runs += 1;
+                    // An honorific or an article left out of the name.
+                    stripped += usize::from(fast.name.len() < fast.span.1 - fast.span.0);
+                    kinds.insert(fast.kind);
+                }
+            }
+        }
+        // Many runs, some with an honorific or an article, of several
+        // kinds: the table is not idle.
+        assert!(runs >= 40, "{runs} runs");
+        assert!(stripped >= 5, "{stripped} stripped");
+        assert!(kinds.len() >= 2, "{kinds:?}");
+    }
+
     /// Every example of every built-in rule gives its record, made by that rule.
     #[test]
     fn builtin_rule_examples() {

@@ -25,7 +25,7 @@ pub(crate) enum Pronoun {
 
 /// What a speaker mention says about its speaker; its texts are slices of
 /// the document's text, so a mention allocates nothing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Mention<'t> {
     /// The mention as the record reports it (start, end).
     pub span: (usize, usize),
@@ -576,14 +576,23 @@ pub(crate) fn analyze<'t>(
     doc: &Doc<'t>,
     lex: &Lexicon,
     w: &mut Words,
+    a: usize,
+    b: usize,
+) -> Mention<'t> {
+    // Most mentions are capitalised names alone ("Ann Lee", "Sen. Ann
+    // Lee"), for which most steps of the general analysis do nothing.
+    names_only(doc, w, a, b).unwrap_or_else(|| analyze_phrase(doc, lex, w, a, b))
+}
+
+/// [`analyze`] of any phrase, step by step ([`names_only`] gives the same
+/// for a phrase of names alone, in one pass).
+pub(crate) fn analyze_phrase<'t>(
+    doc: &Doc<'t>,
+    lex: &Lexicon,
+    w: &mut Words,
     mut a: usize,
     mut b: usize,
 ) -> Mention<'t> {
-    // Most mentions are capitalised names alone ("Ann Lee", "Sen. Ann
-    // Lee"), for which most steps below do nothing.
-    if let Some(m) = names_only(doc, lex, w, a, b) {
-        return m;
-    }
     // Trim punctuation at the edges.
     while a < b
         && matches!(
@@ -825,16 +834,16 @@ pub(crate) fn analyze<'t>(
 }
 
 /// [`analyze`] of tokens `a..b` when they are all capitalised names (of
-/// class [`c::NAME`]), read in one pass; `None` for any other phrase.
+/// class [`c::NAME`]) and none is a title, read in one pass; `None` for any
+/// other phrase.
 ///
 /// Such a phrase has no punctuation to trim, no pronoun, relative clause,
-/// alias, appositive or "of" phrase, and its title loop never stops before
-/// its last title: what `analyze` makes of it is its article, its last
-/// title (the role runs to it when a name follows), its honorifics and the
-/// facts of its words, which one pass gathers.
-fn names_only<'t>(
+/// alias, appositive, "of" phrase or role: what `analyze` makes of it is its
+/// article, its honorifics and the facts of its words, which one pass
+/// gathers. (A title is a source word in the tokeniser's classes, so a
+/// phrase of names alone with a title is rare: it takes the general path.)
+pub(crate) fn names_only<'t>(
     doc: &Doc<'t>,
-    lex: &Lexicon,
     w: &mut Words,
     a: usize,
     b: usize,
@@ -843,15 +852,17 @@ fn names_only<'t>(
         return None;
     }
     let mut facts = Facts::default();
-    // The flags of the first word, and the last word with a title.
+    // The flags of the first word.
     let mut first = 0;
-    let mut last_title = None;
     for i in a..b {
         let t = &doc.tokens[i];
         if t.base != c::NAME || !t.capital {
             return None;
         }
         let f = w.of(doc, i);
+        if f & Words::TITLE != 0 {
+            return None;
+        }
         if i == a {
             first = f;
         }
@@ -861,36 +872,24 @@ fn names_only<'t>(
             facts.female |= f & Words::FEMALE != 0;
             facts.male |= f & Words::MALE != 0;
         }
-        if f & Words::TITLE != 0 {
-            last_title = Some(i);
-        }
         if i + 1 == b {
             facts.last_source = f & Words::SOURCE != 0;
         }
     }
-    // As `strip_article`, and the title loop of `analyze` over the words
-    // after the article.
-    let start = if first & Words::ARTICLE != 0 {
+    // As `strip_article`, and the honorific loop of `analyze` over the
+    // words after the article.
+    let mut name_start = if first & Words::ARTICLE != 0 {
         a + 1
     } else {
         a
     };
-    let split = last_title
-        .filter(|&t| t >= start && t + 1 < b)
-        .map(|t| t + 1);
-    let mut name_start = split.unwrap_or(start);
     while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
         name_start += 1;
     }
-    let role = split
-        .map(|s| text_of(doc, start, s))
-        .filter(|r| !r.is_empty() && !with_key(r, |k| lex.honorifics.contains(k)));
-    if split.is_none() {
-        // The head is capitalised: only an article is stripped.
-        name_start = strip_article(doc, w, name_start, b, false);
-    }
-    // As `kind_of` for a phrase of names alone.
-    let kind = if role.is_some() || w.is(doc, b - 1, Words::TITLE_KEY) {
+    // The head is capitalised: only an article is stripped.
+    name_start = strip_article(doc, w, name_start, b, false);
+    // As `kind_of` for a phrase of names alone with no role.
+    let kind = if w.is(doc, b - 1, Words::TITLE_KEY) {
         SpeakerKind::Person
     } else if facts.org {
         SpeakerKind::Organization
@@ -902,7 +901,7 @@ fn names_only<'t>(
     Some(Mention {
         span: doc.span(a, b),
         name: text_of(doc, name_start, b),
-        role,
+        role: None,
         kind,
         pronoun: None,
         proper: name_start < b,
