@@ -200,6 +200,13 @@ struct Split {
 struct Bound {
     left: Arc<LazyDfa>,
     right: Arc<LazyDfa>,
+    /// The left part, forward, leftmost-first, and the right part,
+    /// forward, every match, exact: where the bound is not the one
+    /// candidate, the end of the first path through the left part is the
+    /// bound if the right part goes on from there to the match end (see
+    /// [`Bound::first_path`]). Compiled on first use.
+    first: Arc<LazyDfa>,
+    rest: Arc<LazyDfa>,
 }
 
 /// The elements between two bounds.
@@ -232,8 +239,8 @@ enum Piece {
 #[derive(Debug)]
 struct SplitCache {
     /// By bound, the indices in [`Scratch::dfas`] of the caches of its
-    /// left and right parts.
-    bounds: Vec<(usize, usize)>,
+    /// left and right parts, and of its `first` and `rest`.
+    bounds: Vec<[usize; 4]>,
     /// By piece (for those with groups).
     pieces: Vec<PieceCache>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
@@ -797,6 +804,23 @@ impl Parts {
     }
 }
 
+impl Parts {
+    /// The parts `parts`, forward, leftmost-first (compiled on first use):
+    /// the end of the first path through them.
+    fn leftmost(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
+        let mut key = unnamed(&parts.concat());
+        key.push('!');
+        if let Some(d) = self.forwards.get(&key) {
+            return Ok(d.clone());
+        }
+        let mut d = LazyDfa::new(self.elements(parts)?, false, false);
+        d.leftmost = true;
+        let d = Arc::new(d);
+        self.forwards.insert(key, d.clone());
+        Ok(d)
+    }
+}
+
 /// The regex `s` with each named group unnamed, `(?P<name>` made `(?:`: a
 /// lazy DFA compiles no groups, so two parts that differ only in the names
 /// of their groups (the speaker and the addressee) are one.
@@ -875,6 +899,10 @@ struct LazyDfa {
     reverse: bool,
     /// Of the relaxed language.
     relax: bool,
+    /// Leftmost-first, of the elements as they are (not of their
+    /// language, nor relaxed), forward: it reports the end of the first
+    /// path through them, not every match.
+    leftmost: bool,
     /// The lazy DFA, `None` if it did not compile (the search that needs
     /// it then gives up), and by byte, whether the anchored search lives
     /// on after it as the first byte (all, for a pattern that looks
@@ -888,6 +916,7 @@ impl LazyDfa {
             relax,
             trees,
             reverse,
+            leftmost: false,
             dfa: OnceLock::new(),
         }
     }
@@ -912,6 +941,11 @@ impl LazyDfa {
                 // One element is compiled as it is, not copied.
                 let whole;
                 let hir = match &self.trees[..] {
+                    _ if self.leftmost => {
+                        whole =
+                            Hir::concat(self.trees.iter().map(|e| Hir::clone(&e.hir)).collect());
+                        &whole
+                    }
                     [one] => one.language(self.relax, self.reverse),
                     trees => {
                         whole = language_concat(
@@ -922,7 +956,12 @@ impl LazyDfa {
                 };
                 let nfa = nfa(hir, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
-                let dfa = dfa(nfa, MatchKind::All).ok()?;
+                let kind = if self.leftmost {
+                    MatchKind::LeftmostFirst
+                } else {
+                    MatchKind::All
+                };
+                let dfa = dfa(nfa, kind).ok()?;
                 let mut live = Box::new([true; 256]);
                 if plain {
                     let cache = cache.get_or_insert_with(|| dfa.create_cache());
@@ -1642,27 +1681,81 @@ fn ends_fwd(
     Ok(())
 }
 
+/// The end of the leftmost-first match of `fwd` (leftmost-first) that
+/// starts at `s` in `hay` searched up to `end` (as a search of the range
+/// `s..end` finds it); `Err` if the lazy DFA gave up.
+fn first_end(
+    fwd: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    s: usize,
+    end: usize,
+) -> Result<Option<usize>, ()> {
+    let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
+    let mut sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
+    let mut found = None;
+    for (at, &b) in (s..).zip(&hay[s..end]) {
+        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`, and
+                // a later one is of a path of higher priority.
+                found = Some(at);
+            } else if sid.is_dead() {
+                return Ok(found);
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    // The byte after, or the end of input, shows a match that ends at `end`.
+    sid = match hay.get(end) {
+        Some(&b) => fwd.next_state(cache, sid, b),
+        None => fwd.next_eoi_state(cache, sid),
+    }
+    .map_err(|_| ())?;
+    if sid.is_match() {
+        found = Some(end);
+    }
+    Ok(found)
+}
+
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
+        let first = parts.leftmost(left)?;
+        let rest = parts.forward(right, false)?;
         let left = parts.forward(left, false)?;
         let right = parts.prefix(right, true)?;
-        Ok(Bound { left, right })
+        Ok(Bound {
+            left,
+            right,
+            first,
+            rest,
+        })
     }
 
-    /// The indices of the caches of the left and right parts.
-    fn cache(&self, shared: &mut SharedCaches) -> (usize, usize) {
-        (shared.get(&self.left), shared.get(&self.right))
+    /// The indices of the caches of the left and right parts, and of
+    /// `first` and `rest`.
+    fn cache(&self, shared: &mut SharedCaches) -> [usize; 4] {
+        [
+            shared.get(&self.left),
+            shared.get(&self.right),
+            shared.get(&self.first),
+            shared.get(&self.rest),
+        ]
     }
 
     /// The bound in a match `..end` whose left part starts at `s`, if it is
     /// the only position where the left part can end and the right part
-    /// start (or the only one where the left part can end); `cache` are
-    /// the indices in `dfas` of the caches of the parts.
+    /// start (or the only one where the left part can end), or else the
+    /// end of the first path through the left part where the right part
+    /// goes on from it (see [`Bound::first_path`]); `cache` are the
+    /// indices in `dfas` of the caches of the parts.
     #[allow(clippy::too_many_arguments)]
     fn find(
         &self,
-        cache: (usize, usize),
+        cache: [usize; 4],
         dfas: &mut [Option<DfaCache>],
         lefts: &mut Vec<usize>,
         rights: &mut Vec<usize>,
@@ -1672,14 +1765,14 @@ impl Bound {
     ) -> Option<usize> {
         lefts.clear();
         rights.clear();
-        let (left, lc) = self.left.get(&mut dfas[cache.0])?;
+        let (left, lc) = self.left.get(&mut dfas[cache[0]])?;
         ends_fwd(left, lc, hay, s, end, lefts).ok()?;
         match lefts[..] {
             [] => return None,
             [one] => return Some(one),
             _ => {}
         }
-        let (right, rc) = self.right.get(&mut dfas[cache.1])?;
+        let (right, rc) = self.right.get(&mut dfas[cache[1]])?;
         starts_rev(right, rc, None, hay, s, end, rights).ok()?;
         // `lefts` ascends, `rights` descends.
         let mut found = None;
@@ -1690,12 +1783,42 @@ impl Bound {
             }
             if j > 0 && rights[j - 1] == l {
                 if found.is_some() {
-                    return None;
+                    return self.first_path(cache, dfas, rights, hay, s, end);
                 }
                 found = Some(l);
             }
         }
         found
+    }
+
+    /// The bound in a match `..end` whose left part starts at `s`, where
+    /// it is not the one candidate: the end `e` of the first path through
+    /// the left part (in leftmost-first order, within `..end`), if the
+    /// right part matches `e..end`; `rights` is scratch.
+    ///
+    /// The first path through the pattern from `s` is the first path
+    /// through the left part that the right part can go on from to the
+    /// match end, then the first such path through the right part (paths
+    /// through a sequence are ordered by their path through its first
+    /// part, then by the rest). So when the right part goes on from the
+    /// end of the first path through the left part, that path is the
+    /// match's, and its end the bound. Else the bound is not known.
+    #[allow(clippy::too_many_arguments)]
+    fn first_path(
+        &self,
+        cache: [usize; 4],
+        dfas: &mut [Option<DfaCache>],
+        rights: &mut Vec<usize>,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+    ) -> Option<usize> {
+        let (first, fc) = self.first.get(&mut dfas[cache[2]])?;
+        let e = first_end(first, fc, hay, s, end).ok()??;
+        rights.clear();
+        let (rest, rc) = self.rest.get(&mut dfas[cache[3]])?;
+        ends_fwd(rest, rc, hay, e, end, rights).ok()?;
+        (rights.last() == Some(&end)).then_some(e)
     }
 }
 
