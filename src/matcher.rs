@@ -1318,7 +1318,10 @@ impl AnchoredMatcher {
             if k >= w1 {
                 break;
             }
+            // The byte before the anchor, looked up first, rules out most
+            // anchors at less cost than the search after it.
             if !self.key[hay[k] as usize]
+                || PartSearch::no_prefix_at(&rev, hay, w0, k)
                 || !PartSearch::suffix_at(&mut after, &mut tail, hay, k + 1)
             {
                 continue;
@@ -1565,6 +1568,19 @@ impl<'a> PartSearch<'a> {
         }
         let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
         Ok(sid.is_match() && take(hay.len()))
+    }
+
+    /// Whether the byte before `p` (past `w0`) ends no prefix, as `search`
+    /// tells by its table (`None`: the prefix is empty, and ends
+    /// anywhere), so that [`PartSearch::prefix_starts`] finds no start.
+    #[inline]
+    fn no_prefix_at(
+        search: &Option<Result<PartSearch<'_>, ()>>,
+        hay: &[u8],
+        w0: usize,
+        p: usize,
+    ) -> bool {
+        matches!(search, Some(Ok(s)) if p > w0 && !s.live[usize::from(hay[p - 1])])
     }
 
     /// Every `s` in `w0..=p` where the prefix matches `hay[s..p]`, as
