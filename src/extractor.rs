@@ -2129,21 +2129,10 @@ fn token_key<R>(doc: &Doc<'_>, t: usize, f: impl FnOnce(&str) -> R) -> R {
     if text.len() > 4 * LONGEST_LISTED || !text.starts_with(char::is_alphabetic) {
         return f("");
     }
-    if text.is_ascii() {
-        // The key of an ASCII word is the word in lowercase (see
-        // `key_among`), made here at less cost; a longer one than any
-        // listed word is none of them.
-        if text.len() > LONGEST_LISTED {
-            return f("");
-        }
-        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
-            return f(text);
-        }
-        let mut buf = [0u8; LONGEST_LISTED];
-        let key = &mut buf[..text.len()];
-        key.copy_from_slice(text.as_bytes());
-        key.make_ascii_lowercase();
-        return f(std::str::from_utf8(key).unwrap_or(""));
+    // The key of an ASCII word is as long as the word: a longer one than
+    // any listed word is none of them.
+    if text.len() > LONGEST_LISTED && text.is_ascii() {
+        return f("");
     }
     crate::cues::with_key(text, f)
 }
