@@ -87,6 +87,19 @@ pub(crate) struct Registry<'t> {
     buf: Vec<u8>,
 }
 
+/// The buffers of a [`Registry`] that no name of its article is in, kept
+/// from one article to the next (see [`Registry::with_buffers`]) so that a
+/// registry allocates only for its entities.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    mentions: Vec<(usize, (usize, usize))>,
+    by_name: NameMap,
+    by_surname: NameMap,
+    log: Vec<usize>,
+    norms: Vec<u8>,
+    buf: Vec<u8>,
+}
+
 /// A map from names to entities whose keys are spans of one string (the
 /// registry's `norms`), so that adding a key allocates nothing: each hash
 /// of a key leads to a chain of the entries with that hash.
@@ -111,12 +124,13 @@ struct Heads {
 }
 
 impl Heads {
-    /// An empty table with room for `n` hashes.
-    fn with_capacity(n: usize) -> Heads {
-        Heads {
-            slots: vec![(0, NameMap::END); (2 * n).next_power_of_two().max(16)],
-            len: 0,
-        }
+    /// Empties the table and makes room for `n` hashes, in the slots it
+    /// has when they are enough.
+    fn reset(&mut self, n: usize) {
+        self.slots.clear();
+        self.slots
+            .resize((2 * n).next_power_of_two().max(16), (0, NameMap::END));
+        self.len = 0;
     }
 
     /// The slot of `h`, or the empty slot where it goes.
@@ -168,12 +182,12 @@ impl NameMap {
     /// No entry.
     const END: usize = usize::MAX;
 
-    /// An empty map with room for `n` keys.
-    fn with_capacity(n: usize) -> NameMap {
-        NameMap {
-            heads: Heads::with_capacity(n),
-            entries: Vec::with_capacity(n),
-        }
+    /// Empties the map and makes room for `n` keys, in the space it has
+    /// when that is enough.
+    fn reset(&mut self, n: usize) {
+        self.heads.reset(n);
+        self.entries.clear();
+        self.entries.reserve(n);
     }
 
     /// The entry whose key (a span of `keys`) is `k`; `h` is `hash(k)`.
@@ -506,17 +520,49 @@ impl<'t> Registry<'t> {
     /// and so few that a walk over the window reads few stale entries.
     const LOG: usize = 4 * WINDOW;
 
-    /// An empty registry with room for about `n` mentions.
-    pub fn with_capacity(n: usize) -> Registry<'t> {
+    /// An empty registry with room for about `n` mentions, in `buffers`
+    /// (those of an earlier registry, see [`Registry::into_buffers`]) as
+    /// far as they have room.
+    pub fn with_buffers(buffers: Buffers, n: usize) -> Registry<'t> {
+        let Buffers {
+            mut mentions,
+            mut by_name,
+            mut by_surname,
+            mut log,
+            mut norms,
+            mut buf,
+        } = buffers;
+        mentions.clear();
+        mentions.reserve(n);
+        by_name.reset(n);
+        by_surname.reset(n);
+        log.clear();
+        log.reserve(Registry::LOG);
+        norms.clear();
+        norms.reserve(16 * n);
+        buf.clear();
+        buf.reserve(64);
         Registry {
             entities: Vec::with_capacity(n),
-            mentions: Vec::with_capacity(n),
-            by_name: NameMap::with_capacity(n),
-            by_surname: NameMap::with_capacity(n),
-            log: Vec::with_capacity(Registry::LOG),
-            norms: Vec::with_capacity(16 * n),
-            // Room for most names: it grows a few times a document else.
-            buf: Vec::with_capacity(64),
+            mentions,
+            by_name,
+            by_surname,
+            log,
+            norms,
+            buf,
+        }
+    }
+
+    /// The buffers of the registry, for the registry of another article
+    /// (see [`Registry::with_buffers`]).
+    pub fn into_buffers(self) -> Buffers {
+        Buffers {
+            mentions: self.mentions,
+            by_name: self.by_name,
+            by_surname: self.by_surname,
+            log: self.log,
+            norms: self.norms,
+            buf: self.buf,
         }
     }
 
@@ -804,7 +850,7 @@ mod tests {
     /// its end and drops its first beyond the window.
     #[test]
     fn the_window_keeps_the_latest_entities() {
-        let mut reg = Registry::with_capacity(0);
+        let mut reg = Registry::with_buffers(Buffers::default(), 0);
         let n = 3 * WINDOW;
         for _ in 0..n {
             reg.entities.push(Entity {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use once_cell::sync::OnceCell;
 use regex::bytes::Regex;
 
-use crate::coref::Registry;
+use crate::coref::{self, Registry};
 use crate::cues::Lexicon;
 use crate::error::Error;
 use crate::marks;
@@ -190,6 +190,7 @@ impl ExtractorBuilder {
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
+                registries: Pool::new(Box::new(coref::Buffers::default)),
                 vocab,
                 word_kinds,
                 needs,
@@ -231,6 +232,9 @@ struct Inner {
     max_bytes: Option<usize>,
     /// Per-thread search state of the rules.
     scratch: ScratchPool,
+    /// Per-thread buffers of the coreference registry, kept from one
+    /// article to the next.
+    registries: BuffersPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
     /// The word lists that speakers' phrases are read with, merged.
@@ -404,6 +408,11 @@ type DfaPool = Pool<
 
 type ScratchPool =
     Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+
+type BuffersPool = Pool<
+    coref::Buffers,
+    Box<dyn Fn() -> coref::Buffers + Send + Sync + UnwindSafe + RefUnwindSafe>,
+>;
 
 /// The quotation extractor: compiled rules and lexicon, shared behind an
 /// `Arc`, so cloning is cheap and one extractor serves many threads
@@ -1757,7 +1766,11 @@ impl Extractor {
             }
         }
         events.sort_by_key(|(p, _, _)| *p);
-        let mut reg = Registry::with_capacity(doc.sentences.len() + drafts.len());
+        let mut buffers = self.inner.registries.get();
+        let mut reg = Registry::with_buffers(
+            std::mem::take(&mut *buffers),
+            doc.sentences.len() + drafts.len(),
+        );
         let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
         // The span of each record's speaker mention.
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
@@ -1907,6 +1920,7 @@ impl Extractor {
             sp.mentions.sort();
             sp.mentions.dedup();
         }
+        *buffers = reg.into_buffers();
         let mut quotes = Vec::with_capacity(drafts.len());
         for (i, d) in drafts.iter().enumerate() {
             if d.leadin {
