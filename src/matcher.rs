@@ -941,6 +941,7 @@ impl LazyDfa {
                 // One element is compiled as it is, not copied.
                 let whole;
                 let hir = match &self.trees[..] {
+                    [one] if self.leftmost => &one.hir,
                     _ if self.leftmost => {
                         whole =
                             Hir::concat(self.trees.iter().map(|e| Hir::clone(&e.hir)).collect());
@@ -1032,12 +1033,22 @@ impl LazyBacktracker {
     fn get(&self) -> Option<&BoundedBacktracker> {
         self.bt
             .get_or_init(|| {
-                let mut hir = concat(&self.trees);
-                if self.pinned {
-                    hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
-                }
+                // One element is compiled as it is, not copied: its groups
+                // are numbered from 1 in order already, as it was parsed.
+                let whole;
+                let hir = match &self.trees[..] {
+                    [one] if !self.pinned => &**one,
+                    trees => {
+                        let mut hir = concat(trees);
+                        if self.pinned {
+                            hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
+                        }
+                        whole = hir;
+                        &whole
+                    }
+                };
                 BoundedBacktracker::builder()
-                    .build_from_nfa(nfa(&hir, false, true).ok()?)
+                    .build_from_nfa(nfa(hir, false, true).ok()?)
                     .ok()
             })
             .as_ref()
@@ -2358,9 +2369,38 @@ fn language(h: &Hir, relax: bool, ends_first: bool) -> Hir {
 fn language_concat<'a>(hirs: impl Iterator<Item = &'a Hir>) -> Hir {
     let mut seq = Vec::new();
     for h in hirs {
-        push_seq(&mut seq, h.clone());
+        extend_seq(&mut seq, h);
     }
     from_seq(seq)
+}
+
+/// As [`push_seq`] with a copy of `h`, but copying only the elements of
+/// `h` that go into `seq`: an element's [`language`] is shared by the lazy
+/// DFAs that hold it, and a whole copy of it would be taken apart again
+/// (each of its elements rebuilt) to go into the sequence.
+fn extend_seq(seq: &mut Vec<Hir>, h: &Hir) {
+    match h.kind() {
+        HirKind::Concat(v) => {
+            for h in v {
+                extend_seq(seq, h);
+            }
+        }
+        HirKind::Literal(l) if l.0.len() > 1 => {
+            for &b in l.0.iter() {
+                seq.push(Hir::literal([b]));
+            }
+        }
+        HirKind::Empty => {}
+        _ => {
+            if let Some(prev) = seq.last_mut() {
+                if let Some(merged) = merge_repetitions(prev, h) {
+                    *prev = merged;
+                    return;
+                }
+            }
+            seq.push(h.clone());
+        }
+    }
 }
 
 /// Appends to `seq` the elements of `h` (each byte of a literal one),
