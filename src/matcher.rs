@@ -2369,38 +2369,9 @@ fn language(h: &Hir, relax: bool, ends_first: bool) -> Hir {
 fn language_concat<'a>(hirs: impl Iterator<Item = &'a Hir>) -> Hir {
     let mut seq = Vec::new();
     for h in hirs {
-        extend_seq(&mut seq, h);
+        push_seq(&mut seq, h.clone());
     }
     from_seq(seq)
-}
-
-/// As [`push_seq`] with a copy of `h`, but copying only the elements of
-/// `h` that go into `seq`: an element's [`language`] is shared by the lazy
-/// DFAs that hold it, and a whole copy of it would be taken apart again
-/// (each of its elements rebuilt) to go into the sequence.
-fn extend_seq(seq: &mut Vec<Hir>, h: &Hir) {
-    match h.kind() {
-        HirKind::Concat(v) => {
-            for h in v {
-                extend_seq(seq, h);
-            }
-        }
-        HirKind::Literal(l) if l.0.len() > 1 => {
-            for &b in l.0.iter() {
-                seq.push(Hir::literal([b]));
-            }
-        }
-        HirKind::Empty => {}
-        _ => {
-            if let Some(prev) = seq.last_mut() {
-                if let Some(merged) = merge_repetitions(prev, h) {
-                    *prev = merged;
-                    return;
-                }
-            }
-            seq.push(h.clone());
-        }
-    }
 }
 
 /// Appends to `seq` the elements of `h` (each byte of a literal one),
