@@ -775,50 +775,76 @@ impl Parts {
     /// first use).
     /// With `relax`, of a wider language (see [`LazyDfa`]).
     fn prefix(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        let mut key = unnamed(&parts.concat());
-        if relax {
-            key.push('~');
-        }
-        if let Some(d) = self.prefixes.get(&key) {
-            return Ok(d.clone());
-        }
-        let d = Arc::new(LazyDfa::new(self.elements(parts)?, true, relax));
-        self.prefixes.insert(key, d.clone());
-        Ok(d)
+        self.lazy(
+            &unnamed(&parts.concat()),
+            parts,
+            Kind::Every {
+                reverse: true,
+                relax,
+            },
+        )
     }
 
     /// The parts `parts`, forward, reporting every match (compiled on first
     /// use).
     /// With `relax`, of a wider language (see [`LazyDfa`]).
     fn forward(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        let mut key = unnamed(&parts.concat());
+        self.lazy(
+            &unnamed(&parts.concat()),
+            parts,
+            Kind::Every {
+                reverse: false,
+                relax,
+            },
+        )
+    }
+
+    /// The lazy DFA of `parts` of the kind `kind` (compiled on first use),
+    /// shared by all that ask for it: `base` is the parts' text with their
+    /// groups unnamed (see [`unnamed`]), which a caller that asks for
+    /// several kinds of the same parts makes once (the noun phrase's text is
+    /// long).
+    fn lazy(&mut self, base: &str, parts: &[String], kind: Kind) -> Result<Arc<LazyDfa>, String> {
+        let (reverse, relax, leftmost) = match kind {
+            Kind::Every { reverse, relax } => (reverse, relax, false),
+            Kind::Leftmost => (false, false, true),
+        };
+        let mut key = String::with_capacity(base.len() + 1);
+        key.push_str(base);
         if relax {
             key.push('~');
         }
-        if let Some(d) = self.forwards.get(&key) {
+        if leftmost {
+            key.push('!');
+        }
+        let map = if reverse {
+            &self.prefixes
+        } else {
+            &self.forwards
+        };
+        if let Some(d) = map.get(&key) {
             return Ok(d.clone());
         }
-        let d = Arc::new(LazyDfa::new(self.elements(parts)?, false, relax));
-        self.forwards.insert(key, d.clone());
+        let mut d = LazyDfa::new(self.elements(parts)?, reverse, relax);
+        d.leftmost = leftmost;
+        let d = Arc::new(d);
+        if reverse {
+            self.prefixes.insert(key, d.clone());
+        } else {
+            self.forwards.insert(key, d.clone());
+        }
         Ok(d)
     }
 }
 
-impl Parts {
-    /// The parts `parts`, forward, leftmost-first (compiled on first use):
-    /// the end of the first path through them.
-    fn leftmost(&mut self, parts: &[String]) -> Result<Arc<LazyDfa>, String> {
-        let mut key = unnamed(&parts.concat());
-        key.push('!');
-        if let Some(d) = self.forwards.get(&key) {
-            return Ok(d.clone());
-        }
-        let mut d = LazyDfa::new(self.elements(parts)?, false, false);
-        d.leftmost = true;
-        let d = Arc::new(d);
-        self.forwards.insert(key, d.clone());
-        Ok(d)
-    }
+/// What a [`LazyDfa`] of some parts reports (see [`Parts::lazy`]).
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Every match, reversed or forward, of the exact or the relaxed
+    /// language.
+    Every { reverse: bool, relax: bool },
+    /// The end of the first path through the parts, forward.
+    Leftmost,
 }
 
 /// The regex `s` with each named group unnamed, `(?P<name>` made `(?:`: a
@@ -1750,10 +1776,33 @@ fn first_end(
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
-        let first = parts.leftmost(left)?;
-        let rest = parts.forward(right, false)?;
-        let left = parts.forward(left, false)?;
-        let right = parts.prefix(right, true)?;
+        // The keys of the parts, made once for their two kinds each.
+        let (lk, rk) = (unnamed(&left.concat()), unnamed(&right.concat()));
+        let first = parts.lazy(&lk, left, Kind::Leftmost)?;
+        let rest = parts.lazy(
+            &rk,
+            right,
+            Kind::Every {
+                reverse: false,
+                relax: false,
+            },
+        )?;
+        let left = parts.lazy(
+            &lk,
+            left,
+            Kind::Every {
+                reverse: false,
+                relax: false,
+            },
+        )?;
+        let right = parts.lazy(
+            &rk,
+            right,
+            Kind::Every {
+                reverse: true,
+                relax: true,
+            },
+        )?;
         Ok(Bound {
             left,
             right,
