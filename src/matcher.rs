@@ -847,6 +847,19 @@ enum Kind {
     Leftmost,
 }
 
+impl Kind {
+    /// Every match, forward, of the exact language.
+    const FORWARD: Kind = Kind::Every {
+        reverse: false,
+        relax: false,
+    };
+    /// Every match, reversed, of the relaxed language.
+    const RELAXED_REVERSED: Kind = Kind::Every {
+        reverse: true,
+        relax: true,
+    };
+}
+
 /// The regex `s` with each named group unnamed, `(?P<name>` made `(?:`: a
 /// lazy DFA compiles no groups, so two parts that differ only in the names
 /// of their groups (the speaker and the addressee) are one.
@@ -1734,75 +1747,15 @@ fn ends_fwd(
     Ok(())
 }
 
-/// The end of the leftmost-first match of `fwd` (leftmost-first) that
-/// starts at `s` in `hay` searched up to `end` (as a search of the range
-/// `s..end` finds it); `Err` if the lazy DFA gave up.
-fn first_end(
-    fwd: &DFA,
-    cache: &mut DfaCache,
-    hay: &[u8],
-    s: usize,
-    end: usize,
-) -> Result<Option<usize>, ()> {
-    let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
-    let mut sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
-    let mut found = None;
-    for (at, &b) in (s..).zip(&hay[s..end]) {
-        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                // Matches show one byte late: this one ends at `at`, and
-                // a later one is of a path of higher priority.
-                found = Some(at);
-            } else if sid.is_dead() {
-                return Ok(found);
-            } else if sid.is_quit() {
-                return Err(());
-            }
-        }
-    }
-    // The byte after, or the end of input, shows a match that ends at `end`.
-    sid = match hay.get(end) {
-        Some(&b) => fwd.next_state(cache, sid, b),
-        None => fwd.next_eoi_state(cache, sid),
-    }
-    .map_err(|_| ())?;
-    if sid.is_match() {
-        found = Some(end);
-    }
-    Ok(found)
-}
-
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
         // The keys of the parts, made once for their two kinds each.
         let (lk, rk) = (unnamed(&left.concat()), unnamed(&right.concat()));
         let first = parts.lazy(&lk, left, Kind::Leftmost)?;
-        let rest = parts.lazy(
-            &rk,
-            right,
-            Kind::Every {
-                reverse: false,
-                relax: false,
-            },
-        )?;
-        let left = parts.lazy(
-            &lk,
-            left,
-            Kind::Every {
-                reverse: false,
-                relax: false,
-            },
-        )?;
-        let right = parts.lazy(
-            &rk,
-            right,
-            Kind::Every {
-                reverse: true,
-                relax: true,
-            },
-        )?;
+        let rest = parts.lazy(&rk, right, Kind::FORWARD)?;
+        let left = parts.lazy(&lk, left, Kind::FORWARD)?;
+        let right = parts.lazy(&rk, right, Kind::RELAXED_REVERSED)?;
         Ok(Bound {
             left,
             right,
@@ -1889,8 +1842,12 @@ impl Bound {
         s: usize,
         end: usize,
     ) -> Option<usize> {
+        // A leftmost-first DFA's last match before it dies is that of the
+        // first path.
         let (first, fc) = self.first.get(&mut dfas[cache[2]])?;
-        let e = first_end(first, fc, hay, s, end).ok()??;
+        rights.clear();
+        ends_fwd(first, fc, hay, s, end, rights).ok()?;
+        let e = *rights.last()?;
         rights.clear();
         let (rest, rc) = self.rest.get(&mut dfas[cache[3]])?;
         ends_fwd(rest, rc, hay, e, end, rights).ok()?;
