@@ -177,9 +177,12 @@ impl Found<'_> {
 /// between its bounds (a path through one piece that came first would make
 /// a whole path that came first). The backtracker then walks only the small
 /// pieces, not the wide elements, whose alternatives cost it most. When a
-/// bound is not the only candidate, a backtracker over the rest of the
-/// pattern from the bound before it decides (the path through the rest is
-/// the first one from there), or the whole pattern's for the first bound.
+/// bound is not the only candidate, it is the end of the first path
+/// through the elements before it, if the elements after it go on from
+/// there to the match end (see [`Bound::first_path`]); else a backtracker
+/// over the rest of the pattern from the bound before it decides (the path
+/// through the rest is the first one from there), or the whole pattern's
+/// for the first bound.
 #[derive(Debug)]
 struct Split {
     /// The bounds, in order (none at the pattern's ends).
@@ -925,8 +928,9 @@ impl Element {
 /// can start (the reversed prefix), since a start that no match has is
 /// then tried in vain by the anchored search of the whole pattern; where
 /// the elements after a bound of a [`Split`] can start (the reversed right
-/// part), since a bound is taken only where it is the one candidate, and
-/// the true bound is among the candidates. A candidate too many costs
+/// part), since a bound is taken by them only where it is the one
+/// candidate (the exact searches of [`Bound::first_path`] settle the
+/// others), and the true bound is among the candidates. A candidate too many costs
 /// little in those (few of them are not true ones); the searches that
 /// test an anchor (whether a match can go on after it) and the left part
 /// of a bound stay exact, as a wider language there would let many more
