@@ -626,7 +626,7 @@ fn collect_sets(
 pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
     hirs: HashMap<String, Arc<Hir>>,
-    /// Reversed parts, every match, by their text (see [`Parts::prefix`]).
+    /// Reversed parts, every match, by their text (see [`Parts::lazy`]).
     prefixes: HashMap<String, Arc<LazyDfa>>,
     /// Parts forward, every match, by their text.
     forwards: HashMap<String, Arc<LazyDfa>>,
@@ -774,32 +774,11 @@ impl Parts {
         Ok(concat(&self.trees(parts)?))
     }
 
-    /// The prefix `parts`, reversed, reporting every match (compiled on
-    /// first use).
-    /// With `relax`, of a wider language (see [`LazyDfa`]).
-    fn prefix(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        self.lazy(
-            &unnamed(&parts.concat()),
-            parts,
-            Kind::Every {
-                reverse: true,
-                relax,
-            },
-        )
-    }
-
-    /// The parts `parts`, forward, reporting every match (compiled on first
-    /// use).
-    /// With `relax`, of a wider language (see [`LazyDfa`]).
-    fn forward(&mut self, parts: &[String], relax: bool) -> Result<Arc<LazyDfa>, String> {
-        self.lazy(
-            &unnamed(&parts.concat()),
-            parts,
-            Kind::Every {
-                reverse: false,
-                relax,
-            },
-        )
+    /// The lazy DFA of `parts` of the kind `kind` (see [`Parts::lazy`]):
+    /// a rule's prefix is searched reversed and relaxed, the elements after
+    /// its anchor forward and exact.
+    fn every(&mut self, parts: &[String], kind: Kind) -> Result<Arc<LazyDfa>, String> {
+        self.lazy(&unnamed(&parts.concat()), parts, kind)
     }
 
     /// The lazy DFA of `parts` of the kind `kind` (compiled on first use),
@@ -1212,15 +1191,15 @@ impl Matcher {
         }
         let rev = match &prefix[..] {
             [] => None,
-            prefix => Some(parts.prefix(prefix, true)?),
+            prefix => Some(parts.every(prefix, Kind::RELAXED_REVERSED)?),
         };
         let (after, tail) = match &parts_src[anchor.element + 1..] {
             [] => (None, None),
             [head, rest @ ..] if !rest.is_empty() && head.len() >= SPLIT_MIN => (
-                Some(parts.forward(std::slice::from_ref(head), false)?),
-                Some(parts.forward(rest, false)?),
+                Some(parts.every(std::slice::from_ref(head), Kind::FORWARD)?),
+                Some(parts.every(rest, Kind::FORWARD)?),
             ),
-            suffix => (Some(parts.forward(suffix, false)?), None),
+            suffix => (Some(parts.every(suffix, Kind::FORWARD)?), None),
         };
         let split = Split::new(parts_src, parts)?;
         Ok(Matcher::Anchored(Box::new(AnchoredMatcher {
