@@ -546,12 +546,19 @@ impl Extractor {
     /// text longer than the builder's `max_bytes`, or text of 4 GiB or more
     /// (offsets are kept in 32 bits), gives an empty list.
     pub fn extract(&self, text: &str) -> Vec<Quote> {
-        self.analyze(text).quotes
+        self.run(text, false).quotes
     }
 
     /// Finds the quotations of `text` and the distinct speakers they come
     /// from. Never panics and never fails.
     pub fn analyze(&self, text: &str) -> Analysis {
+        self.run(text, true)
+    }
+
+    /// [`Extractor::analyze`], with the list of speakers only when
+    /// `speakers` (else it is empty): [`Extractor::extract`] drops it, and
+    /// the records name their speakers without it.
+    fn run(&self, text: &str, speakers: bool) -> Analysis {
         if self.inner.max_bytes.is_some_and(|m| text.len() > m)
             || text.is_empty()
             || text.len() > MAX_TEXT
@@ -564,7 +571,7 @@ impl Extractor {
         // A byte-order mark (some editors write one) opens no word or
         // quotation: the text after it is analysed, offsets still into `text`.
         if let Some(rest) = text.strip_prefix('\u{feff}') {
-            let mut a = self.analyze(rest);
+            let mut a = self.run(rest, speakers);
             a.shift(text.len() - rest.len());
             return a;
         }
@@ -580,7 +587,7 @@ impl Extractor {
         let mut hay = Vec::with_capacity(doc.hay.len());
         inner.rules.alphabet.translate(&doc.hay, &mut hay);
         let drafts = self.drafts(&doc, &hay);
-        self.resolve(&doc, &hay, drafts)
+        self.resolve(&doc, &hay, drafts, speakers)
     }
 
     /// The matches of every rule; `renumbered` is `doc.hay` in the
@@ -1639,11 +1646,15 @@ impl Extractor {
         drafts
     }
 
+    /// Names the speakers of `drafts` (in text order) and makes the
+    /// records; `renumbered` is `doc.hay` in the rules' alphabet. The
+    /// analysis lists the speakers only when `want_speakers`.
     fn resolve<'t>(
         &self,
         doc: &Doc<'t>,
         renumbered: &[u8],
         mut drafts: Vec<Draft<'_>>,
+        want_speakers: bool,
     ) -> Analysis {
         let lex = &self.inner.lexicon;
         // Inherited speakers: participle clauses take the latest speaker in
@@ -1888,39 +1899,41 @@ impl Extractor {
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
-        // How many mentions each speaker has, so that its list of them is
-        // allocated once.
-        let mut counts = vec![0; order.len()];
-        for &(e, _) in &reg.mentions {
-            if let Some(n) = counts.get_mut(index_of[e]) {
-                *n += 1;
-            }
-        }
-        let mut speakers: Vec<Speaker> = order
-            .iter()
-            .zip(&counts)
-            .map(|(&e, &n)| {
-                let en = &reg.entities[e];
-                Speaker {
-                    name: clean_name(en.name),
-                    role: en.role.map(str::to_string),
-                    kind: en.kind,
-                    mentions: Vec::with_capacity(n),
-                    quotes: 0,
+        let mut speakers: Vec<Speaker> = Vec::new();
+        if want_speakers {
+            // How many mentions each speaker has, so that its list of them
+            // is allocated once.
+            let mut counts = vec![0; order.len()];
+            for &(e, _) in &reg.mentions {
+                if let Some(n) = counts.get_mut(index_of[e]) {
+                    *n += 1;
                 }
-            })
-            .collect();
-        // Each speaker's mentions in text order, each once.
-        for &(e, (a, b)) in &reg.mentions {
-            if let Some(sp) = speakers.get_mut(index_of[e]) {
-                sp.mentions.push(crate::Span::new(a, b));
+            }
+            speakers = order
+                .iter()
+                .zip(&counts)
+                .map(|(&e, &n)| {
+                    let en = &reg.entities[e];
+                    Speaker {
+                        name: clean_name(en.name),
+                        role: en.role.map(str::to_string),
+                        kind: en.kind,
+                        mentions: Vec::with_capacity(n),
+                        quotes: 0,
+                    }
+                })
+                .collect();
+            // Each speaker's mentions in text order, each once.
+            for &(e, (a, b)) in &reg.mentions {
+                if let Some(sp) = speakers.get_mut(index_of[e]) {
+                    sp.mentions.push(crate::Span::new(a, b));
+                }
+            }
+            for sp in &mut speakers {
+                sp.mentions.sort();
+                sp.mentions.dedup();
             }
         }
-        for sp in &mut speakers {
-            sp.mentions.sort();
-            sp.mentions.dedup();
-        }
-        *buffers = reg.into_buffers();
         let mut quotes = Vec::with_capacity(drafts.len());
         for (i, d) in drafts.iter().enumerate() {
             if d.leadin {
@@ -1928,11 +1941,18 @@ impl Extractor {
             }
             // A mention is always linked to an entity.
             let speaker = mention_of[i].zip(entity_of[i]).map(|(span, e)| {
-                let (name, role, kind, index) = {
-                    let idx = index_of[e];
-                    let sp = &mut speakers[idx];
-                    sp.quotes += 1;
-                    (sp.name.clone(), sp.role.clone(), sp.kind, idx)
+                let index = index_of[e];
+                // Without the list of speakers, what a speaker would hold
+                // is read off its entity.
+                let (name, role, kind) = match speakers.get_mut(index) {
+                    Some(sp) => {
+                        sp.quotes += 1;
+                        (sp.name.clone(), sp.role.clone(), sp.kind)
+                    }
+                    None => {
+                        let en = &reg.entities[e];
+                        (clean_name(en.name), en.role.map(str::to_string), en.kind)
+                    }
                 };
                 SpeakerRef {
                     name,
@@ -1969,6 +1989,7 @@ impl Extractor {
                 confidence: d.confidence,
             });
         }
+        *buffers = reg.into_buffers();
         Analysis { quotes, speakers }
     }
 }
