@@ -834,14 +834,18 @@ pub(crate) fn analyze_phrase<'t>(
 }
 
 /// [`analyze`] of tokens `a..b` when they are all capitalised names (of
-/// class [`c::NAME`]) and none is a title, read in one pass; `None` for any
-/// other phrase.
+/// class [`c::NAME`]) but for a determiner that may open them ("the
+/// Senate", "his Ohio office" is not one), and none is a title, read in
+/// one pass; `None` for any other phrase.
 ///
 /// Such a phrase has no punctuation to trim, no pronoun, relative clause,
 /// alias, appositive, "of" phrase or role: what `analyze` makes of it is its
 /// article, its honorifics and the facts of its words, which one pass
 /// gathers. (A title is a source word in the tokeniser's classes, so a
 /// phrase of names alone with a title is rare: it takes the general path.)
+/// A determiner is no name, so it leaves the phrase a person's only by its
+/// words (not for having two names or more), and it is part of the name
+/// unless an article.
 pub(crate) fn names_only<'t>(
     doc: &Doc<'t>,
     w: &mut Words,
@@ -854,9 +858,11 @@ pub(crate) fn names_only<'t>(
     let mut facts = Facts::default();
     // The flags of the first word.
     let mut first = 0;
+    // The phrase opens with a determiner (followed by a name).
+    let det = doc.tokens[a].base == c::DET && b - a >= 2;
     for i in a..b {
         let t = &doc.tokens[i];
-        if t.base != c::NAME || !t.capital {
+        if (t.base != c::NAME || !t.capital) && !(det && i == a) {
             return None;
         }
         let f = w.of(doc, i);
@@ -893,7 +899,7 @@ pub(crate) fn names_only<'t>(
         SpeakerKind::Person
     } else if facts.org {
         SpeakerKind::Organization
-    } else if facts.person || b - a >= 2 || facts.last_source {
+    } else if facts.person || (!det && b - a >= 2) || facts.last_source {
         SpeakerKind::Person
     } else {
         SpeakerKind::Unknown
