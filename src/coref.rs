@@ -66,8 +66,12 @@ const WINDOW: usize = 64;
 #[derive(Debug, Default)]
 pub(crate) struct Registry<'t> {
     pub entities: Vec<Entity<'t>>,
-    /// Every mention linked (its entity, its span), in the order linked.
+    /// Every mention linked (its entity, its span), in the order linked,
+    /// when [`Registry::keep_mentions`].
     pub mentions: Vec<(usize, (usize, usize))>,
+    /// Whether to keep [`Registry::mentions`] (only a list of the speakers
+    /// reads them).
+    pub keep_mentions: bool,
     /// Normalised names and aliases to entities.
     by_name: NameMap,
     /// Last words of people's names (surnames) to the latest such entity.
@@ -545,6 +549,7 @@ impl<'t> Registry<'t> {
         Registry {
             entities: Vec::with_capacity(n),
             mentions,
+            keep_mentions: true,
             by_name,
             by_surname,
             log,
@@ -580,7 +585,9 @@ impl<'t> Registry<'t> {
         );
         let shape = norm_into(&mut self.buf, m.name);
         let i = self.link(m, pos, hash(&self.buf), shape);
-        self.mentions.push((i, m.span));
+        if self.keep_mentions {
+            self.mentions.push((i, m.span));
+        }
         if let Some(a) = m.alias {
             norm_into(&mut self.buf, a);
             let k = push_norm(&mut self.norms, &self.buf);
@@ -660,6 +667,8 @@ impl<'t> Registry<'t> {
         let n = &self.buf[..];
         // `n` is known to have no entry in `by_name`.
         let mut absent = false;
+        // The hash of the last word of `n`, once computed.
+        let mut last_hash = None;
         let found = if let Some(p) = m.pronoun {
             let want: &[SpeakerKind] = match p {
                 Pronoun::Personal => &[SpeakerKind::Person],
@@ -692,8 +701,9 @@ impl<'t> Registry<'t> {
                 } else {
                     // A full name after its surname alone: "Osei", then "Amara Osei".
                     let last = &n[shape.last..];
+                    let lh = *last_hash.insert(hash(last));
                     self.by_name
-                        .get(norms, last, hash(last))
+                        .get(norms, last, lh)
                         .filter(|&i| self.entities[i].proper && !self.norm(i).contains(&b' '))
                 }
             })
@@ -732,7 +742,7 @@ impl<'t> Registry<'t> {
                     e.name = m.name;
                     e.proper = true;
                     let span = push_norm(&mut self.norms, n);
-                    self.set_norm(i, span, h, absent, shape);
+                    self.set_norm(i, span, (h, last_hash), absent, shape);
                 }
                 i
             }
@@ -755,7 +765,7 @@ impl<'t> Registry<'t> {
                 });
                 let i = self.entities.len() - 1;
                 if m.pronoun.is_none() {
-                    self.set_norm(i, norm, h, absent, shape);
+                    self.set_norm(i, norm, (h, last_hash), absent, shape);
                 } else {
                     self.entities[i].words = shape.words;
                 }
@@ -765,10 +775,18 @@ impl<'t> Registry<'t> {
     }
 
     /// Gives entity `i` the normalised name `norms[a..b]`, whose hash is
-    /// `h` and whose shape is `shape`, and maps that name to it; `absent`
+    /// `h` (and that of its last word `last_hash`, when computed already)
+    /// and whose shape is `shape`, and maps that name to it; `absent`
     /// when the name is known to have no entry yet, which spares looking
     /// for one.
-    fn set_norm(&mut self, i: usize, (a, b): (usize, usize), h: u64, absent: bool, shape: Shape) {
+    fn set_norm(
+        &mut self,
+        i: usize,
+        (a, b): (usize, usize),
+        (h, last_hash): (u64, Option<u64>),
+        absent: bool,
+        shape: Shape,
+    ) {
         let n = &self.norms[a..b];
         let e = &mut self.entities[i];
         e.norm = (a, b);
@@ -780,7 +798,7 @@ impl<'t> Registry<'t> {
             e.surname_hash = if shape.last == 0 {
                 h
             } else {
-                hash(&n[shape.last..])
+                last_hash.unwrap_or_else(|| hash(&n[shape.last..]))
             };
         }
         if a < b && absent {

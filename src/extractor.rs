@@ -1793,6 +1793,7 @@ impl Extractor {
             std::mem::take(&mut *buffers),
             doc.sentences.len() + drafts.len(),
         );
+        reg.keep_mentions = want_speakers;
         let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
         // The span of each record's speaker mention.
         let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
@@ -2240,11 +2241,16 @@ const ADVERBIAL_START: &[&str] = &[
     "more",
 ];
 
+/// `name` as a speaker's name: trimmed, without a leading article.
 fn clean_name(name: &str) -> String {
     let t = name.trim();
-    for art in ["the ", "The ", "a ", "A ", "an ", "An "] {
-        if let Some(rest) = t.strip_prefix(art) {
-            return rest.to_string();
+    // Only a name that opens with "t", "T", "a" or "A" can open with an
+    // article.
+    if matches!(t.as_bytes().first(), Some(b't' | b'T' | b'a' | b'A')) {
+        for art in ["the ", "The ", "a ", "A ", "an ", "An "] {
+            if let Some(rest) = t.strip_prefix(art) {
+                return rest.to_string();
+            }
         }
     }
     t.to_string()
