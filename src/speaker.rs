@@ -788,15 +788,24 @@ pub(crate) fn analyze_phrase<'t>(
     while name_start + 1 < b && w.is(doc, name_start, Words::HONORIFIC) {
         name_start += 1;
     }
-    let role = split.map(|s| {
+    let role = split.and_then(|s| {
         let mut r0 = start;
         // Drop possessive determiners from a role ("Its finance chief").
         if r0 < s && doc.tokens[r0].base == c::DET {
             r0 += 1;
         }
-        text_of(doc, r0, s)
+        let r = text_of(doc, r0, s);
+        // An honorific is no role. A role of one word is one look-up of
+        // its flags, which are mostly known already.
+        let honorific = |w: &mut Words| {
+            if s == r0 + 1 {
+                w.is(doc, r0, Words::HONORIFIC)
+            } else {
+                with_key(r, |k| lex.honorifics.contains(k))
+            }
+        };
+        (!r.is_empty() && !honorific(w)).then_some(r)
     });
-    let role = role.filter(|r| !r.is_empty() && !with_key(r, |k| lex.honorifics.contains(k)));
     // An unnamed source is named by its noun phrase without the article or
     // possessive: "her brother" is "brother".
     let name_start = if split.is_none() {
