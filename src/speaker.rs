@@ -398,6 +398,15 @@ impl WordKinds {
     }
 }
 
+/// Whether the lexicon key of `word` ([`crate::cues::key`]) is `key`, a
+/// word of lowercase ASCII letters with no `k`: only `key` itself in any
+/// case has that key (of the other characters, only the Kelvin sign
+/// lowercases to ASCII letters alone, to `k`), so no key is built.
+fn is_key(word: &str, key: &str) -> bool {
+    debug_assert!(key.bytes().all(|b| b.is_ascii_lowercase() && b != b'k'));
+    word.eq_ignore_ascii_case(key)
+}
+
 /// Text of tokens a..b (exclusive), or "" when empty.
 #[inline]
 fn text_of<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
@@ -614,14 +623,20 @@ pub(crate) fn analyze_phrase<'t>(
         )
     };
     if b == a + 1 && doc.tokens[a].base == c::PRONOUN {
-        let (pronoun, gender) = with_key(doc.tok_text(a), |k| match k {
-            "he" => (Pronoun::Personal, Some(Gender::Male)),
-            "she" => (Pronoun::Personal, Some(Gender::Female)),
-            "i" => (Pronoun::Personal, None),
-            "it" => (Pronoun::It, None),
-            "they" => (Pronoun::They, None),
-            _ => (Pronoun::Other, None),
-        });
+        let t = doc.tok_text(a);
+        let (pronoun, gender) = if is_key(t, "he") {
+            (Pronoun::Personal, Some(Gender::Male))
+        } else if is_key(t, "she") {
+            (Pronoun::Personal, Some(Gender::Female))
+        } else if is_key(t, "i") {
+            (Pronoun::Personal, None)
+        } else if is_key(t, "it") {
+            (Pronoun::It, None)
+        } else if is_key(t, "they") {
+            (Pronoun::They, None)
+        } else {
+            (Pronoun::Other, None)
+        };
         let kind = match pronoun {
             Pronoun::Personal => SpeakerKind::Person,
             Pronoun::It => SpeakerKind::Organization,
@@ -673,7 +688,7 @@ pub(crate) fn analyze_phrase<'t>(
         comma.filter(|&k| k > a && k + 1 < b && !(a..k).any(|i| doc.tokens[i].base == c::AND));
     if let Some(k) = relative_at {
         let next = &doc.tokens[k + 1];
-        if next.base == c::WHO || with_key(doc.tok_text(k + 1), |k| k == "whose") {
+        if next.base == c::WHO || is_key(doc.tok_text(k + 1), "whose") {
             let inner = analyze(doc, lex, w, a, k);
             return Mention {
                 span: full,
@@ -693,7 +708,7 @@ pub(crate) fn analyze_phrase<'t>(
         }
         // "whose" is a determiner elsewhere, but after the comma it opens a
         // relative clause as "who" does.
-        let whose = k + 1 < r1 && with_key(doc.tok_text(k + 1), |k| k == "whose");
+        let whose = k + 1 < r1 && is_key(doc.tok_text(k + 1), "whose");
         if r0 < r1 && doc.tokens[r0].base == c::WHO || whose {
             // "Ann Lee, who chairs the board,": a relative clause is no role.
             let inner = analyze(doc, lex, w, a, k);
