@@ -190,7 +190,7 @@ impl ExtractorBuilder {
         Ok(Extractor {
             inner: Arc::new(Inner {
                 scratch,
-                registries: Pool::new(Box::new(coref::Buffers::default)),
+                registries: Pool::new(Box::new(ResolveBuffers::default)),
                 vocab,
                 word_kinds,
                 needs,
@@ -232,8 +232,8 @@ struct Inner {
     max_bytes: Option<usize>,
     /// Per-thread search state of the rules.
     scratch: ScratchPool,
-    /// Per-thread buffers of the coreference registry, kept from one
-    /// article to the next.
+    /// Per-thread buffers of the coreference registry and the rest of
+    /// [`Extractor::resolve`], kept from one article to the next.
     registries: BuffersPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
@@ -410,9 +410,31 @@ type ScratchPool =
     Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
 
 type BuffersPool = Pool<
-    coref::Buffers,
-    Box<dyn Fn() -> coref::Buffers + Send + Sync + UnwindSafe + RefUnwindSafe>,
+    ResolveBuffers,
+    Box<dyn Fn() -> ResolveBuffers + Send + Sync + UnwindSafe + RefUnwindSafe>,
 >;
+
+/// The buffers of [`Extractor::resolve`] that hold no text, kept from one
+/// article to the next (in a pool, one per thread) so that an article
+/// allocates them only when it needs more room than any before.
+#[derive(Debug, Default)]
+struct ResolveBuffers {
+    registry: coref::Buffers,
+    /// The look-ups of the words (see [`speaker::Words`]).
+    flags: Vec<u16>,
+    /// Per token: it is in a speaker's phrase.
+    spoken: Vec<bool>,
+    /// Per record: the entity of its speaker and the span of its mention.
+    linked: Vec<Option<(usize, (usize, usize))>>,
+    /// The entity of each speaker mention linked, by its span.
+    entity_at: rustc_hash::FxHashMap<(usize, usize), usize>,
+    /// The parts of one phrase.
+    parts: Vec<(usize, usize)>,
+    /// The speakers' entities, in order.
+    order: Vec<usize>,
+    /// Per entity: its speaker's index.
+    index_of: Vec<usize>,
+}
 
 /// The quotation extractor: compiled rules and lexicon, shared behind an
 /// `Arc`, so cloning is cheap and one extractor serves many threads
@@ -1758,8 +1780,20 @@ impl Extractor {
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
         let mut events: Vec<(usize, usize, Mention)> = Vec::with_capacity(drafts.len());
-        let mut words = speaker::Words::new(doc, &self.inner.word_kinds);
-        let mut speaker_toks = vec![false; doc.tokens.len()];
+        let mut pooled = self.inner.registries.get();
+        let ResolveBuffers {
+            registry,
+            flags,
+            spoken: mut speaker_toks,
+            mut linked,
+            mut entity_at,
+            mut parts,
+            mut order,
+            mut index_of,
+        } = std::mem::take(&mut *pooled);
+        let mut words = speaker::Words::with_flags(doc, &self.inner.word_kinds, flags);
+        speaker_toks.clear();
+        speaker_toks.resize(doc.tokens.len(), false);
         // The phrase analysed last and what it gave: records that inherit
         // their speaker, and those that share one ("A, officials said,
         // B"), come one after another with the same phrase.
@@ -1788,15 +1822,11 @@ impl Extractor {
             }
         }
         events.sort_by_key(|(p, _, _)| *p);
-        let mut buffers = self.inner.registries.get();
-        let mut reg = Registry::with_buffers(
-            std::mem::take(&mut *buffers),
-            doc.sentences.len() + drafts.len(),
-        );
+        let mut reg = Registry::with_buffers(registry, doc.sentences.len() + drafts.len());
         reg.keep_mentions = want_speakers;
-        let mut entity_of: Vec<Option<usize>> = vec![None; drafts.len()];
-        // The span of each record's speaker mention.
-        let mut mention_of: Vec<Option<(usize, usize)>> = vec![None; drafts.len()];
+        // The entity of each record's speaker and the span of its mention.
+        linked.clear();
+        linked.resize(drafts.len(), None);
         // The speaker mentions not linked yet are `events[next_speaker..]`
         // (read in place: a mention is large, and most calls below link
         // none).
@@ -1804,16 +1834,14 @@ impl Extractor {
         // Links the speaker mentions up to byte `upto`.
         // One mention that serves two records ("A, officials said, B") is
         // one speaker: its entity is looked up, not made twice.
-        let mut entity_at: rustc_hash::FxHashMap<(usize, usize), usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
+        entity_at.clear();
         let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
             while let Some((pos, i, m)) = events.get(next_speaker).filter(|e| e.0 <= upto) {
                 next_speaker += 1;
                 let e = *entity_at
                     .entry(m.span)
                     .or_insert_with(|| reg.observe(m, *pos));
-                entity_of[*i] = Some(e);
-                mention_of[*i] = Some(m.span);
+                linked[*i] = Some((e, m.span));
             }
         };
         let hay = &doc.hay[..];
@@ -1831,8 +1859,6 @@ impl Extractor {
         // with no such name is not searched at all.
         let mut np_cache = self.inner.np_caches.get();
         let starts = &self.inner.np_starts;
-        // The parts of one phrase (reused).
-        let mut parts: Vec<(usize, usize)> = Vec::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             // The sentence's bytes in `hay`: after its separator(s).
             let h0 = s.tokens.start + 2 * i + 1;
@@ -1897,17 +1923,20 @@ impl Extractor {
         // Speakers: entities with quotes, in order of first mention.
         // Distinct entities first, so each entity's mentions are scanned once.
         // Lead-ins name speakers but are no records.
-        let mut order: Vec<usize> = entity_of
-            .iter()
-            .zip(&drafts)
-            .filter(|(_, d)| !d.leadin)
-            .filter_map(|(e, _)| *e)
-            .collect();
+        order.clear();
+        order.extend(
+            linked
+                .iter()
+                .zip(&drafts)
+                .filter(|(_, d)| !d.leadin)
+                .filter_map(|(l, _)| l.map(|(e, _)| e)),
+        );
         order.sort_unstable();
         order.dedup();
         order.sort_by_key(|&e| reg.entities[e].first);
         // Entities without quotes have no index.
-        let mut index_of = vec![usize::MAX; reg.entities.len()];
+        index_of.clear();
+        index_of.resize(reg.entities.len(), usize::MAX);
         for (idx, &e) in order.iter().enumerate() {
             index_of[e] = idx;
         }
@@ -1952,7 +1981,7 @@ impl Extractor {
                 continue;
             }
             // A mention is always linked to an entity.
-            let speaker = mention_of[i].zip(entity_of[i]).map(|(span, e)| {
+            let speaker = linked[i].map(|(e, span)| {
                 let index = index_of[e];
                 // Without the list of speakers, what a speaker would hold
                 // is read off its entity.
@@ -2001,7 +2030,16 @@ impl Extractor {
                 confidence: d.confidence,
             });
         }
-        *buffers = reg.into_buffers();
+        *pooled = ResolveBuffers {
+            registry: reg.into_buffers(),
+            flags: words.into_flags(),
+            spoken: speaker_toks,
+            linked,
+            entity_at,
+            parts,
+            order,
+            index_of,
+        };
         Analysis { quotes, speakers }
     }
 }

@@ -89,11 +89,23 @@ const _: () = assert!(Words::MALE < 1 << (16 - crate::segment::KINDS_SHIFT));
 
 impl<'k> Words<'k> {
     /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`.
+    #[cfg(test)]
     pub fn new(doc: &Doc<'_>, kinds: &'k WordKinds) -> Words<'k> {
-        Words {
-            flags: vec![0; doc.tokens.len()],
-            kinds,
-        }
+        Words::with_flags(doc, kinds, Vec::new())
+    }
+
+    /// Look-ups for the tokens of `doc`, in the lexicon's `kinds`, kept in
+    /// the buffer `flags` (of an earlier document, see
+    /// [`Words::into_flags`]).
+    pub fn with_flags(doc: &Doc<'_>, kinds: &'k WordKinds, mut flags: Vec<u16>) -> Words<'k> {
+        flags.clear();
+        flags.resize(doc.tokens.len(), 0);
+        Words { flags, kinds }
+    }
+
+    /// The buffer of the look-ups, for another document.
+    pub fn into_flags(self) -> Vec<u16> {
+        self.flags
     }
 
     /// Whether token `i` has any of `flag`.
