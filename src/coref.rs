@@ -403,17 +403,11 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
             Some(c) => u64::from_le_bytes(c.try_into().ok()?),
             None => {
                 // Its `n` bytes (1 to 7): the last eight bytes of a name
-                // that has eight, shifted down, else a byte at a time.
+                // that has eight, shifted down, else the whole name.
                 let n = b.len() - at;
                 let tail = match b.len().checked_sub(8) {
                     Some(s) => u64::from_le_bytes(b[s..].try_into().ok()?) >> (8 * (8 - n)),
-                    None => {
-                        let mut buf = [0; 8];
-                        for (d, &c) in buf.iter_mut().zip(&b[at..]) {
-                            *d = c;
-                        }
-                        u64::from_le_bytes(buf)
-                    }
+                    None => short_word(b),
                 };
                 tail | ((ONES * b'a' as u64) << (8 * n))
             }
@@ -450,6 +444,24 @@ fn plain(b: &[u8], out: &mut Vec<u8>) -> Option<Shape> {
     shape.words |= word_bit_of(b.len() - shape.last, end | 0x20);
     out.truncate(b.len());
     Some(shape)
+}
+
+/// The 1 to 7 bytes of `b` as the low bytes of a word, the others 0: two
+/// reads that overlap (the bytes both read are the same), so that no loop
+/// or copy of variable length is needed.
+fn short_word(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let hi = u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
+        u64::from(lo) | (u64::from(hi) << (8 * (n - 4)))
+    } else if n >= 2 {
+        let lo = u16::from_le_bytes([b[0], b[1]]);
+        let hi = u16::from_le_bytes([b[n - 2], b[n - 1]]);
+        u64::from(lo) | (u64::from(hi) << (8 * (n - 2)))
+    } else {
+        b.first().map_or(0, |&c| u64::from(c))
+    }
 }
 
 /// Keeps the normalised name `n` after the others in `norms` (see
@@ -991,6 +1003,16 @@ mod tests {
         assert!(plain("Ann Lee".as_bytes(), &mut Vec::new()).is_some());
         assert!(plain("Ann  Lee".as_bytes(), &mut Vec::new()).is_none());
         assert!(plain("Ann Lée".as_bytes(), &mut Vec::new()).is_none());
+    }
+
+    #[test]
+    fn short_words_are_read_whole() {
+        let b = b"abcdefg";
+        for n in 0..8 {
+            let mut buf = [0; 8];
+            buf[..n].copy_from_slice(&b[..n]);
+            assert_eq!(short_word(&b[..n]), u64::from_le_bytes(buf), "{n}");
+        }
     }
 
     #[test]
