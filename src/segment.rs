@@ -1018,18 +1018,6 @@ const AGENT_3: [u32; 3] = {
     ]
 };
 
-/// [`agent_suffix`] of the key of `len` bytes packed in `key` (the bytes
-/// past it may be anything).
-#[inline(always)]
-fn agent_key(key: ShortKey, len: usize) -> bool {
-    if len < 6 {
-        return false;
-    }
-    let last4 = (key >> (8 * (len - 4))) as u32 | 0x2020_2020;
-    let last3 = last4 >> 8;
-    (len >= 7 && (last4 == AGENT_4[0] || last4 == AGENT_4[1])) || AGENT_3.contains(&last3)
-}
-
 fn cue_class(form: Form, addressee: bool) -> u8 {
     match (form, addressee) {
         (Form::Finite, false) => class::CUE,
@@ -1321,9 +1309,24 @@ fn may_end(bytes: &[u8], t: &Token) -> bool {
 ///
 /// One load serves both the extent of the word and its key, and the byte
 /// after the word is shifted out of it.
-#[inline(always)]
+///
+/// (The tokeniser's fast path makes these tests in two steps, see
+/// [`alnum_word`]; the tests check this one against [`scan_word`].)
+#[cfg(test)]
 fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
-    let bytes = text.as_bytes();
+    let (len, key, after) = alnum_word(text.as_bytes(), i)?;
+    if BYTE_CLASS[after as usize] & byte::JOIN != 0 && !join_ends(text, i + len, after) {
+        return None;
+    }
+    Some((len, key, after))
+}
+
+/// [`plain_word`] but for the look at the byte after the run: the run of
+/// up to fifteen ASCII letters and digits from `i`, whatever follows it.
+/// The tokeniser's fast path takes a word that a space follows (most
+/// words) with no more tests, and looks closer at the byte after the rest.
+#[inline(always)]
+fn alnum_word(bytes: &[u8], i: usize) -> Option<(usize, ShortKey, u8)> {
     let a: [u8; SHORT] = bytes.get(i..i + SHORT)?.try_into().ok()?;
     let x = u128::from_le_bytes(a);
     // The top bit of the first byte that is no letter or digit: its bit
@@ -1343,9 +1346,6 @@ fn plain_word(text: &str, i: usize) -> Option<(usize, ShortKey, u8)> {
             ((x >> 64) as u64 >> (top - 7)) as u8,
         )
     };
-    if BYTE_CLASS[after as usize] & byte::JOIN != 0 && !join_ends(text, i + len, after) {
-        return None;
-    }
     Some((len, x | (ONES * 0x20), after))
 }
 
@@ -1509,29 +1509,40 @@ impl<'a> Tokenizer<'a, '_> {
         let bytes = text.as_bytes();
         let vocab = self.vocab;
         loop {
-            let Some((len, key, after)) = plain_word(text, i) else {
+            let Some((len, key, after)) = alnum_word(bytes, i) else {
                 return self.word(i, bytes[i] as char, 1, next_open);
             };
             let mut info = vocab.plain(key, len);
             let capital = bc & byte::UPPER != 0;
-            // Abbreviation or initial: keep its full stop (as
-            // `Tokenizer::word` does; a plain word has no inner stop or
-            // hyphen, so it is no party label). The key with it is that of
-            // the word and the byte after it.
             let mut end = i + len;
             let mut dotted = false;
-            // The byte at `end`: a space, mostly.
+            // The byte at `end`.
             let mut at_end = after;
-            if after == b'.' && ((len == 1 && capital) || info.abbrev) {
-                info = vocab.plain(key, len + 1);
-                end += 1;
-                // (Three bytes or more, with the stop: see `may_end`.)
-                dotted = len >= 2;
-                // (At the end of the text: no byte, which `mark_after`
-                // takes.)
-                at_end = bytes.get(end).copied().unwrap_or(0);
-            } else if after == b'%' && bc & byte::DIGIT != 0 {
-                return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
+            // A space after the word, as after most, settles its extent: no
+            // mark joins it to more, it keeps no full stop, and it is no
+            // percentage.
+            if after != b' ' {
+                // Not plain after all (see `plain_word`).
+                if BYTE_CLASS[after as usize] & byte::JOIN != 0 && !join_ends(text, end, after) {
+                    return self.word(i, bytes[i] as char, 1, next_open);
+                }
+                // Abbreviation or initial: keep its full stop (as
+                // `Tokenizer::word` does; a plain word has no inner stop
+                // or hyphen, so it is no party label). The key with it is
+                // that of the word and the byte after it.
+                if after == b'.' && ((len == 1 && capital) || info.abbrev) {
+                    // (The key read anew: the fast path keeps no more than
+                    // it needs across the look-up.)
+                    info = vocab.short_ascii(bytes, i, len + 1);
+                    end += 1;
+                    // (Three bytes or more, with the stop: see `may_end`.)
+                    dotted = len >= 2;
+                    // (At the end of the text: no byte, which `mark_after`
+                    // takes.)
+                    at_end = bytes.get(end).copied().unwrap_or(0);
+                } else if after == b'%' && bc & byte::DIGIT != 0 {
+                    return self.finish_word(i, end, info, bytes[i] as char, true, None, next_open);
+                }
             }
             let notes = info.notes[capital as usize];
             if notes != 0 || dotted {
@@ -1540,12 +1551,13 @@ impl<'a> Tokenizer<'a, '_> {
                 }
                 self.out.note(notes, dotted);
             }
-            // As `finish_word` classifies, with the agent-noun suffixes read
-            // off the key.
+            // As `finish_word` classifies.
             let (mut base, cue) = info.class[capital as usize];
             let mut cls = info.cls[capital as usize];
             if base == 0 {
-                base = shape_class(capital, bc & byte::DIGIT != 0, || agent_key(key, end - i));
+                base = shape_class(capital, bc & byte::DIGIT != 0, || {
+                    agent_suffix(&bytes[i..end])
+                });
                 if cls == 0 {
                     cls = base;
                 }
