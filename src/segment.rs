@@ -1889,19 +1889,28 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     mark_voice(text, &mut tokens, &mut classes, &cues);
     mark_particles(text, &mut tokens, &mut classes, &particles);
     let sentences = split_sentences(text, &tokens, &classes, &breaks, &ends, &quotes);
-    let mut hay = Vec::with_capacity(classes.len() + 2 * sentences.len() + 1);
-    let mut hay_tok = Vec::with_capacity(hay.capacity());
-    for (i, s) in sentences.iter().enumerate() {
-        let seps = if i == 0 { 1 } else { 2 };
-        for _ in 0..seps {
-            hay.push(class::SEP);
-            hay_tok.push(s.tokens.start as u32);
+    // The sentences cover the tokens in order, so the hay is the class
+    // bytes with the separators between: made at its full length, with
+    // each sentence's bytes copied to their place and their token numbers
+    // written there, rather than pushed a byte at a time.
+    let len = classes.len() + (2 * sentences.len()).max(1);
+    let mut hay = vec![class::SEP; len];
+    let mut hay_tok = vec![tokens.len() as u32; len];
+    // Where the next sentence's bytes go: after its one or two separators.
+    let mut at = 1;
+    for s in &sentences {
+        let start = s.tokens.start as u32;
+        hay_tok[at - 1] = start;
+        if at > 1 {
+            hay_tok[at - 2] = start;
         }
-        hay.extend_from_slice(&classes[s.tokens.clone()]);
-        hay_tok.extend(s.tokens.clone().map(|t| t as u32));
+        let end = at + s.tokens.len();
+        hay[at..end].copy_from_slice(&classes[s.tokens.clone()]);
+        for (t, slot) in (start..).zip(&mut hay_tok[at..end]) {
+            *slot = t;
+        }
+        at = end + 2;
     }
-    hay.push(class::SEP);
-    hay_tok.push(tokens.len() as u32);
     Doc {
         hay,
         hay_tok,
