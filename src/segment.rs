@@ -1500,9 +1500,10 @@ impl<'a> Tokenizer<'a, '_> {
     /// Not inlined: the scan's loop stays small, and this, the path of
     /// nearly every token, gets the registers to itself; it goes on from
     /// word to word as the scan would, so that a run of words costs one
-    /// call. A plain word (see [`plain_word`]) that opens no multi-word
-    /// cue and is no percentage is classified here, the rest by
-    /// [`Tokenizer::word`] and [`Tokenizer::finish_word`].
+    /// call. A plain word (a run of [`alnum_word`] that no joining mark
+    /// continues) that opens no multi-word cue and is no percentage is
+    /// classified here, the rest by [`Tokenizer::word`] and
+    /// [`Tokenizer::finish_word`].
     #[inline(never)]
     fn ascii_word(&mut self, mut i: usize, mut bc: u8, next_open: usize) -> usize {
         let text = self.text;
