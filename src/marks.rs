@@ -163,6 +163,27 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
     }
 }
 
+/// The character that starts at byte `at` of `text`; `None` at the end of
+/// the text or inside a character. An ASCII byte is its own character:
+/// the neighbours of a mark mostly are, and need no decoding.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(&b) if b < 0x80 => Some(b as char),
+        _ => text.get(at..).and_then(|s| s.chars().next()),
+    }
+}
+
+/// The character that ends at byte `at` of `text` (a character boundary);
+/// `None` at the start. As [`char_at`], an ASCII byte at once.
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    match at.checked_sub(1).and_then(|k| text.as_bytes().get(k)) {
+        Some(&b) if b < 0x80 => Some(b as char),
+        _ => text[..at].chars().next_back(),
+    }
+}
+
 fn has_word(text: &str) -> bool {
     text.chars().any(is_alphanumeric)
 }
@@ -345,7 +366,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 continue;
             }
         }
-        let Some(c) = text[i..].chars().next() else {
+        let Some(c) = char_at(text, i) else {
             break;
         };
         from = i + c.len_utf8();
@@ -353,10 +374,10 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
             continue;
         }
         if prev_end != i {
-            prev = text[..i].chars().next_back();
+            prev = char_before(text, i);
         }
         prev_end = from;
-        let next = text[from..].chars().next();
+        let next = char_at(text, from);
         if c == '\n' {
             if let Some(outer) = stack.first().copied() {
                 // Paragraph break inside an open quote.
@@ -402,7 +423,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
         let (c, clen, next) = if (c == '\'' || c == '`') && next == Some(c) {
             from = i + 2;
             prev_end = from;
-            let after = text.get(i + 2..).and_then(|s| s.chars().next());
+            let after = char_at(text, i + 2);
             (if c == '`' { '“' } else { '"' }, 2, after)
         } else {
             (c, c.len_utf8(), next)
@@ -412,7 +433,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
             continue;
         };
         let nn = if next == Some(' ') {
-            text.get(i + clen + 1..).and_then(|s| s.chars().next())
+            char_at(text, i + clen + 1)
         } else {
             None
         };
