@@ -245,7 +245,8 @@ struct MarkScan {
     at: usize,
     /// Whether `hits` count line breaks (see [`MarkScan::next`]).
     nl: bool,
-    /// One byte per byte of the chunk, 1 where it matters, eight to a word.
+    /// One byte per byte of the chunk, 0xFF where it matters, eight to a
+    /// word.
     hits: [u64; 4],
 }
 
@@ -288,13 +289,15 @@ impl MarkScan {
         while let Some(chunk) = bytes.get(at..at + Self::CHUNK) {
             let mut hit = [0u8; Self::CHUNK];
             for (h, &b) in hit.iter_mut().zip(chunk) {
-                // The bytes of `MAY_MATTER`.
-                *h = ((NL & (b == b'\n'))
+                // The bytes of `MAY_MATTER`: 0xFF, as a vector comparison
+                // sets a byte, so that no more steps make a verdict of it.
+                let matters = (NL & (b == b'\n'))
                     | (b == b'"')
                     | (b == b'\'')
                     | (b == b'`')
                     | (b == 0xC2)
-                    | (b == 0xE2)) as u8;
+                    | (b == 0xE2);
+                *h = (matters as u8).wrapping_neg();
             }
             if hit.iter().fold(0, |x, &y| x | y) != 0 {
                 for (w, eight) in self.hits.iter_mut().zip(hit.chunks_exact(8)) {
