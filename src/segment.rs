@@ -787,11 +787,13 @@ impl Vocab {
     /// by its 64-bit half.
     #[inline(always)]
     fn plain(&self, key: ShortKey, len: usize) -> &WordInfo {
-        let mask = KEY_MASKS[len];
         if len <= SMALL {
-            self.small.get_or_default((key & mask) as SmallKey)
+            // (The mask of the first `len` bytes by a shift, `len` being 1
+            // or more.)
+            self.small
+                .get_or_default(key as SmallKey & (SmallKey::MAX >> (64 - 8 * len)))
         } else {
-            self.short.get_or_default(key & mask)
+            self.short.get_or_default(key & KEY_MASKS[len])
         }
     }
 
