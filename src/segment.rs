@@ -2127,20 +2127,32 @@ fn is_cue_class(c: u8) -> bool {
 }
 
 /// The last character of `s` before the quotation marks and closing
-/// parentheses that end it, if any.
+/// parentheses that end it, if any. An ASCII byte is read as its own
+/// character; only the others are decoded.
 fn last_before_closers(s: &str) -> Option<char> {
-    s.chars().rev().find(|c| {
-        !matches!(
+    let mut end = s.len();
+    while let Some(&b) = end.checked_sub(1).and_then(|k| s.as_bytes().get(k)) {
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            s[..end].chars().next_back()?
+        };
+        if !matches!(
             c,
             '"' | '”' | '’' | '\'' | '“' | '‘' | '»' | '«' | '›' | '‹' | ')'
-        )
-    })
+        ) {
+            return Some(c);
+        }
+        end -= c.len_utf8();
+    }
+    None
 }
 
-/// The quotation ends a sentence: with a full stop, a question mark, an
-/// exclamation mark or an ellipsis before its closing marks.
-fn ends_sentence_mark(s: &str) -> bool {
-    matches!(last_before_closers(s), Some('.' | '!' | '?' | '…'))
+/// A quotation whose [`last_before_closers`] is `last` ends a sentence:
+/// with a full stop, a question mark, an exclamation mark or an ellipsis
+/// before its closing marks.
+fn ends_sentence_mark(last: Option<char>) -> bool {
+    matches!(last, Some('.' | '!' | '?' | '…'))
 }
 
 /// "“Is it over?” Ann asked.": a cue within a short noun phrase after a
@@ -2167,9 +2179,10 @@ fn cue_follows(tokens: &[Token], from: usize) -> bool {
     false
 }
 
-/// The quotation ends with a question mark or an exclamation mark.
-fn asks_or_exclaims(s: &str) -> bool {
-    matches!(last_before_closers(s), Some('!' | '?'))
+/// A quotation whose [`last_before_closers`] is `last` ends with a question
+/// mark or an exclamation mark.
+fn asks_or_exclaims(last: Option<char>) -> bool {
+    matches!(last, Some('!' | '?'))
 }
 
 /// "“Why?” Ann Lee pressed.": a name and a lowercase word that ends the
@@ -2268,13 +2281,18 @@ fn split_sentences(
             }
             class::QUOTE => {
                 let q = &quotes[tokens[i].quote().unwrap_or(0) as usize];
+                // (Read once for both tests below.)
+                let last = if q.closed {
+                    last_before_closers(&text[q.content.0..q.close])
+                } else {
+                    None
+                };
                 q.closed
-                    && ends_sentence_mark(&text[q.content.0..q.close])
+                    && ends_sentence_mark(last)
                     && next_starts(i + 1)
                     && (tokens[start..i].iter().any(|t| t.cue().is_some())
                         || !cue_follows(tokens, i + 1))
-                    && !(asks_or_exclaims(&text[q.content.0..q.close])
-                        && name_then_verb(tokens, i + 1))
+                    && !(asks_or_exclaims(last) && name_then_verb(tokens, i + 1))
             }
             class::NAME | class::SOURCE | class::WORD => {
                 // "in the U.S. He said": an abbreviation's stop before a
