@@ -1574,7 +1574,7 @@ impl<'a> PartSearch<'a> {
         p: usize,
         mut take: impl FnMut(usize) -> bool,
     ) -> Result<bool, ()> {
-        let mut sid = match self.start() {
+        let sid = match self.start() {
             Some(sid) => sid,
             None => {
                 let input = Input::new(hay).range(p..).anchored(Anchored::Yes);
@@ -1584,23 +1584,16 @@ impl<'a> PartSearch<'a> {
             }
         };
         let (dfa, cache) = (self.dfa, &mut *self.cache);
-        for (at, &b) in (p..).zip(&hay[p..]) {
-            sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    // Matches show one byte late: this one ends at `at`.
-                    if take(at) {
-                        return Ok(true);
-                    }
-                } else if sid.is_dead() {
-                    return Ok(false);
-                } else if sid.is_quit() {
-                    return Err(());
-                }
+        // Matches show one byte late: one seen at the `i`-th byte ends
+        // before it.
+        match walk(dfa, cache, sid, hay[p..].iter().copied(), |i| take(p + i))? {
+            Walked::Stopped => Ok(true),
+            Walked::Dead => Ok(false),
+            Walked::Ended(sid) => {
+                let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
+                Ok(sid.is_match() && take(hay.len()))
             }
         }
-        let sid = dfa.next_eoi_state(cache, sid).map_err(|_| ())?;
-        Ok(sid.is_match() && take(hay.len()))
     }
 
     /// Whether the byte before `p` (past `w0`) ends no prefix, as `search`
@@ -1646,6 +1639,57 @@ impl<'a> PartSearch<'a> {
     }
 }
 
+/// How a [`walk`] of a lazy DFA ended.
+enum Walked {
+    /// The caller stopped it at a match.
+    Stopped,
+    /// In the dead state: no match goes on.
+    Dead,
+    /// At the end of the bytes, in this state.
+    Ended(LazyStateID),
+}
+
+/// Follows the lazy DFA `dfa` from the state `sid` over `bytes`, calling
+/// `stop(i)` at each match state, entered by the `i`-th byte (from 0), until
+/// it says to stop, the DFA dies or the bytes end; `Err` if the lazy DFA
+/// gave up.
+///
+/// Most steps go from an untagged state to an untagged state (neither a
+/// match nor dead nor one still to be built), and take one look-up in the
+/// cache's transition table ([`DFA::next_state_untagged`]), with no
+/// `Result` and no tag masked off; the others take the full
+/// [`DFA::next_state`], which builds a state still unknown. This is the
+/// pattern regex-automata's own searches follow.
+#[inline(always)]
+fn walk(
+    dfa: &DFA,
+    cache: &mut DfaCache,
+    mut sid: LazyStateID,
+    bytes: impl Iterator<Item = u8>,
+    mut stop: impl FnMut(usize) -> bool,
+) -> Result<Walked, ()> {
+    for (i, b) in bytes.enumerate() {
+        if !sid.is_tagged() {
+            let next = dfa.next_state_untagged(cache, sid, b);
+            if !next.is_tagged() {
+                sid = next;
+                continue;
+            }
+        }
+        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_match() {
+            if stop(i) {
+                return Ok(Walked::Stopped);
+            }
+        } else if sid.is_dead() {
+            return Ok(Walked::Dead);
+        } else if sid.is_quit() {
+            return Err(());
+        }
+    }
+    Ok(Walked::Ended(sid))
+}
+
 /// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
 /// (every match) matches `hay[s..p]`, starting from the anchored start
 /// state `start` (fetched if `None`); `Err` if the lazy DFA gave up.
@@ -1665,21 +1709,16 @@ fn starts_rev(
             rev.start_state_reverse(cache, &input).map_err(|_| ())?
         }
     };
-    let mut at = p;
-    while at > w0 {
-        at -= 1;
-        sid = rev.next_state(cache, sid, hay[at]).map_err(|_| ())?;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                // Matches show one byte late: the prefix starts at at + 1.
-                out.push(at + 1);
-            } else if sid.is_dead() {
-                return Ok(());
-            } else if sid.is_quit() {
-                return Err(());
-            }
-        }
-    }
+    // Matches show one byte late: one seen at the `i`-th byte back from
+    // `p` starts after it.
+    let bytes = hay[w0..p].iter().rev().copied();
+    sid = match walk(rev, cache, sid, bytes, |i| {
+        out.push(p - i);
+        false
+    })? {
+        Walked::Ended(sid) => sid,
+        Walked::Dead | Walked::Stopped => return Ok(()),
+    };
     // The byte before the window, or the end of input, shows a
     // match that ends there (as the regex crate's reverse search).
     sid = match w0.checked_sub(1) {
@@ -1704,20 +1743,17 @@ fn ends_fwd(
     out: &mut Vec<usize>,
 ) -> Result<(), ()> {
     let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
-    let mut sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
-    for (at, &b) in hay.iter().enumerate().take(end).skip(s) {
-        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                // Matches show one byte late: this one ends at `at`.
-                out.push(at);
-            } else if sid.is_dead() {
-                return Ok(());
-            } else if sid.is_quit() {
-                return Err(());
-            }
-        }
-    }
+    let sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
+    // Matches show one byte late: one seen at the `i`-th byte ends before
+    // it.
+    let bytes = hay[s..end].iter().copied();
+    let mut sid = match walk(fwd, cache, sid, bytes, |i| {
+        out.push(s + i);
+        false
+    })? {
+        Walked::Ended(sid) => sid,
+        Walked::Dead | Walked::Stopped => return Ok(()),
+    };
     // The byte after, or the end of input, shows a match that ends at `end`.
     sid = match hay.get(end) {
         Some(&b) => fwd.next_state(cache, sid, b),
@@ -2160,6 +2196,9 @@ fn walk_fwd(fwd: &DFA, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Opt
     let config = start::Config::new().anchored(Anchored::Yes);
     let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
     let mut end = None;
+    // Not [`walk`]: past the first match of a pattern that ends with a
+    // wide element (a reported clause), most states are match states,
+    // which its fast path does not take.
     for (at, &b) in (s..).zip(&hay[s..]) {
         sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
         if sid.is_tagged() {
