@@ -183,7 +183,11 @@ impl ExtractorBuilder {
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
         let word_kinds = speaker::WordKinds::new(&lexicon);
         let vocab = Vocab::new(&lexicon, &classes, &rules.literals, &word_kinds);
-        let scratch: ScratchPool = Pool::new(Box::new(move || scratch_for(&matchers)));
+        let scratch: ScratchPool = Pool::new(Box::new(move || RuleSearch {
+            scratch: scratch_for(&matchers),
+            anchors: Vec::new(),
+            windows: Vec::new(),
+        }));
         let needs = RuleNeeds::new(&rules.rules, &rules.alphabet);
         // `token_key` gives no key for longer tokens.
         debug_assert!(lexicon.calendar.iter().all(|w| listable(w)));
@@ -406,8 +410,20 @@ type DfaPool = Pool<
     Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>,
 >;
 
+/// Per-thread search state of the rules, and the lists that
+/// [`Extractor::candidates`] makes for each document (where the anchors
+/// stand, and the runs of sentences each group of rules searches), kept
+/// from one document to the next so that they are not allocated and grown
+/// anew for each.
+#[derive(Debug)]
+struct RuleSearch {
+    scratch: Scratch,
+    anchors: Vec<Vec<u32>>,
+    windows: Vec<Vec<(usize, usize)>>,
+}
+
 type ScratchPool =
-    Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+    Pool<RuleSearch, Box<dyn Fn() -> RuleSearch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
 
 type BuffersPool = Pool<
     ResolveBuffers,
@@ -632,7 +648,11 @@ impl Extractor {
         // needs, the runs of sentences that hold them (from the separator
         // before a run to the one after it): one pass over the hay for all
         // the rules.
-        let mut anchors: Vec<Vec<u32>> = vec![Vec::new(); needs.lists];
+        let mut search = self.inner.scratch.get();
+        let search = &mut *search;
+        let mut anchors = std::mem::take(&mut search.anchors);
+        anchors.iter_mut().for_each(Vec::clear);
+        anchors.resize_with(needs.lists, Vec::new);
         // Appends position `k` to the lists of anchors `lists` stands for.
         let push = |anchors: &mut [Vec<u32>], mut lists: u64, k: usize| {
             while lists != 0 {
@@ -640,7 +660,9 @@ impl Extractor {
                 lists &= lists - 1;
             }
         };
-        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); needs.groups.len()];
+        let mut windows = std::mem::take(&mut search.windows);
+        windows.iter_mut().for_each(Vec::clear);
+        windows.resize_with(needs.groups.len(), Vec::new);
         // Separators that anchor some rule (no built-in one) are anchors too.
         let separator_anchors = needs.by_byte[c::SEP as usize].keys != 0;
         // The groups whose rules' anchors stand since the end of their last
@@ -709,7 +731,7 @@ impl Extractor {
         // Hay positions to token ranges.
         let toks =
             |(s, e): (usize, usize)| (doc.hay_tok[s] as usize, doc.hay_tok[e - 1] as usize + 1);
-        let mut scratch = self.inner.scratch.get();
+        let scratch = &mut search.scratch;
         let mut attr_cache = self.inner.attribution_caches.get();
         for (ri, rule) in rules.rules.iter().enumerate() {
             let windows = &windows[needs.group_of[ri]];
@@ -717,7 +739,7 @@ impl Extractor {
             for &(w0, w1) in windows {
                 let hay = &hay[..w1];
                 rule.matcher.for_each_match(
-                    &mut scratch,
+                    scratch,
                     ri,
                     renumbered,
                     &anchors[needs.list_of[ri]],
@@ -792,6 +814,8 @@ impl Extractor {
                 );
             }
         }
+        search.anchors = anchors;
+        search.windows = windows;
         // An attribution whose cue lies inside another's reported clause is
         // nested ("X said the board would ask Y to act"): outer ones first.
         // Only clauses reported after their cue hold nested attributions.

@@ -1690,6 +1690,32 @@ fn walk(
     Ok(Walked::Ended(sid))
 }
 
+/// The start state of an anchored search of `dfa` over `hay[range]`
+/// (`reverse`: a reversed pattern, searched from the end of `range`);
+/// `Err` if the lazy DFA gave up. Where the pattern has no look-around,
+/// the state is the same at every position, and is fetched with no look
+/// at the bytes around the range (which costs more than the look-up
+/// itself, and most searches of a bound's parts are a few bytes long).
+#[inline(always)]
+fn anchored_start(
+    dfa: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    range: std::ops::Range<usize>,
+    reverse: bool,
+) -> Result<LazyStateID, ()> {
+    if dfa.get_nfa().look_set_any().is_empty() {
+        let config = start::Config::new().anchored(Anchored::Yes);
+        return dfa.start_state(cache, &config).map_err(|_| ());
+    }
+    let input = Input::new(hay).range(range).anchored(Anchored::Yes);
+    if reverse {
+        dfa.start_state_reverse(cache, &input).map_err(|_| ())
+    } else {
+        dfa.start_state_forward(cache, &input).map_err(|_| ())
+    }
+}
+
 /// Every `s` in `w0..=p`, from `p` down, where the reversed pattern `rev`
 /// (every match) matches `hay[s..p]`, starting from the anchored start
 /// state `start` (fetched if `None`); `Err` if the lazy DFA gave up.
@@ -1704,10 +1730,7 @@ fn starts_rev(
 ) -> Result<(), ()> {
     let mut sid = match start {
         Some(sid) => sid,
-        None => {
-            let input = Input::new(hay).range(w0..p).anchored(Anchored::Yes);
-            rev.start_state_reverse(cache, &input).map_err(|_| ())?
-        }
+        None => anchored_start(rev, cache, hay, w0..p, true)?,
     };
     // Matches show one byte late: one seen at the `i`-th byte back from
     // `p` starts after it.
@@ -1742,8 +1765,7 @@ fn ends_fwd(
     end: usize,
     out: &mut Vec<usize>,
 ) -> Result<(), ()> {
-    let input = Input::new(hay).range(s..end).anchored(Anchored::Yes);
-    let sid = fwd.start_state_forward(cache, &input).map_err(|_| ())?;
+    let sid = anchored_start(fwd, cache, hay, s..end, false)?;
     // Matches show one byte late: one seen at the `i`-th byte ends before
     // it.
     let bytes = hay[s..end].iter().copied();
