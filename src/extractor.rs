@@ -1018,13 +1018,13 @@ impl Extractor {
         // Anchored at each comma, so the cost is the length of a noun phrase.
         // The pattern opens with `^`: each search has its own haystack.
         let search = &self.inner.rules.attribution_search;
-        (a + 1..b).find(|&k| {
-            hay[k] == c::COMMA
-                && match search.end_at(cache, &renumbered[k + 1..b], 0) {
-                    Ok(m) => m.is_some(),
-                    Err(()) => self.attribution().is_match(&hay[k + 1..b]),
-                }
-        })
+        let from = (a + 1).min(b);
+        memchr::memchr_iter(c::COMMA, &hay[from..b])
+            .map(|i| from + i)
+            .find(|&k| match search.end_at(cache, &renumbered[k + 1..b], 0) {
+                Ok(m) => m.is_some(),
+                Err(()) => self.attribution().is_match(&hay[k + 1..b]),
+            })
     }
 
     /// The attribution regex, compiled by the regex crate.
