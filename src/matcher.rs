@@ -1657,9 +1657,11 @@ enum Walked {
 /// Most steps go from an untagged state to an untagged state (neither a
 /// match nor dead nor one still to be built), and take one look-up in the
 /// cache's transition table ([`DFA::next_state_untagged`]), with no
-/// `Result` and no tag masked off; the others take the full
-/// [`DFA::next_state`], which builds a state still unknown. This is the
-/// pattern regex-automata's own searches follow.
+/// `Result` and no tag masked off; so does a step from an untagged state
+/// into a match or the dead state, whose tag the look-up gives. A step
+/// from a tagged state (whose tag must be masked off) or into a state still
+/// unknown takes the full [`DFA::next_state`], which builds that state.
+/// This is the pattern regex-automata's own searches follow.
 #[inline(always)]
 fn walk(
     dfa: &DFA,
@@ -1669,14 +1671,20 @@ fn walk(
     mut stop: impl FnMut(usize) -> bool,
 ) -> Result<Walked, ()> {
     for (i, b) in bytes.enumerate() {
-        if !sid.is_tagged() {
+        sid = if sid.is_tagged() {
+            dfa.next_state(cache, sid, b).map_err(|_| ())?
+        } else {
             let next = dfa.next_state_untagged(cache, sid, b);
             if !next.is_tagged() {
                 sid = next;
                 continue;
             }
-        }
-        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+            if next.is_unknown() {
+                dfa.next_state(cache, sid, b).map_err(|_| ())?
+            } else {
+                next
+            }
+        };
         if sid.is_match() {
             if stop(i) {
                 return Ok(Walked::Stopped);
