@@ -1461,8 +1461,6 @@ struct PartSearch<'a> {
     /// The anchored start state with the cache's clear count, if the DFA
     /// has no look-around (see [`PartSearch::start`]).
     start: Option<(LazyStateID, usize)>,
-    /// Whether the DFA has no look-around.
-    plain: bool,
 }
 
 impl<'a> PartSearch<'a> {
@@ -1483,7 +1481,6 @@ impl<'a> PartSearch<'a> {
             live,
             cache,
             start: None,
-            plain: dfa.get_nfa().look_set_any().is_empty(),
         }))
     }
 
@@ -1499,7 +1496,10 @@ impl<'a> PartSearch<'a> {
                 return Some(sid);
             }
         }
-        if !self.plain {
+        // Looked at here, not when the search is set up: a search is set
+        // up for each window, and many of them (those of a tail, those
+        // whose anchors the byte tables rule out) never start.
+        if !self.dfa.get_nfa().look_set_any().is_empty() {
             return None;
         }
         let config = start::Config::new().anchored(Anchored::Yes);
