@@ -2226,11 +2226,21 @@ fn walk_fwd(fwd: &DFA, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Opt
     let config = start::Config::new().anchored(Anchored::Yes);
     let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
     let mut end = None;
-    // Not [`walk`]: past the first match of a pattern that ends with a
-    // wide element (a reported clause), most states are match states,
-    // which its fast path does not take.
+    // The steps of [`walk`], in a loop of its own: past the first match of
+    // a pattern that ends with a wide element (a reported clause), most
+    // states are match states, and a loop that only keeps the last costs
+    // less for them than one that stops at each.
     for (at, &b) in (s..).zip(&hay[s..]) {
-        sid = fwd.next_state(cache, sid, b).map_err(|_| ())?;
+        sid = if sid.is_tagged() {
+            fwd.next_state(cache, sid, b).map_err(|_| ())?
+        } else {
+            let next = fwd.next_state_untagged(cache, sid, b);
+            if next.is_unknown() {
+                fwd.next_state(cache, sid, b).map_err(|_| ())?
+            } else {
+                next
+            }
+        };
         if sid.is_tagged() {
             if sid.is_match() {
                 // Matches show one byte late: this one ends at `at`.
