@@ -635,7 +635,10 @@ impl Extractor {
         // Room for two matches a sentence at once (news text has about one),
         // not grown from nothing by doubling: a match is a hundred bytes.
         let mut out = Vec::with_capacity(2 * doc.sentences.len());
-        let mut quote_buf: Vec<usize> = Vec::new();
+        // The quotation tokens of the matches: room for two matches of
+        // each quotation (rules overlap), not grown from nothing by
+        // doubling.
+        let mut quote_buf: Vec<usize> = Vec::with_capacity(2 * doc.quotes.len());
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
