@@ -626,13 +626,15 @@ fn collect_sets(
 pub(crate) struct Parts {
     /// Each part, parsed and renumbered.
     hirs: HashMap<String, Arc<Hir>>,
-    /// Reversed parts, every match, by their text (see [`Parts::lazy`]).
-    prefixes: HashMap<String, Arc<LazyDfa>>,
-    /// Parts forward, every match, by their text.
-    forwards: HashMap<String, Arc<LazyDfa>>,
+    /// The lazy DFAs of parts, by their elements (see [`Parts::lazy`]).
+    lazies: HashMap<(Vec<usize>, Kind), Arc<LazyDfa>>,
     /// The elements that lazy DFAs are made of, by their text without
-    /// group names.
+    /// group names...
     elements: HashMap<String, Arc<Element>>,
+    /// ... and by the syntax tree of their text (its address in `hirs`,
+    /// which holds it), so that the text of an element (the noun phrase's
+    /// is long) is unnamed once, not at each use.
+    by_tree: HashMap<usize, Arc<Element>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -701,9 +703,9 @@ impl Parts {
             .collect();
         Parts {
             hirs,
-            prefixes: HashMap::default(),
-            forwards: HashMap::default(),
+            lazies: HashMap::default(),
             elements: HashMap::default(),
+            by_tree: HashMap::default(),
             alphabet,
             finders,
             shared: trees,
@@ -749,20 +751,28 @@ impl Parts {
         parts.iter().map(|p| self.hir(p)).collect()
     }
 
-    /// The elements `parts` of a lazy DFA.
+    /// The elements `parts` of a lazy DFA: one for the regexes that differ
+    /// only in the names of their groups.
     fn elements(&mut self, parts: &[String]) -> Result<Vec<Arc<Element>>, String> {
         parts
             .iter()
             .map(|p| {
-                let key = unnamed(p);
-                if let Some(e) = self.elements.get(&key) {
+                let hir = self.hir(p)?;
+                let tree = Arc::as_ptr(&hir) as usize;
+                if let Some(e) = self.by_tree.get(&tree) {
                     return Ok(e.clone());
                 }
-                let e = Arc::new(Element {
-                    hir: self.hir(p)?,
-                    language: Default::default(),
-                });
-                self.elements.insert(key, e.clone());
+                let e = self
+                    .elements
+                    .entry(unnamed(p))
+                    .or_insert_with(|| {
+                        Arc::new(Element {
+                            hir,
+                            language: Default::default(),
+                        })
+                    })
+                    .clone();
+                self.by_tree.insert(tree, e.clone());
                 Ok(e)
             })
             .collect()
@@ -778,49 +788,37 @@ impl Parts {
     /// a rule's prefix is searched reversed and relaxed, the elements after
     /// its anchor forward and exact.
     fn every(&mut self, parts: &[String], kind: Kind) -> Result<Arc<LazyDfa>, String> {
-        self.lazy(&unnamed(&parts.concat()), parts, kind)
+        let elements = self.elements(parts)?;
+        Ok(self.lazy(&elements, kind))
     }
 
-    /// The lazy DFA of `parts` of the kind `kind` (compiled on first use),
-    /// shared by all that ask for it: `base` is the parts' text with their
-    /// groups unnamed (see [`unnamed`]), which a caller that asks for
-    /// several kinds of the same parts makes once (the noun phrase's text is
-    /// long).
-    fn lazy(&mut self, base: &str, parts: &[String], kind: Kind) -> Result<Arc<LazyDfa>, String> {
-        let (reverse, relax, leftmost) = match kind {
-            Kind::Every { reverse, relax } => (reverse, relax, false),
-            Kind::Leftmost => (false, false, true),
-        };
-        let mut key = String::with_capacity(base.len() + 1);
-        key.push_str(base);
-        if relax {
-            key.push('~');
-        }
-        if leftmost {
-            key.push('!');
-        }
-        let map = if reverse {
-            &self.prefixes
-        } else {
-            &self.forwards
-        };
-        if let Some(d) = map.get(&key) {
-            return Ok(d.clone());
-        }
-        let mut d = LazyDfa::new(self.elements(parts)?, reverse, relax);
-        d.leftmost = leftmost;
-        let d = Arc::new(d);
-        if reverse {
-            self.prefixes.insert(key, d.clone());
-        } else {
-            self.forwards.insert(key, d.clone());
-        }
-        Ok(d)
+    /// The lazy DFA of `elements` of the kind `kind` (compiled on first
+    /// use), shared by all that ask for it: keyed by the elements, which
+    /// are one for the regexes that differ only in the names of their
+    /// groups (see [`Parts::elements`]), so that no key holds the text of
+    /// the parts (the noun phrase's is long).
+    fn lazy(&mut self, elements: &[Arc<Element>], kind: Kind) -> Arc<LazyDfa> {
+        let key = (
+            elements.iter().map(|e| Arc::as_ptr(e) as usize).collect(),
+            kind,
+        );
+        self.lazies
+            .entry(key)
+            .or_insert_with(|| {
+                let (reverse, relax, leftmost) = match kind {
+                    Kind::Every { reverse, relax } => (reverse, relax, false),
+                    Kind::Leftmost => (false, false, true),
+                };
+                let mut d = LazyDfa::new(elements.to_vec(), reverse, relax);
+                d.leftmost = leftmost;
+                Arc::new(d)
+            })
+            .clone()
     }
 }
 
 /// What a [`LazyDfa`] of some parts reports (see [`Parts::lazy`]).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     /// Every match, reversed or forward, of the exact or the relaxed
     /// language.
@@ -946,18 +944,16 @@ impl LazyDfa {
     /// The lazy DFA, compiled on first use, and its search state `cache`
     /// (made if none).
     fn get<'a>(&'a self, cache: &'a mut Option<DfaCache>) -> Option<(&'a DFA, &'a mut DfaCache)> {
-        let (dfa, _) = self.get_with_live(cache)?;
+        let (dfa, _) = self.get_with_live()?;
         Some((dfa, cache.get_or_insert_with(|| dfa.create_cache())))
     }
 
     /// The lazy DFA and the bytes a search can start with, compiled on
     /// first use: most anchors are followed (or preceded) by a byte no
     /// match goes on with, and a table look-up costs less than fetching
-    /// the start state. `cache` is the search state of the caller, made if
-    /// none when the DFA is compiled: the states that the table needs
-    /// (the start state and the transitions from it) are kept there for
-    /// the searches.
-    fn get_with_live(&self, cache: &mut Option<DfaCache>) -> Option<(&DFA, &[bool; 256])> {
+    /// the start state. The table is read off the NFA (see
+    /// [`first_bytes`]).
+    fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
                 // One element is compiled as it is, not copied.
@@ -984,19 +980,62 @@ impl LazyDfa {
                 } else {
                     MatchKind::All
                 };
+                let live = Box::new(if plain {
+                    first_bytes(&nfa)
+                } else {
+                    [true; 256]
+                });
                 let dfa = dfa(nfa, kind).ok()?;
-                let mut live = Box::new([true; 256]);
-                if plain {
-                    let cache = cache.get_or_insert_with(|| dfa.create_cache());
-                    if let Some(l) = live_after(&dfa, cache, &[]) {
-                        *live = l;
-                    }
-                }
                 Some((dfa, live))
             })
             .as_ref()
             .map(|(d, l)| (d, &**l))
     }
+}
+
+/// By byte, whether the anchored search of `nfa` (a pattern with no
+/// look-around) lives on after that byte as the first: whether a state
+/// that the anchored start reaches without input reads it, or the start
+/// matches already (a match shows one byte late, so the search is not dead
+/// after any byte). Read off the NFA, this costs no transitions of the lazy
+/// DFA: those from its start state are built as searches meet their bytes.
+fn first_bytes(nfa: &NFA) -> [bool; 256] {
+    let mut live = [false; 256];
+    let mut seen = vec![false; nfa.states().len()];
+    let mut stack = vec![nfa.start_anchored()];
+    let mut mark = |start: u8, end: u8| {
+        for l in &mut live[usize::from(start)..=usize::from(end)] {
+            *l = true;
+        }
+    };
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id.as_usize()], true) {
+            continue;
+        }
+        match nfa.state(id) {
+            thompson::State::ByteRange { trans } => mark(trans.start, trans.end),
+            thompson::State::Sparse(sparse) => {
+                for t in sparse.transitions.iter() {
+                    mark(t.start, t.end);
+                }
+            }
+            thompson::State::Dense(dense) => {
+                for b in 0..=255u8 {
+                    if dense.matches_byte(b).is_some() {
+                        mark(b, b);
+                    }
+                }
+            }
+            thompson::State::Union { alternates } => stack.extend(alternates.iter().copied()),
+            thompson::State::BinaryUnion { alt1, alt2 } => stack.extend([*alt1, *alt2]),
+            thompson::State::Capture { next, .. } => stack.push(*next),
+            thompson::State::Fail => {}
+            // A look-around (never in a pattern without) or a match: the
+            // search lives on after every byte.
+            thompson::State::Look { .. } | thompson::State::Match { .. } => return [true; 256],
+        }
+    }
+    live
 }
 
 /// By byte, whether the anchored search of `dfa` (a pattern with no
@@ -1081,9 +1120,9 @@ impl Default for Parts {
     fn default() -> Parts {
         Parts {
             hirs: HashMap::default(),
-            prefixes: HashMap::default(),
-            forwards: HashMap::default(),
+            lazies: HashMap::default(),
             elements: HashMap::default(),
+            by_tree: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
             shared: Vec::new(),
@@ -1472,7 +1511,7 @@ impl<'a> PartSearch<'a> {
         slot: Option<&'a mut Option<DfaCache>>,
     ) -> Option<Result<PartSearch<'a>, ()>> {
         let (part, slot) = (part?, slot?);
-        let Some((dfa, live)) = part.get_with_live(slot) else {
+        let Some((dfa, live)) = part.get_with_live() else {
             return Some(Err(()));
         };
         let cache = slot.get_or_insert_with(|| dfa.create_cache());
@@ -1799,12 +1838,12 @@ fn ends_fwd(
 impl Bound {
     /// The bound between `left` and `right`.
     fn new(left: &[String], right: &[String], parts: &mut Parts) -> Result<Bound, String> {
-        // The keys of the parts, made once for their two kinds each.
-        let (lk, rk) = (unnamed(&left.concat()), unnamed(&right.concat()));
-        let first = parts.lazy(&lk, left, Kind::Leftmost)?;
-        let rest = parts.lazy(&rk, right, Kind::FORWARD)?;
-        let left = parts.lazy(&lk, left, Kind::FORWARD)?;
-        let right = parts.lazy(&rk, right, Kind::RELAXED_REVERSED)?;
+        // The elements of the parts, found once for their two kinds each.
+        let (left, right) = (parts.elements(left)?, parts.elements(right)?);
+        let first = parts.lazy(&left, Kind::Leftmost);
+        let rest = parts.lazy(&right, Kind::FORWARD);
+        let left = parts.lazy(&left, Kind::FORWARD);
+        let right = parts.lazy(&right, Kind::RELAXED_REVERSED);
         Ok(Bound {
             left,
             right,
@@ -2547,7 +2586,38 @@ fn alternatives(alts: Vec<Hir>, ends_first: bool) -> Hir {
     }
     let seqs = factor(uniq, ends_first, ends_first);
     let seqs = factor(seqs, !ends_first, ends_first);
-    Hir::alternation(seqs.into_iter().map(from_seq).collect())
+    Hir::alternation(merge_classes(seqs.into_iter().map(from_seq).collect()))
+}
+
+/// The alternatives `alts` with those that match one byte (a class or a
+/// one-byte literal) as one class, where the first of them stood: in a
+/// search that reports every match their order does not count, and a set
+/// of NFA states then holds one state for them, not one each.
+fn merge_classes(alts: Vec<Hir>) -> Vec<Hir> {
+    let byte_set = |h: &Hir| match h.kind() {
+        HirKind::Literal(l) if l.0.len() == 1 => {
+            Some(ClassBytes::new([ClassBytesRange::new(l.0[0], l.0[0])]))
+        }
+        HirKind::Class(Class::Bytes(c)) => Some(c.clone()),
+        _ => None,
+    };
+    let mut out: Vec<Hir> = Vec::with_capacity(alts.len());
+    // The index in `out` of the merged class, and the class.
+    let mut merged: Option<(usize, ClassBytes)> = None;
+    for h in alts {
+        match (byte_set(&h), &mut merged) {
+            (Some(c), Some((_, m))) => m.union(&c),
+            (Some(c), None) => {
+                merged = Some((out.len(), c));
+                out.push(h);
+            }
+            (None, _) => out.push(h),
+        }
+    }
+    if let Some((i, c)) = merged {
+        out[i] = Hir::class(Class::Bytes(c));
+    }
+    out
 }
 
 /// `seqs` with those that open (or, with `end`, end) with the same element
