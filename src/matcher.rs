@@ -50,6 +50,7 @@ use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
@@ -769,6 +770,7 @@ impl Parts {
                         Arc::new(Element {
                             hir,
                             language: Default::default(),
+                            nfa: Default::default(),
                         })
                     })
                     .clone();
@@ -881,6 +883,12 @@ struct Element {
     hir: Arc<Hir>,
     /// By `2 * relax + reverse`.
     language: [OnceLock<Hir>; 4],
+    /// The NFA of each language, by the same index, and of the element as
+    /// it is, forward (index 4); `None` where it does not compile. Made on
+    /// first use, and shared by the lazy DFAs that hold the element: theirs
+    /// is made of the NFAs of their elements (see [`concat_nfas`]), so that
+    /// a long element (the noun phrase) is compiled once for them all.
+    nfa: [OnceLock<Option<NFA>>; 5],
 }
 
 impl Element {
@@ -891,6 +899,137 @@ impl Element {
         self.language[2 * usize::from(relax) + usize::from(reverse)]
             .get_or_init(|| language(&self.hir, relax, reverse))
     }
+
+    /// The NFA of the element's [`Element::language`], or with `leftmost`
+    /// of the element as it is (forward), compiled on first use.
+    fn nfa(&self, relax: bool, reverse: bool, leftmost: bool) -> Option<&NFA> {
+        let i = if leftmost {
+            4
+        } else {
+            2 * usize::from(relax) + usize::from(reverse)
+        };
+        self.nfa[i]
+            .get_or_init(|| {
+                let hir = if leftmost {
+                    &self.hir
+                } else {
+                    self.language(relax, reverse)
+                };
+                nfa(hir, reverse && !leftmost, false).ok()
+            })
+            .as_ref()
+    }
+}
+
+/// The NFA of `parts` in sequence, each compiled alone (all forward, or
+/// all reversed): the states of each copied in turn, its match made a step
+/// to the start of the next one (the one before, reversed, since a
+/// reversed NFA reads the sequence from its end). The language, and the
+/// order of the paths through it, are those of the NFA of the sequence
+/// compiled as one; copying the states costs a fraction of compiling them
+/// (the noun phrase's are many).
+fn concat_nfas(parts: &[&NFA], reverse: bool) -> Result<NFA, String> {
+    let order: Vec<&NFA> = if reverse {
+        parts.iter().rev().copied().collect()
+    } else {
+        parts.to_vec()
+    };
+    let err = |e: thompson::BuildError| e.to_string();
+    let mut b = thompson::Builder::new();
+    b.set_size_limit(Some(NFA_LIMIT)).map_err(err)?;
+    b.set_reverse(reverse);
+    b.set_utf8(false);
+    b.start_pattern().map_err(err)?;
+    // The id of each part's first state: its states are added in order.
+    let mut offsets = Vec::with_capacity(order.len());
+    let mut total = 0;
+    for n in &order {
+        offsets.push(total);
+        total += n.states().len();
+    }
+    let id =
+        |off: usize, sid: StateID| StateID::new(off + sid.as_usize()).map_err(|e| e.to_string());
+    let moved = |off: usize, t: &thompson::Transition| {
+        Ok(thompson::Transition {
+            next: id(off, t.next)?,
+            ..*t
+        })
+    };
+    for (i, n) in order.iter().enumerate() {
+        let off = offsets[i];
+        let next_part = match order.get(i + 1) {
+            Some(m) => Some(id(offsets[i + 1], m.start_anchored())?),
+            None => None,
+        };
+        for state in n.states() {
+            match state {
+                thompson::State::ByteRange { trans } => b.add_range(moved(off, trans)?),
+                thompson::State::Sparse(sparse) => b.add_sparse(
+                    sparse
+                        .transitions
+                        .iter()
+                        .map(|t| moved(off, t))
+                        .collect::<Result<_, String>>()?,
+                ),
+                thompson::State::Dense(dense) => {
+                    // Runs of bytes with the same next state.
+                    let mut ranges = Vec::new();
+                    for b in 0..=255u8 {
+                        let Some(next) = dense.matches_byte(b) else {
+                            continue;
+                        };
+                        let next = id(off, next)?;
+                        match ranges.last_mut() {
+                            Some(thompson::Transition { end, next: n, .. })
+                                if *n == next && usize::from(*end) + 1 == usize::from(b) =>
+                            {
+                                *end = b
+                            }
+                            _ => ranges.push(thompson::Transition {
+                                start: b,
+                                end: b,
+                                next,
+                            }),
+                        }
+                    }
+                    b.add_sparse(ranges)
+                }
+                thompson::State::Look { look, next } => b.add_look(id(off, *next)?, *look),
+                thompson::State::Union { alternates } => b.add_union(
+                    alternates
+                        .iter()
+                        .map(|&a| id(off, a))
+                        .collect::<Result<_, String>>()?,
+                ),
+                thompson::State::BinaryUnion { alt1, alt2 } => {
+                    b.add_union(vec![id(off, *alt1)?, id(off, *alt2)?])
+                }
+                // No groups are compiled for a lazy DFA; a union of one
+                // is a step to it.
+                thompson::State::Capture { next, .. } => b.add_union(vec![id(off, *next)?]),
+                thompson::State::Fail => b.add_fail(),
+                thompson::State::Match { .. } => match next_part {
+                    Some(to) => b.add_union(vec![to]),
+                    None => b.add_match(),
+                },
+            }
+            .map_err(err)?;
+        }
+    }
+    let start = id(0, order[0].start_anchored())?;
+    // The unanchored start: `(?s-u:.)*?` before the anchored one, as the
+    // compiler makes it.
+    let unanchored = b.add_union(vec![start]).map_err(err)?;
+    let any = b
+        .add_range(thompson::Transition {
+            start: 0,
+            end: 255,
+            next: unanchored,
+        })
+        .map_err(err)?;
+    b.patch(unanchored, any).map_err(err)?;
+    b.finish_pattern(start).map_err(err)?;
+    b.build(start, unanchored).map_err(err)
 }
 
 /// A lazy DFA of elements in sequence, forward or reversed, reporting every
@@ -956,24 +1095,16 @@ impl LazyDfa {
     fn get_with_live(&self) -> Option<(&DFA, &[bool; 256])> {
         self.dfa
             .get_or_init(|| {
-                // One element is compiled as it is, not copied.
-                let whole;
-                let hir = match &self.trees[..] {
-                    [one] if self.leftmost => &one.hir,
-                    _ if self.leftmost => {
-                        whole =
-                            Hir::concat(self.trees.iter().map(|e| Hir::clone(&e.hir)).collect());
-                        &whole
-                    }
-                    [one] => one.language(self.relax, self.reverse),
-                    trees => {
-                        whole = language_concat(
-                            trees.iter().map(|e| e.language(self.relax, self.reverse)),
-                        );
-                        &whole
-                    }
+                // Of the NFAs of the elements, one used as it is.
+                let nfas = self
+                    .trees
+                    .iter()
+                    .map(|e| e.nfa(self.relax, self.reverse, self.leftmost))
+                    .collect::<Option<Vec<&NFA>>>()?;
+                let nfa = match &nfas[..] {
+                    [one] => NFA::clone(one),
+                    nfas => concat_nfas(nfas, self.reverse).ok()?,
                 };
-                let nfa = nfa(hir, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
                 let kind = if self.leftmost {
                     MatchKind::LeftmostFirst
@@ -2471,16 +2602,6 @@ fn language(h: &Hir, relax: bool, ends_first: bool) -> Hir {
     }
 }
 
-/// The sequence of `hirs`, each a [`language`] already, as one [`language`]
-/// (repetitions merged across them).
-fn language_concat<'a>(hirs: impl Iterator<Item = &'a Hir>) -> Hir {
-    let mut seq = Vec::new();
-    for h in hirs {
-        push_seq(&mut seq, h.clone());
-    }
-    from_seq(seq)
-}
-
 /// Appends to `seq` the elements of `h` (each byte of a literal one),
 /// each repetition merged with the one before it when they repeat the same
 /// expression: `x{a,b}x{c,d}` is `x{a+c,b+d}`.
@@ -2792,6 +2913,67 @@ mod tests {
             // Relaxing drops counts: `a{0,4}` is `a*`.
             if src.contains("{0,4}") {
                 assert!(widened, "{src}: relaxed matches nothing more");
+            }
+        }
+    }
+
+    /// The NFA of parts made of the NFAs of each part finds the ends (and,
+    /// reversed, the starts) that the NFA of the parts compiled as one
+    /// finds, leftmost-first (the first path's) and every match, on every
+    /// string up to five bytes over the parts' letters.
+    #[test]
+    fn concatenated_nfas_match_alike() {
+        let table: [&[&str]; 5] = [
+            &["a", "b"],
+            &["a*", "(?:ab|a)", "b?"],
+            &["(?:a|ab)", "(?:c|bc)"],
+            &["x{0,2}", "(?:x|y)+?", "^?y"],
+            &["(a)", "b*", "(?:c|)", "$"],
+        ];
+        let letters = b"abcxy";
+        for parts in table {
+            let hirs: Vec<Hir> = parts
+                .iter()
+                .map(|p| syntax::parse_with(p, &syntax_config()).expect("parses"))
+                .collect();
+            let whole = Hir::concat(hirs.clone());
+            for (reverse, kind) in [
+                (false, MatchKind::LeftmostFirst),
+                (false, MatchKind::All),
+                (true, MatchKind::All),
+            ] {
+                let one = dfa(nfa(&whole, reverse, false).expect("nfa"), kind).expect("dfa");
+                let nfas: Vec<NFA> = hirs
+                    .iter()
+                    .map(|h| nfa(h, reverse, false).expect("nfa"))
+                    .collect();
+                let refs: Vec<&NFA> = nfas.iter().collect();
+                let made = dfa(concat_nfas(&refs, reverse).expect("concat"), kind).expect("dfa");
+                let (mut c1, mut c2) = (one.create_cache(), made.create_cache());
+                let mut word = Vec::new();
+                for n in 0..=5u32 {
+                    for code in 0..letters.len().pow(n) {
+                        word.clear();
+                        let mut c = code;
+                        for _ in 0..n {
+                            word.push(letters[c % letters.len()]);
+                            c /= letters.len();
+                        }
+                        let input = Input::new(&word).anchored(Anchored::Yes);
+                        let (want, got) = if reverse {
+                            (
+                                one.try_search_rev(&mut c1, &input).expect("search"),
+                                made.try_search_rev(&mut c2, &input).expect("search"),
+                            )
+                        } else {
+                            (
+                                one.try_search_fwd(&mut c1, &input).expect("search"),
+                                made.try_search_fwd(&mut c2, &input).expect("search"),
+                            )
+                        };
+                        assert_eq!(got, want, "{parts:?} {reverse} {kind:?} on {word:?}");
+                    }
+                }
             }
         }
     }
