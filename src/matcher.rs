@@ -636,6 +636,9 @@ pub(crate) struct Parts {
     /// which holds it), so that the text of an element (the noun phrase's
     /// is long) is unnamed once, not at each use.
     by_tree: HashMap<usize, Arc<Element>>,
+    /// The NFA of each part with its groups, by its syntax tree (as
+    /// `by_tree`), for the NFAs of whole patterns (see [`Parts::full`]).
+    with_groups: HashMap<usize, NFA>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -707,6 +710,7 @@ impl Parts {
             lazies: HashMap::default(),
             elements: HashMap::default(),
             by_tree: HashMap::default(),
+            with_groups: HashMap::default(),
             alphabet,
             finders,
             shared: trees,
@@ -780,10 +784,27 @@ impl Parts {
             .collect()
     }
 
-    /// The elements in sequence, capture groups numbered from 1 in order, as
-    /// the parser numbers them in the whole pattern.
-    fn concat(&mut self, parts: &[String]) -> Result<Hir, String> {
-        Ok(concat(&self.trees(parts)?))
+    /// The NFA of the elements `parts` in sequence with their groups,
+    /// numbered from 1 in order, as the parser numbers them in the whole
+    /// pattern: made of the NFA of each element (see [`concat_nfas`]),
+    /// compiled once for all the patterns that hold it.
+    fn full(&mut self, parts: &[String]) -> Result<NFA, String> {
+        let mut nfas = Vec::with_capacity(parts.len());
+        for p in parts {
+            let h = self.hir(p)?;
+            let key = Arc::as_ptr(&h) as usize;
+            let n = match self.with_groups.get(&key) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = nfa(&h, false, true)?;
+                    self.with_groups.insert(key, n.clone());
+                    n
+                }
+            };
+            nfas.push(n);
+        }
+        let refs: Vec<&NFA> = nfas.iter().collect();
+        concat_nfas(&refs, false, true)
     }
 
     /// The lazy DFA of `parts` of the kind `kind` (see [`Parts::lazy`]):
@@ -928,7 +949,11 @@ impl Element {
 /// order of the paths through it, are those of the NFA of the sequence
 /// compiled as one; copying the states costs a fraction of compiling them
 /// (the noun phrase's are many).
-fn concat_nfas(parts: &[&NFA], reverse: bool) -> Result<NFA, String> {
+///
+/// With `captures` (forward only), the groups of the parts are those of
+/// the sequence: numbered from 1 in order across the parts, with their
+/// names, group 0 around the whole.
+fn concat_nfas(parts: &[&NFA], reverse: bool, captures: bool) -> Result<NFA, String> {
     let order: Vec<&NFA> = if reverse {
         parts.iter().rev().copied().collect()
     } else {
@@ -940,13 +965,29 @@ fn concat_nfas(parts: &[&NFA], reverse: bool) -> Result<NFA, String> {
     b.set_reverse(reverse);
     b.set_utf8(false);
     b.start_pattern().map_err(err)?;
-    // The id of each part's first state: its states are added in order.
+    // The id of each part's first state: its states are added in order;
+    // and the number of groups before each part's (group 0 is the whole's).
     let mut offsets = Vec::with_capacity(order.len());
-    let mut total = 0;
+    let mut groups = Vec::with_capacity(order.len());
+    let (mut total, mut before) = (0, 0);
     for n in &order {
         offsets.push(total);
         total += n.states().len();
+        groups.push(before);
+        before += n.group_info().group_len(PatternID::ZERO).saturating_sub(1);
     }
+    // After the parts: the end of group 0, the match, and the start of
+    // group 0 (with `captures`).
+    let (end0, matched, start0) = (
+        StateID::new(total),
+        StateID::new(total + 1),
+        StateID::new(total + 2),
+    );
+    let (end0, matched, start0) = (
+        end0.map_err(|e| e.to_string())?,
+        matched.map_err(|e| e.to_string())?,
+        start0.map_err(|e| e.to_string())?,
+    );
     let id =
         |off: usize, sid: StateID| StateID::new(off + sid.as_usize()).map_err(|e| e.to_string());
     let moved = |off: usize, t: &thompson::Transition| {
@@ -1004,19 +1045,53 @@ fn concat_nfas(parts: &[&NFA], reverse: bool) -> Result<NFA, String> {
                 thompson::State::BinaryUnion { alt1, alt2 } => {
                     b.add_union(vec![id(off, *alt1)?, id(off, *alt2)?])
                 }
-                // No groups are compiled for a lazy DFA; a union of one
-                // is a step to it.
+                // A group of a part, numbered in the sequence; group 0 of a
+                // part (or any, without `captures`) is a step to the next
+                // state (a union of one).
+                thompson::State::Capture {
+                    next,
+                    group_index,
+                    slot,
+                    ..
+                } if captures && group_index.as_usize() > 0 => {
+                    let g = groups[i] + group_index.as_usize();
+                    let g = u32::try_from(g).map_err(|e| e.to_string())?;
+                    let next = id(off, *next)?;
+                    if slot.as_usize() % 2 == 0 {
+                        let name = n
+                            .group_info()
+                            .to_name(PatternID::ZERO, group_index.as_usize())
+                            .map(Arc::from);
+                        b.add_capture_start(next, g, name)
+                    } else {
+                        b.add_capture_end(next, g)
+                    }
+                }
                 thompson::State::Capture { next, .. } => b.add_union(vec![id(off, *next)?]),
                 thompson::State::Fail => b.add_fail(),
                 thompson::State::Match { .. } => match next_part {
                     Some(to) => b.add_union(vec![to]),
+                    None if captures => b.add_union(vec![end0]),
                     None => b.add_match(),
                 },
             }
             .map_err(err)?;
         }
     }
-    let start = id(0, order[0].start_anchored())?;
+    let mut start = id(0, order[0].start_anchored())?;
+    if captures {
+        let added = [
+            b.add_capture_end(matched, 0),
+            b.add_match(),
+            b.add_capture_start(start, 0, None),
+        ];
+        for (got, want) in added.into_iter().zip([end0, matched, start0]) {
+            if got.map_err(err)? != want {
+                return Err("group 0 out of place".into());
+            }
+        }
+        start = start0;
+    }
     // The unanchored start: `(?s-u:.)*?` before the anchored one, as the
     // compiler makes it.
     let unanchored = b.add_union(vec![start]).map_err(err)?;
@@ -1103,7 +1178,7 @@ impl LazyDfa {
                     .collect::<Option<Vec<&NFA>>>()?;
                 let nfa = match &nfas[..] {
                     [one] => NFA::clone(one),
-                    nfas => concat_nfas(nfas, self.reverse).ok()?,
+                    nfas => concat_nfas(nfas, self.reverse, false).ok()?,
                 };
                 let plain = nfa.look_set_any().is_empty();
                 let kind = if self.leftmost {
@@ -1254,6 +1329,7 @@ impl Default for Parts {
             lazies: HashMap::default(),
             elements: HashMap::default(),
             by_tree: HashMap::default(),
+            with_groups: HashMap::default(),
             alphabet: Alphabet::identity(),
             finders: Vec::new(),
             shared: Vec::new(),
@@ -1339,7 +1415,7 @@ impl Matcher {
                 .map_err(|e| e.to_string())?;
             return Ok(Matcher::Plain(re));
         };
-        let full = nfa(&parts.concat(parts_src)?, false, true)?;
+        let full = parts.full(parts_src)?;
         let names = full
             .group_info()
             .pattern_names(PatternID::ZERO)
@@ -2948,7 +3024,8 @@ mod tests {
                     .map(|h| nfa(h, reverse, false).expect("nfa"))
                     .collect();
                 let refs: Vec<&NFA> = nfas.iter().collect();
-                let made = dfa(concat_nfas(&refs, reverse).expect("concat"), kind).expect("dfa");
+                let made =
+                    dfa(concat_nfas(&refs, reverse, false).expect("concat"), kind).expect("dfa");
                 let (mut c1, mut c2) = (one.create_cache(), made.create_cache());
                 let mut word = Vec::new();
                 for n in 0..=5u32 {
@@ -2973,6 +3050,67 @@ mod tests {
                         };
                         assert_eq!(got, want, "{parts:?} {reverse} {kind:?} on {word:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// The NFA of parts with their groups made of the NFAs of each part
+    /// names its groups as the NFA of the parts compiled as one does, and
+    /// its groups take the same spans, on every string up to five bytes
+    /// over the parts' letters.
+    #[test]
+    fn concatenated_nfas_capture_alike() {
+        let table: [&[&str]; 3] = [
+            &["(?P<a>x)+", "(y)?", "(?:(?P<b>x)|y)*"],
+            &["x*", "(?P<q0>(x)|xy)", "(y?)", "$"],
+            &["^(?P<s>x|y)", "((x)(y))?", "(?P<c>[xy]*?)", "x?"],
+        ];
+        let letters = b"xyz";
+        for parts in table {
+            let hirs: Vec<Arc<Hir>> = parts
+                .iter()
+                .map(|p| Arc::new(syntax::parse_with(p, &syntax_config()).expect("parses")))
+                .collect();
+            let one = nfa(&concat(&hirs), false, true).expect("nfa");
+            let nfas: Vec<NFA> = hirs
+                .iter()
+                .map(|h| nfa(h, false, true).expect("nfa"))
+                .collect();
+            let refs: Vec<&NFA> = nfas.iter().collect();
+            let made = concat_nfas(&refs, false, true).expect("concat");
+            let names = |n: &NFA| -> Vec<Option<String>> {
+                n.group_info()
+                    .pattern_names(PatternID::ZERO)
+                    .map(|n| n.map(str::to_string))
+                    .collect()
+            };
+            assert_eq!(names(&made), names(&one), "{parts:?}");
+            let (b1, b2) = (
+                BoundedBacktracker::new_from_nfa(one).expect("bt"),
+                BoundedBacktracker::new_from_nfa(made).expect("bt"),
+            );
+            let (mut c1, mut c2) = (b1.create_cache(), b2.create_cache());
+            let (mut k1, mut k2) = (b1.create_captures(), b2.create_captures());
+            let mut word = Vec::new();
+            for n in 0..=5u32 {
+                for code in 0..letters.len().pow(n) {
+                    word.clear();
+                    let mut c = code;
+                    for _ in 0..n {
+                        word.push(letters[c % letters.len()]);
+                        c /= letters.len();
+                    }
+                    let input = Input::new(&word).anchored(Anchored::Yes);
+                    b1.try_captures(&mut c1, input.clone(), &mut k1)
+                        .expect("search");
+                    b2.try_captures(&mut c2, input, &mut k2).expect("search");
+                    let spans = |k: &Captures| -> Vec<Option<(usize, usize)>> {
+                        (0..k.group_len())
+                            .map(|i| k.get_group(i).map(|s| (s.start, s.end)))
+                            .collect()
+                    };
+                    assert_eq!(spans(&k2), spans(&k1), "{parts:?} on {word:?}");
                 }
             }
         }
