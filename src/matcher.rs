@@ -638,7 +638,7 @@ pub(crate) struct Parts {
     by_tree: HashMap<usize, Arc<Element>>,
     /// The NFA of each part with its groups, by its syntax tree (as
     /// `by_tree`), for the NFAs of whole patterns (see [`Parts::full`]).
-    with_groups: HashMap<usize, NFA>,
+    with_groups: HashMap<usize, Arc<PartNfa>>,
     alphabet: Alphabet,
     /// The text of each shared group...
     finders: Vec<memchr::memmem::Finder<'static>>,
@@ -789,6 +789,14 @@ impl Parts {
     /// pattern: made of the NFA of each element (see [`concat_nfas`]),
     /// compiled once for all the patterns that hold it.
     fn full(&mut self, parts: &[String]) -> Result<NFA, String> {
+        let nfas = self.group_nfas(parts)?;
+        let refs: Vec<&PartNfa> = nfas.iter().map(|n| &**n).collect();
+        concat_nfas(&refs, false, true)
+    }
+
+    /// The NFA of each element of `parts` with its groups (numbered from 1
+    /// in the element), compiled once.
+    fn group_nfas(&mut self, parts: &[String]) -> Result<Vec<Arc<PartNfa>>, String> {
         let mut nfas = Vec::with_capacity(parts.len());
         for p in parts {
             let h = self.hir(p)?;
@@ -796,15 +804,14 @@ impl Parts {
             let n = match self.with_groups.get(&key) {
                 Some(n) => n.clone(),
                 None => {
-                    let n = nfa(&h, false, true)?;
+                    let n = Arc::new(PartNfa::new(nfa(&h, false, true)?));
                     self.with_groups.insert(key, n.clone());
                     n
                 }
             };
             nfas.push(n);
         }
-        let refs: Vec<&NFA> = nfas.iter().collect();
-        concat_nfas(&refs, false, true)
+        Ok(nfas)
     }
 
     /// The lazy DFA of `parts` of the kind `kind` (see [`Parts::lazy`]):
@@ -888,6 +895,7 @@ fn unnamed(s: &str) -> String {
 }
 
 /// The trees `hirs` in sequence, capture groups numbered from 1 in order.
+#[cfg(test)]
 fn concat(hirs: &[Arc<Hir>]) -> Hir {
     let mut next = 1;
     renumber(
@@ -909,7 +917,7 @@ struct Element {
     /// first use, and shared by the lazy DFAs that hold the element: theirs
     /// is made of the NFAs of their elements (see [`concat_nfas`]), so that
     /// a long element (the noun phrase) is compiled once for them all.
-    nfa: [OnceLock<Option<NFA>>; 5],
+    nfa: [OnceLock<Option<PartNfa>>; 5],
 }
 
 impl Element {
@@ -923,7 +931,7 @@ impl Element {
 
     /// The NFA of the element's [`Element::language`], or with `leftmost`
     /// of the element as it is (forward), compiled on first use.
-    fn nfa(&self, relax: bool, reverse: bool, leftmost: bool) -> Option<&NFA> {
+    fn nfa(&self, relax: bool, reverse: bool, leftmost: bool) -> Option<&PartNfa> {
         let i = if leftmost {
             4
         } else {
@@ -936,10 +944,59 @@ impl Element {
                 } else {
                     self.language(relax, reverse)
                 };
-                nfa(hir, reverse && !leftmost, false).ok()
+                nfa(hir, reverse && !leftmost, false).ok().map(PartNfa::new)
             })
             .as_ref()
     }
+}
+
+/// The NFA of an element, to be put in sequence with others by
+/// [`concat_nfas`], and by state, whether its anchored start reaches it
+/// (found once for all the sequences that hold it).
+#[derive(Debug)]
+struct PartNfa {
+    nfa: NFA,
+    reached: Vec<bool>,
+}
+
+impl PartNfa {
+    fn new(nfa: NFA) -> PartNfa {
+        PartNfa {
+            reached: reached(&nfa),
+            nfa,
+        }
+    }
+}
+
+/// By state of `nfa`, whether its anchored start reaches it.
+fn reached(nfa: &NFA) -> Vec<bool> {
+    let mut seen = vec![false; nfa.states().len()];
+    let mut stack = vec![nfa.start_anchored()];
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id.as_usize()], true) {
+            continue;
+        }
+        match nfa.state(id) {
+            thompson::State::ByteRange { trans } => stack.push(trans.next),
+            thompson::State::Sparse(sparse) => {
+                stack.extend(sparse.transitions.iter().map(|t| t.next))
+            }
+            thompson::State::Dense(dense) => stack.extend(
+                dense
+                    .transitions
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != StateID::ZERO),
+            ),
+            thompson::State::Look { next, .. } | thompson::State::Capture { next, .. } => {
+                stack.push(*next)
+            }
+            thompson::State::Union { alternates } => stack.extend(alternates.iter().copied()),
+            thompson::State::BinaryUnion { alt1, alt2 } => stack.extend([*alt1, *alt2]),
+            thompson::State::Fail | thompson::State::Match { .. } => {}
+        }
+    }
+    seen
 }
 
 /// The NFA of `parts` in sequence, each compiled alone (all forward, or
@@ -953,8 +1010,8 @@ impl Element {
 /// With `captures` (forward only), the groups of the parts are those of
 /// the sequence: numbered from 1 in order across the parts, with their
 /// names, group 0 around the whole.
-fn concat_nfas(parts: &[&NFA], reverse: bool, captures: bool) -> Result<NFA, String> {
-    let order: Vec<&NFA> = if reverse {
+fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA, String> {
+    let order: Vec<&PartNfa> = if reverse {
         parts.iter().rev().copied().collect()
     } else {
         parts.to_vec()
@@ -965,16 +1022,29 @@ fn concat_nfas(parts: &[&NFA], reverse: bool, captures: bool) -> Result<NFA, Str
     b.set_reverse(reverse);
     b.set_utf8(false);
     b.start_pattern().map_err(err)?;
-    // The id of each part's first state: its states are added in order;
-    // and the number of groups before each part's (group 0 is the whole's).
-    let mut offsets = Vec::with_capacity(order.len());
+    // The states of each part that its anchored start reaches, by their
+    // id in the part: their id in the whole, those of each part in order
+    // (the unanchored start of a part is left out, and the states only it
+    // reaches, which would cost each search of a backtracker in vain); and
+    // the number of groups before each part's (group 0 is the whole's).
+    let mut ids: Vec<Vec<Option<StateID>>> = Vec::with_capacity(order.len());
     let mut groups = Vec::with_capacity(order.len());
     let (mut total, mut before) = (0, 0);
     for n in &order {
-        offsets.push(total);
-        total += n.states().len();
+        let reached = &n.reached;
+        let before_n = n
+            .nfa
+            .group_info()
+            .group_len(PatternID::ZERO)
+            .saturating_sub(1);
+        let mut map = vec![None; reached.len()];
+        for (m, _) in map.iter_mut().zip(reached).filter(|(_, &r)| r) {
+            *m = Some(StateID::new(total).map_err(|e| e.to_string())?);
+            total += 1;
+        }
+        ids.push(map);
         groups.push(before);
-        before += n.group_info().group_len(PatternID::ZERO).saturating_sub(1);
+        before += before_n;
     }
     // After the parts: the end of group 0, the match, and the start of
     // group 0 (with `captures`).
@@ -988,21 +1058,25 @@ fn concat_nfas(parts: &[&NFA], reverse: bool, captures: bool) -> Result<NFA, Str
         matched.map_err(|e| e.to_string())?,
         start0.map_err(|e| e.to_string())?,
     );
-    let id =
-        |off: usize, sid: StateID| StateID::new(off + sid.as_usize()).map_err(|e| e.to_string());
-    let moved = |off: usize, t: &thompson::Transition| {
+    let id = |part: usize, sid: StateID| {
+        ids[part][sid.as_usize()].ok_or_else(|| "a state out of reach".to_string())
+    };
+    let moved = |part: usize, t: &thompson::Transition| {
         Ok(thompson::Transition {
-            next: id(off, t.next)?,
+            next: id(part, t.next)?,
             ..*t
         })
     };
     for (i, n) in order.iter().enumerate() {
-        let off = offsets[i];
+        // States of this part are renumbered by `id(off, ...)`.
+        let off = i;
         let next_part = match order.get(i + 1) {
-            Some(m) => Some(id(offsets[i + 1], m.start_anchored())?),
+            Some(m) => Some(id(i + 1, m.nfa.start_anchored())?),
             None => None,
         };
-        for state in n.states() {
+        let n = &n.nfa;
+        let states = n.states().iter().zip(&ids[i]);
+        for state in states.filter(|(_, m)| m.is_some()).map(|(s, _)| s) {
             match state {
                 thompson::State::ByteRange { trans } => b.add_range(moved(off, trans)?),
                 thompson::State::Sparse(sparse) => b.add_sparse(
@@ -1078,7 +1152,7 @@ fn concat_nfas(parts: &[&NFA], reverse: bool, captures: bool) -> Result<NFA, Str
             .map_err(err)?;
         }
     }
-    let mut start = id(0, order[0].start_anchored())?;
+    let mut start = id(0, order[0].nfa.start_anchored())?;
     if captures {
         let added = [
             b.add_capture_end(matched, 0),
@@ -1175,9 +1249,9 @@ impl LazyDfa {
                     .trees
                     .iter()
                     .map(|e| e.nfa(self.relax, self.reverse, self.leftmost))
-                    .collect::<Option<Vec<&NFA>>>()?;
+                    .collect::<Option<Vec<&PartNfa>>>()?;
                 let nfa = match &nfas[..] {
-                    [one] => NFA::clone(one),
+                    [one] => one.nfa.clone(),
                     nfas => concat_nfas(nfas, self.reverse, false).ok()?,
                 };
                 let plain = nfa.look_set_any().is_empty();
@@ -1279,8 +1353,9 @@ fn live_after(dfa: &DFA, cache: &mut DfaCache, before: &[u8]) -> Option<[bool; 2
 /// first use.
 #[derive(Debug)]
 struct LazyBacktracker {
-    /// The elements, in order.
-    trees: Vec<Arc<Hir>>,
+    /// The NFA of each element, with its groups, in order (see
+    /// [`Parts::group_nfas`]).
+    nfas: Vec<Arc<PartNfa>>,
     /// Whether the pattern ends with `\z`.
     pinned: bool,
     /// `None` if it did not compile (the split that needs it then gives
@@ -1289,34 +1364,35 @@ struct LazyBacktracker {
 }
 
 impl LazyBacktracker {
-    fn new(trees: Vec<Arc<Hir>>, pinned: bool) -> LazyBacktracker {
+    fn new(nfas: Vec<Arc<PartNfa>>, pinned: bool) -> LazyBacktracker {
         LazyBacktracker {
-            trees,
+            nfas,
             pinned,
             bt: OnceLock::new(),
         }
     }
 
+    /// The backtracker, made on first use of the NFAs of the elements (see
+    /// [`concat_nfas`]).
     fn get(&self) -> Option<&BoundedBacktracker> {
         self.bt
             .get_or_init(|| {
-                // One element is compiled as it is, not copied: its groups
-                // are numbered from 1 in order already, as it was parsed.
-                let whole;
-                let hir = match &self.trees[..] {
-                    [one] if !self.pinned => &**one,
-                    trees => {
-                        let mut hir = concat(trees);
-                        if self.pinned {
-                            hir = Hir::concat(vec![hir, Hir::look(Look::End)]);
-                        }
-                        whole = hir;
-                        &whole
+                let nfa = match &self.nfas[..] {
+                    // One element as it is: its groups are numbered from 1
+                    // in order already, as it was parsed.
+                    [one] if !self.pinned => one.nfa.clone(),
+                    nfas => {
+                        let end = match self.pinned {
+                            true => {
+                                Some(PartNfa::new(nfa(&Hir::look(Look::End), false, true).ok()?))
+                            }
+                            false => None,
+                        };
+                        let all: Vec<&PartNfa> = nfas.iter().map(|n| &**n).chain(&end).collect();
+                        concat_nfas(&all, false, true).ok()?
                     }
                 };
-                BoundedBacktracker::builder()
-                    .build_from_nfa(nfa(hir, false, true).ok()?)
-                    .ok()
+                BoundedBacktracker::builder().build_from_nfa(nfa).ok()
             })
             .as_ref()
     }
@@ -1338,6 +1414,7 @@ impl Default for Parts {
 }
 
 /// `h` with its capture groups numbered from `next` on, in pre-order.
+#[cfg(test)]
 fn renumber(h: Hir, next: &mut u32) -> Hir {
     if h.properties().explicit_captures_len() == 0 {
         return h;
@@ -2230,7 +2307,7 @@ impl Split {
                 let pinned = r.end < n && looks_only(LookSet::singleton(Look::Start));
                 let memo = looks_only(LookSet::singleton(Look::Start).insert(Look::End));
                 Piece::Groups {
-                    bt: LazyBacktracker::new(trees, pinned),
+                    bt: LazyBacktracker::new(parts.group_nfas(&parts_src[r])?, pinned),
                     groups: g,
                     pinned,
                     memo,
@@ -2241,7 +2318,12 @@ impl Split {
             .iter()
             .skip(1)
             .take(bounds.len().saturating_sub(1))
-            .map(|&c| Ok(LazyBacktracker::new(parts.trees(&parts_src[c..])?, false)))
+            .map(|&c| {
+                Ok(LazyBacktracker::new(
+                    parts.group_nfas(&parts_src[c..])?,
+                    false,
+                ))
+            })
             .collect::<Result<_, String>>()?;
         Ok(Some(Split {
             bounds,
@@ -3019,11 +3101,11 @@ mod tests {
                 (true, MatchKind::All),
             ] {
                 let one = dfa(nfa(&whole, reverse, false).expect("nfa"), kind).expect("dfa");
-                let nfas: Vec<NFA> = hirs
+                let nfas: Vec<PartNfa> = hirs
                     .iter()
-                    .map(|h| nfa(h, reverse, false).expect("nfa"))
+                    .map(|h| PartNfa::new(nfa(h, reverse, false).expect("nfa")))
                     .collect();
-                let refs: Vec<&NFA> = nfas.iter().collect();
+                let refs: Vec<&PartNfa> = nfas.iter().collect();
                 let made =
                     dfa(concat_nfas(&refs, reverse, false).expect("concat"), kind).expect("dfa");
                 let (mut c1, mut c2) = (one.create_cache(), made.create_cache());
@@ -3073,11 +3155,11 @@ mod tests {
                 .map(|p| Arc::new(syntax::parse_with(p, &syntax_config()).expect("parses")))
                 .collect();
             let one = nfa(&concat(&hirs), false, true).expect("nfa");
-            let nfas: Vec<NFA> = hirs
+            let nfas: Vec<PartNfa> = hirs
                 .iter()
-                .map(|h| nfa(h, false, true).expect("nfa"))
+                .map(|h| PartNfa::new(nfa(h, false, true).expect("nfa")))
                 .collect();
-            let refs: Vec<&NFA> = nfas.iter().collect();
+            let refs: Vec<&PartNfa> = nfas.iter().collect();
             let made = concat_nfas(&refs, false, true).expect("concat");
             let names = |n: &NFA| -> Vec<Option<String>> {
                 n.group_info()
