@@ -1032,7 +1032,7 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
     let (mut total, mut before) = (0, 0);
     for n in &order {
         let reached = &n.reached;
-        let before_n = n
+        let own = n
             .nfa
             .group_info()
             .group_len(PatternID::ZERO)
@@ -1044,7 +1044,7 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
         }
         ids.push(map);
         groups.push(before);
-        before += before_n;
+        before += own;
     }
     // After the parts: the end of group 0, the match, and the start of
     // group 0 (with `captures`).
@@ -1068,8 +1068,6 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
         })
     };
     for (i, n) in order.iter().enumerate() {
-        // States of this part are renumbered by `id(off, ...)`.
-        let off = i;
         let next_part = match order.get(i + 1) {
             Some(m) => Some(id(i + 1, m.nfa.start_anchored())?),
             None => None,
@@ -1078,12 +1076,12 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
         let states = n.states().iter().zip(&ids[i]);
         for state in states.filter(|(_, m)| m.is_some()).map(|(s, _)| s) {
             match state {
-                thompson::State::ByteRange { trans } => b.add_range(moved(off, trans)?),
+                thompson::State::ByteRange { trans } => b.add_range(moved(i, trans)?),
                 thompson::State::Sparse(sparse) => b.add_sparse(
                     sparse
                         .transitions
                         .iter()
-                        .map(|t| moved(off, t))
+                        .map(|t| moved(i, t))
                         .collect::<Result<_, String>>()?,
                 ),
                 thompson::State::Dense(dense) => {
@@ -1093,7 +1091,7 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                         let Some(next) = dense.matches_byte(b) else {
                             continue;
                         };
-                        let next = id(off, next)?;
+                        let next = id(i, next)?;
                         match ranges.last_mut() {
                             Some(thompson::Transition { end, next: n, .. })
                                 if *n == next && usize::from(*end) + 1 == usize::from(b) =>
@@ -1109,15 +1107,15 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                     }
                     b.add_sparse(ranges)
                 }
-                thompson::State::Look { look, next } => b.add_look(id(off, *next)?, *look),
+                thompson::State::Look { look, next } => b.add_look(id(i, *next)?, *look),
                 thompson::State::Union { alternates } => b.add_union(
                     alternates
                         .iter()
-                        .map(|&a| id(off, a))
+                        .map(|&a| id(i, a))
                         .collect::<Result<_, String>>()?,
                 ),
                 thompson::State::BinaryUnion { alt1, alt2 } => {
-                    b.add_union(vec![id(off, *alt1)?, id(off, *alt2)?])
+                    b.add_union(vec![id(i, *alt1)?, id(i, *alt2)?])
                 }
                 // A group of a part, numbered in the sequence; group 0 of a
                 // part (or any, without `captures`) is a step to the next
@@ -1130,7 +1128,7 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                 } if captures && group_index.as_usize() > 0 => {
                     let g = groups[i] + group_index.as_usize();
                     let g = u32::try_from(g).map_err(|e| e.to_string())?;
-                    let next = id(off, *next)?;
+                    let next = id(i, *next)?;
                     if slot.as_usize() % 2 == 0 {
                         let name = n
                             .group_info()
@@ -1141,7 +1139,7 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                         b.add_capture_end(next, g)
                     }
                 }
-                thompson::State::Capture { next, .. } => b.add_union(vec![id(off, *next)?]),
+                thompson::State::Capture { next, .. } => b.add_union(vec![id(i, *next)?]),
                 thompson::State::Fail => b.add_fail(),
                 thompson::State::Match { .. } => match next_part {
                     Some(to) => b.add_union(vec![to]),
