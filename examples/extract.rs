@@ -227,9 +227,20 @@ fn quote_json(q: &Quote) -> QuoteOut<'_> {
 
 /// Runs the extractor, turning a panic inside the library (a bug: `analyze`
 /// is documented never to panic) into an error for this document only.
-fn analyze(ex: &Extractor, text: &str) -> Result<Analysis, String> {
-    panic::catch_unwind(AssertUnwindSafe(|| ex.analyze(text)))
-        .map_err(|_| "internal error in the extractor (a bug in whosaid)".to_string())
+/// Without `speakers` the list of speakers is left empty: the records are
+/// those of [`Extractor::extract`], which does not build the list.
+fn analyze(ex: &Extractor, text: &str, speakers: bool) -> Result<Analysis, String> {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        if speakers {
+            ex.analyze(text)
+        } else {
+            Analysis {
+                quotes: ex.extract(text),
+                speakers: Vec::new(),
+            }
+        }
+    }))
+    .map_err(|_| "internal error in the extractor (a bug in whosaid)".to_string())
 }
 
 fn print_text(
@@ -629,7 +640,13 @@ fn run_one(ex: &Extractor, args: &Args, out: &mut impl Write) -> Result<u8, Stop
             return Ok(0);
         }
     }
-    let a = match analyze(ex, text) {
+    // Every output but `--format jsonl` of quotes and TSV of quotes shows
+    // the speakers (text and JSON list them, HTML colours by them).
+    let speakers = !matches!(
+        (args.format, args.speakers),
+        (Format::Jsonl | Format::Tsv, false)
+    );
+    let a = match analyze(ex, text, speakers) {
         Ok(a) => a,
         Err(msg) => {
             return fail_one(
@@ -873,7 +890,9 @@ fn run_text(
     if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
         return (id, LineResult::Long);
     }
-    match analyze(ex, text) {
+    // Only `--speakers` lines (JSON or TSV) need the list of speakers.
+    let speakers = matches!(mode, Mode::Speakers | Mode::Tsv { speakers: true });
+    match analyze(ex, text, speakers) {
         Ok(a) => {
             let done = render_doc(mode, &id, &a);
             (id, LineResult::Done(done))
