@@ -3044,31 +3044,39 @@ mod tests {
                     .into_iter()
                     .map(|(relax, ends_first)| (relax, full(language(&h, relax, ends_first))))
                     .collect();
-            let mut word = Vec::new();
             let mut widened = false;
-            for n in 0..=5u32 {
-                for code in 0..letters.len().pow(n) {
-                    word.clear();
-                    let mut c = code;
-                    for _ in 0..n {
-                        word.push(letters[c % letters.len()]);
-                        c /= letters.len();
-                    }
-                    let want = exact.is_match(&word);
-                    for (relax, re) in &langs {
-                        let got = re.is_match(&word);
-                        if *relax {
-                            assert!(got || !want, "{src}: relaxed misses {word:?}");
-                            widened |= got && !want;
-                        } else {
-                            assert_eq!(got, want, "{src}: {word:?}");
-                        }
+            each_word(letters, 5, |word| {
+                let want = exact.is_match(word);
+                for (relax, re) in &langs {
+                    let got = re.is_match(word);
+                    if *relax {
+                        assert!(got || !want, "{src}: relaxed misses {word:?}");
+                        widened |= got && !want;
+                    } else {
+                        assert_eq!(got, want, "{src}: {word:?}");
                     }
                 }
-            }
+            });
             // Relaxing drops counts: `a{0,4}` is `a*`.
             if src.contains("{0,4}") {
                 assert!(widened, "{src}: relaxed matches nothing more");
+            }
+        }
+    }
+
+    /// Calls `f` with every string of up to `max` bytes over `letters`,
+    /// shortest first.
+    fn each_word(letters: &[u8], max: u32, mut f: impl FnMut(&[u8])) {
+        let mut word = Vec::new();
+        for n in 0..=max {
+            for code in 0..letters.len().pow(n) {
+                word.clear();
+                let mut c = code;
+                for _ in 0..n {
+                    word.push(letters[c % letters.len()]);
+                    c /= letters.len();
+                }
+                f(&word);
             }
         }
     }
@@ -3107,30 +3115,21 @@ mod tests {
                 let made =
                     dfa(concat_nfas(&refs, reverse, false).expect("concat"), kind).expect("dfa");
                 let (mut c1, mut c2) = (one.create_cache(), made.create_cache());
-                let mut word = Vec::new();
-                for n in 0..=5u32 {
-                    for code in 0..letters.len().pow(n) {
-                        word.clear();
-                        let mut c = code;
-                        for _ in 0..n {
-                            word.push(letters[c % letters.len()]);
-                            c /= letters.len();
-                        }
-                        let input = Input::new(&word).anchored(Anchored::Yes);
-                        let (want, got) = if reverse {
-                            (
-                                one.try_search_rev(&mut c1, &input).expect("search"),
-                                made.try_search_rev(&mut c2, &input).expect("search"),
-                            )
-                        } else {
-                            (
-                                one.try_search_fwd(&mut c1, &input).expect("search"),
-                                made.try_search_fwd(&mut c2, &input).expect("search"),
-                            )
-                        };
-                        assert_eq!(got, want, "{parts:?} {reverse} {kind:?} on {word:?}");
-                    }
-                }
+                each_word(letters, 5, |word| {
+                    let input = Input::new(word).anchored(Anchored::Yes);
+                    let (want, got) = if reverse {
+                        (
+                            one.try_search_rev(&mut c1, &input).expect("search"),
+                            made.try_search_rev(&mut c2, &input).expect("search"),
+                        )
+                    } else {
+                        (
+                            one.try_search_fwd(&mut c1, &input).expect("search"),
+                            made.try_search_fwd(&mut c2, &input).expect("search"),
+                        )
+                    };
+                    assert_eq!(got, want, "{parts:?} {reverse} {kind:?} on {word:?}");
+                });
             }
         }
     }
@@ -3172,27 +3171,18 @@ mod tests {
             );
             let (mut c1, mut c2) = (b1.create_cache(), b2.create_cache());
             let (mut k1, mut k2) = (b1.create_captures(), b2.create_captures());
-            let mut word = Vec::new();
-            for n in 0..=5u32 {
-                for code in 0..letters.len().pow(n) {
-                    word.clear();
-                    let mut c = code;
-                    for _ in 0..n {
-                        word.push(letters[c % letters.len()]);
-                        c /= letters.len();
-                    }
-                    let input = Input::new(&word).anchored(Anchored::Yes);
-                    b1.try_captures(&mut c1, input.clone(), &mut k1)
-                        .expect("search");
-                    b2.try_captures(&mut c2, input, &mut k2).expect("search");
-                    let spans = |k: &Captures| -> Vec<Option<(usize, usize)>> {
-                        (0..k.group_len())
-                            .map(|i| k.get_group(i).map(|s| (s.start, s.end)))
-                            .collect()
-                    };
-                    assert_eq!(spans(&k2), spans(&k1), "{parts:?} on {word:?}");
-                }
-            }
+            each_word(letters, 5, |word| {
+                let input = Input::new(word).anchored(Anchored::Yes);
+                b1.try_captures(&mut c1, input.clone(), &mut k1)
+                    .expect("search");
+                b2.try_captures(&mut c2, input, &mut k2).expect("search");
+                let spans = |k: &Captures| -> Vec<Option<(usize, usize)>> {
+                    (0..k.group_len())
+                        .map(|i| k.get_group(i).map(|s| (s.start, s.end)))
+                        .collect()
+                };
+                assert_eq!(spans(&k2), spans(&k1), "{parts:?} on {word:?}");
+            });
         }
     }
 
