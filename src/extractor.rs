@@ -32,6 +32,11 @@ pub const RULE_ORPHAN: &str = "orphan";
 /// Rule id of a quotation signed with a dash and a name, in its sentence
 /// (a rule of `english.toml`) or in the next paragraph.
 const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
+/// The longest document (in tokens) whose per-document lists a thread keeps
+/// for the next one (see [`RuleSearch`] and [`ResolveBuffers`]): some
+/// hundred times a news article, so that a thread that once read a long
+/// text does not hold memory in proportion to it.
+const KEEP_TOKENS: usize = 1 << 17;
 /// Rule id of a quotation that opens its sentence and is followed by a
 /// speaker and a verb that no rule could parse with it: a verb outside the
 /// cue lexicon (`“No,” he mocks.`, `“Why?” Ann Lee pressed.`), whose cue is
@@ -817,8 +822,10 @@ impl Extractor {
                 );
             }
         }
-        search.anchors = anchors;
-        search.windows = windows;
+        if doc.tokens.len() <= KEEP_TOKENS {
+            search.anchors = anchors;
+            search.windows = windows;
+        }
         // An attribution whose cue lies inside another's reported clause is
         // nested ("X said the board would ask Y to act"): outer ones first.
         // Only clauses reported after their cue hold nested attributions.
@@ -2057,15 +2064,22 @@ impl Extractor {
                 confidence: d.confidence,
             });
         }
-        *pooled = ResolveBuffers {
-            registry: reg.into_buffers(),
-            flags: words.into_flags(),
-            spoken: speaker_toks,
-            linked,
-            entity_at,
-            parts,
-            order,
-            index_of,
+        // Kept for the next document, unless this one was so long that
+        // they would hold memory in proportion to it.
+        let keep = doc.tokens.len() <= KEEP_TOKENS;
+        *pooled = if !keep {
+            ResolveBuffers::default()
+        } else {
+            ResolveBuffers {
+                registry: reg.into_buffers(),
+                flags: words.into_flags(),
+                spoken: speaker_toks,
+                linked,
+                entity_at,
+                parts,
+                order,
+                index_of,
+            }
         };
         Analysis { quotes, speakers }
     }
