@@ -39,8 +39,9 @@ const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
 const KEEP_TOKENS: usize = 1 << 17;
 /// Rule id of a quotation that opens its sentence and is followed by a
 /// speaker and a verb that no rule could parse with it: a verb outside the
-/// cue lexicon (`“No,” he mocks.`, `“Why?” Ann Lee pressed.`), whose cue is
-/// none, or a cue after a longer phrase (`“No,” a voice in the advert says.`).
+/// cue lexicon (`“Not now,” he mocks.`, `“Why not?” Ann Lee pressed.`), whose
+/// cue is none, or a cue after a longer phrase (`“Not now,” a voice in the
+/// advert says.`). The quotation holds two words or more.
 pub const RULE_SPEAKER_VERB: &str = "quote-speaker-verb";
 
 /// Options for building an [`Extractor`]; made by [`Extractor::builder`].
@@ -914,7 +915,7 @@ impl Extractor {
 
     /// After the quotation at token `q`, a speaker's noun phrase and then a
     /// verb: a lowercase word that may be a verb of saying outside the
-    /// lexicon (`“No,” he mocks.`), or a cue that the rules could not parse
+    /// lexicon (`“Not now,” he mocks.`), or a cue that the rules could not parse
     /// with its speaker. Gives the phrase's tokens and the verb's token. The
     /// quotation must end with a comma, a question mark or an exclamation
     /// mark inside its marks, as a quotation with an attribution after it
@@ -941,7 +942,7 @@ impl Extractor {
                 .get(t)
                 .is_some_and(|t| matches!(t.base, c::CUE | c::CUE_TELL) && !t.capital)
         };
-        // “No,” he mocks. The verb ends the clause or takes a preposition
+        // “Not now,” he mocks. The verb ends the clause or takes a preposition
         // (“he went on”); a noun after the phrase (“an HBO series that”)
         // takes more words.
         let clause_ends = |t: usize| {
