@@ -184,6 +184,9 @@ impl ExtractorBuilder {
             )
             .build_from_hir(&rules.subject_hir)
             .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
+        let subject_starts = Arc::new(rules.subject_starts.clone());
+        let for_cache = subject_starts.clone();
+        let subject_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let for_cache = rules.attribution_search.clone();
         let attribution_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
         let matchers: Vec<Arc<Matcher>> = rules.rules.iter().map(|r| r.matcher.clone()).collect();
@@ -211,6 +214,8 @@ impl ExtractorBuilder {
                 np_starts,
                 np_caches,
                 subject,
+                subject_starts,
+                subject_caches,
                 attribution: OnceCell::new(),
                 attribution_caches,
                 max_bytes: self.max_bytes,
@@ -233,6 +238,12 @@ struct Inner {
     np_caches: DfaPool,
     /// A clause subject, for participle clauses.
     subject: regex_automata::meta::Regex,
+    /// The same, searched from the bytes it can start with: the sentence
+    /// subjects of `resolve`, where an unanchored search would build the
+    /// states of a lazy DFA forward and one in reverse.
+    subject_starts: Arc<StartSearch>,
+    /// Per-thread search state of `subject_starts`.
+    subject_caches: DfaPool,
     /// Anchored speaker + cue, where reported clauses stop: the regex
     /// crate's search, built on first use, where the rules'
     /// `attribution_search` gives up.
@@ -1703,6 +1714,47 @@ impl Extractor {
         drafts
     }
 
+    /// The leftmost-first matches of the subject pattern in `classes` (the
+    /// class bytes of tokens), in order, as the regex's `find_iter` finds
+    /// them, put in `out`; `renumbered` is `classes` in the rules'
+    /// alphabet. Each match is the first from where the one before ends:
+    /// an anchored search from each byte a match can start with (see
+    /// [`StartSearch`]) finds it with a lazy DFA of fewer and smaller
+    /// states than the unanchored search forward and then in reverse, which
+    /// is searched only if the lazy DFA gives up.
+    fn subject_phrases<'o>(
+        &self,
+        classes: &[u8],
+        renumbered: &[u8],
+        out: &'o mut Vec<(usize, usize)>,
+    ) -> &'o [(usize, usize)] {
+        out.clear();
+        let mut cache = self.inner.subject_caches.get();
+        let mut at = 0;
+        while at < renumbered.len() {
+            match self
+                .inner
+                .subject_starts
+                .find_at(&mut cache, renumbered, at)
+            {
+                // The pattern matches no empty string, so the next search
+                // starts where this match ends.
+                Ok(Some((a, b))) if a < b => {
+                    out.push((a, b));
+                    at = b;
+                }
+                Ok(None) => return out,
+                _ => {
+                    out.clear();
+                    let found = self.inner.subject.find_iter(classes);
+                    out.extend(found.map(|m| (m.start(), m.end())));
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
     /// Names the speakers of `drafts` (in text order) and makes the
     /// records; `renumbered` is `doc.hay` in the rules' alphabet. The
     /// analysis lists the speakers only when `want_speakers`.
@@ -1717,6 +1769,8 @@ impl Extractor {
         // Inherited speakers: participle clauses take the latest speaker in
         // their sentence, or the sentence's subject; follow-ups take the
         // previous record's speaker in this or the previous paragraph.
+        // The subject phrases of a sentence, kept for the next.
+        let mut subjects = Vec::new();
         for i in 0..drafts.len() {
             if !drafts[i].inherit {
                 continue;
@@ -1783,26 +1837,24 @@ impl Extractor {
                 // Failing that, the noun phrase that opens the sentence even
                 // when an appositive follows it ("Ann Lee, the treasurer,
                 // has rejected the label, noting ...").
-                let phrases: Vec<_> = self.inner.subject.find_iter(hay).collect();
+                // The sentence's bytes in `renumbered`: after its separator(s).
+                let h0 = s.tokens.start + 2 * si + 1;
+                let phrases =
+                    self.subject_phrases(hay, &renumbered[h0..h0 + hay.len()], &mut subjects);
                 let subject = phrases
                     .iter()
                     .rev()
-                    .find(|m| {
+                    .find(|&&(k, e)| {
                         // After a comma, a dash, a semicolon, or ", and" / ",
                         // but" that opens a clause of its own.
-                        let k = m.start();
                         let opens = k == 0
                             || matches!(hay[k - 1], c::COMMA | c::DASH | c::SEMI)
                             || (k >= 2 && hay[k - 1] == c::AND && hay[k - 2] == c::COMMA);
-                        opens
-                            && hay
-                                .get(m.end())
-                                .is_some_and(|&b| b != c::COMMA && b != c::STOP)
+                        opens && hay.get(e).is_some_and(|&b| b != c::COMMA && b != c::STOP)
                     })
-                    .or_else(|| phrases.first().filter(|m| m.start() == 0));
-                if let Some(m) = subject {
-                    drafts[i].speaker =
-                        Some((s.tokens.start + m.start(), s.tokens.start + m.end()));
+                    .or_else(|| phrases.first().filter(|m| m.0 == 0));
+                if let Some(&(a, b)) = subject {
+                    drafts[i].speaker = Some((s.tokens.start + a, s.tokens.start + b));
                 }
             } else {
                 drafts[i].rule = RULE_ORPHAN;
@@ -2670,6 +2722,13 @@ mod anchored_search {
                 .map(|m| (m.start(), m.end()))
                 .collect();
             assert_eq!(got, want, "on {hay:?}");
+            // And so does the search from the bytes a subject can start
+            // with, over the bytes renumbered.
+            let mut renumbered = Vec::new();
+            ex.inner.rules.alphabet.translate(&hay, &mut renumbered);
+            let mut phrases = Vec::new();
+            let got = ex.subject_phrases(&hay, &renumbered, &mut phrases);
+            assert_eq!(got, &want[..], "on {hay:?}");
             checked += want.len();
         }
         assert!(checked > 1000, "only {checked} matches checked");

@@ -165,6 +165,9 @@ pub(crate) struct RuleSet {
     pub subject: String,
     /// Its syntax tree (over the class bytes, not renumbered).
     pub subject_hir: regex_syntax::hir::Hir,
+    /// The same, searched from the bytes it can start with, over
+    /// `alphabet`.
+    pub subject_starts: StartSearch,
     /// Anchored: a speaker and a finite cue ("Ann Lee has said"), where a
     /// reported clause must stop.
     pub attribution: String,
@@ -470,12 +473,13 @@ impl RuleSet {
             classes.set(&[c::AND]),
             classes.set(&[c::AUX]),
         );
+        let subject = classes.subject();
         // One alphabet for every pattern, made from all their parts.
         let mut parts = Parts::new(
             compiled
                 .iter()
                 .flat_map(|(_, _, c)| c.parts.iter().map(String::as_str))
-                .chain([np.as_str(), attribution.as_str()]),
+                .chain([np.as_str(), attribution.as_str(), subject.as_str()]),
             &[&np, &np_closed],
         );
         let mut rules = Vec::with_capacity(compiled.len());
@@ -509,7 +513,8 @@ impl RuleSet {
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         let attribution_search = AnchoredSearch::exists(&attribution, &mut parts)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
-        let subject = classes.subject();
+        let subject_starts = StartSearch::new(&subject, &mut parts)
+            .map_err(|e| Error::rule_file("<builtin>", None, e))?;
         let subject_hir = parts
             .original(&subject)
             .map_err(|e| Error::rule_file("<builtin>", None, e))?;
@@ -522,6 +527,7 @@ impl RuleSet {
             np,
             subject,
             subject_hir,
+            subject_starts,
             attribution,
         })
     }
