@@ -170,20 +170,6 @@ impl ExtractorBuilder {
         let np_starts = Arc::new(rules.np_starts.clone());
         let for_cache = np_starts.clone();
         let np_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
-        // As the regex crate builds `regex::bytes::Regex`, from the tree
-        // parsed with the rules.
-        let subject = regex_automata::meta::Regex::builder()
-            .configure(
-                regex_automata::meta::Config::new()
-                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                    .utf8_empty(false)
-                    .nfa_size_limit(Some(1 << 24))
-                    .onepass_size_limit(Some(1 << 24))
-                    .hybrid_cache_capacity(1 << 25)
-                    .dfa_size_limit(Some(1 << 25)),
-            )
-            .build_from_hir(&rules.subject_hir)
-            .map_err(|e| Error::rule_file("<builtin>", None, e.to_string()))?;
         let subject_starts = Arc::new(rules.subject_starts.clone());
         let for_cache = subject_starts.clone();
         let subject_caches: DfaPool = Pool::new(Box::new(move || for_cache.cache()));
@@ -213,7 +199,7 @@ impl ExtractorBuilder {
                 np: OnceCell::new(),
                 np_starts,
                 np_caches,
-                subject,
+                subject: OnceCell::new(),
                 subject_starts,
                 subject_caches,
                 attribution: OnceCell::new(),
@@ -236,8 +222,9 @@ struct Inner {
     np_starts: Arc<StartSearch>,
     /// Per-thread search state of `np_starts`.
     np_caches: DfaPool,
-    /// A clause subject, for participle clauses.
-    subject: regex_automata::meta::Regex,
+    /// A clause subject, for participle clauses: the regex crate's search,
+    /// built on first use, where `subject_starts` is not used or gives up.
+    subject: OnceCell<regex_automata::meta::Regex>,
     /// The same, searched from the bytes it can start with: the sentence
     /// subjects of `resolve`, where an unanchored search would build the
     /// states of a lazy DFA forward and one in reverse.
@@ -914,14 +901,11 @@ impl Extractor {
             return None;
         }
         let from = next.tokens.start + 1;
-        let m = self
-            .inner
-            .subject
-            .find(&doc.classes[from..next.tokens.end])?;
-        let (a, b) = (from + m.start(), from + m.end());
+        let (ma, mb) = self.subject_find(&doc.classes[from..next.tokens.end])?;
+        let (a, b) = (from + ma, from + mb);
         let signed = b == next.tokens.end || matches!(doc.tokens[b].base, c::COMMA | c::STOP);
         let named = (a..b).any(|t| doc.tokens[t].base == c::NAME);
-        (m.start() == 0 && signed && named).then_some((a, b))
+        (ma == 0 && signed && named).then_some((a, b))
     }
 
     /// After the quotation at token `q`, a speaker's noun phrase and then a
@@ -970,8 +954,8 @@ impl Extractor {
                     c::DET | c::WORD | c::NAME | c::SOURCE | c::POSS | c::NUM
                 )
         };
-        if let Some(m) = self.inner.subject.find(&doc.classes[q + 1..end]) {
-            let (a, mut b) = (q + 1 + m.start(), q + 1 + m.end());
+        if let Some((ma, mb)) = self.subject_find(&doc.classes[q + 1..end]) {
+            let (a, mut b) = (q + 1 + ma, q + 1 + mb);
             // The phrase may end in a short prepositional phrase: "a
             // voice-over in the advert states", "... says".
             if b < end && matches!(doc.tokens[b].base, c::PREP | c::CONJ) {
@@ -986,7 +970,7 @@ impl Extractor {
                 }
             }
             let verb = plain_word(b) || cue_word(b);
-            if m.start() == 0 && b < end && verb && clause_ends(b + 1) && b - a <= 8 {
+            if ma == 0 && b < end && verb && clause_ends(b + 1) && b - a <= 8 {
                 return Some(((a, b), b));
             }
         }
@@ -1000,6 +984,28 @@ impl Extractor {
             }
         }
         None
+    }
+
+    /// The clause-subject regex, compiled on first use (the pattern
+    /// compiled at build time, as `subject_starts`): the searches take
+    /// `subject_starts`, and need it only where its lazy DFA gives up.
+    fn subject(&self) -> &regex_automata::meta::Regex {
+        self.inner.subject.get_or_init(|| {
+            // As the regex crate builds `regex::bytes::Regex`, from the tree
+            // parsed with the rules.
+            regex_automata::meta::Regex::builder()
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                        .utf8_empty(false)
+                        .nfa_size_limit(Some(1 << 24))
+                        .onepass_size_limit(Some(1 << 24))
+                        .hybrid_cache_capacity(1 << 25)
+                        .dfa_size_limit(Some(1 << 25)),
+                )
+                .build_from_hir(&self.inner.rules.subject_hir)
+                .unwrap_or_else(|e| panic!("the subject pattern compiled at build time: {e}"))
+        })
     }
 
     /// The speaker noun-phrase regex, compiled by the regex crate.
@@ -1714,6 +1720,28 @@ impl Extractor {
         drafts
     }
 
+    /// The leftmost-first match of the subject pattern in `classes` (the
+    /// class bytes of tokens), as the regex's `find` finds it: searched
+    /// from the bytes a subject can start with (see
+    /// [`Extractor::subject_phrases`]), so that the regex is built only if
+    /// the lazy DFA gives up.
+    fn subject_find(&self, classes: &[u8]) -> Option<(usize, usize)> {
+        let mut renumbered = Vec::with_capacity(classes.len());
+        self.inner
+            .rules
+            .alphabet
+            .translate(classes, &mut renumbered);
+        let mut cache = self.inner.subject_caches.get();
+        match self
+            .inner
+            .subject_starts
+            .find_at(&mut cache, &renumbered, 0)
+        {
+            Ok(m) => m,
+            Err(()) => self.subject().find(classes).map(|m| (m.start(), m.end())),
+        }
+    }
+
     /// The leftmost-first matches of the subject pattern in `classes` (the
     /// class bytes of tokens), in order, as the regex's `find_iter` finds
     /// them, put in `out`; `renumbered` is `classes` in the rules'
@@ -1746,7 +1774,7 @@ impl Extractor {
                 Ok(None) => return out,
                 _ => {
                     out.clear();
-                    let found = self.inner.subject.find_iter(classes);
+                    let found = self.subject().find_iter(classes);
                     out.extend(found.map(|m| (m.start(), m.end())));
                     return out;
                 }
@@ -2716,8 +2744,7 @@ mod anchored_search {
                 .map(|m| (m.start(), m.end()))
                 .collect();
             let got: Vec<_> = ex
-                .inner
-                .subject
+                .subject()
                 .find_iter(&hay)
                 .map(|m| (m.start(), m.end()))
                 .collect();
@@ -2729,6 +2756,7 @@ mod anchored_search {
             let mut phrases = Vec::new();
             let got = ex.subject_phrases(&hay, &renumbered, &mut phrases);
             assert_eq!(got, &want[..], "on {hay:?}");
+            assert_eq!(ex.subject_find(&hay), want.first().copied(), "on {hay:?}");
             checked += want.len();
         }
         assert!(checked > 1000, "only {checked} matches checked");
