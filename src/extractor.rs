@@ -224,7 +224,7 @@ struct Inner {
     np_caches: DfaPool,
     /// A clause subject, for participle clauses: the regex crate's search,
     /// built on first use, where `subject_starts` is not used or gives up.
-    subject: OnceCell<regex_automata::meta::Regex>,
+    subject: OnceCell<Option<regex_automata::meta::Regex>>,
     /// The same, searched from the bytes it can start with: the sentence
     /// subjects of `resolve`, where an unanchored search would build the
     /// states of a lazy DFA forward and one in reverse.
@@ -989,23 +989,29 @@ impl Extractor {
     /// The clause-subject regex, compiled on first use (the pattern
     /// compiled at build time, as `subject_starts`): the searches take
     /// `subject_starts`, and need it only where its lazy DFA gives up.
-    fn subject(&self) -> &regex_automata::meta::Regex {
-        self.inner.subject.get_or_init(|| {
-            // As the regex crate builds `regex::bytes::Regex`, from the tree
-            // parsed with the rules.
-            regex_automata::meta::Regex::builder()
-                .configure(
-                    regex_automata::meta::Config::new()
-                        .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                        .utf8_empty(false)
-                        .nfa_size_limit(Some(1 << 24))
-                        .onepass_size_limit(Some(1 << 24))
-                        .hybrid_cache_capacity(1 << 25)
-                        .dfa_size_limit(Some(1 << 25)),
-                )
-                .build_from_hir(&self.inner.rules.subject_hir)
-                .unwrap_or_else(|e| panic!("the subject pattern compiled at build time: {e}"))
-        })
+    fn subject(&self) -> Option<&regex_automata::meta::Regex> {
+        self.inner
+            .subject
+            .get_or_init(|| {
+                // As the regex crate builds `regex::bytes::Regex`, from the tree
+                // parsed with the rules.
+                regex_automata::meta::Regex::builder()
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                            .utf8_empty(false)
+                            .nfa_size_limit(Some(1 << 24))
+                            .onepass_size_limit(Some(1 << 24))
+                            .hybrid_cache_capacity(1 << 25)
+                            .dfa_size_limit(Some(1 << 25)),
+                    )
+                    .build_from_hir(&self.inner.rules.subject_hir)
+                    // The same tree compiled at build time for the anchored
+                    // search; should this compile fail all the same, no subject
+                    // is found, and nothing panics.
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// The speaker noun-phrase regex, compiled by the regex crate.
@@ -1738,7 +1744,7 @@ impl Extractor {
             .find_at(&mut cache, &renumbered, 0)
         {
             Ok(m) => m,
-            Err(()) => self.subject().find(classes).map(|m| (m.start(), m.end())),
+            Err(()) => self.subject()?.find(classes).map(|m| (m.start(), m.end())),
         }
     }
 
@@ -1774,8 +1780,9 @@ impl Extractor {
                 Ok(None) => return out,
                 _ => {
                     out.clear();
-                    let found = self.subject().find_iter(classes);
-                    out.extend(found.map(|m| (m.start(), m.end())));
+                    if let Some(re) = self.subject() {
+                        out.extend(re.find_iter(classes).map(|m| (m.start(), m.end())));
+                    }
                     return out;
                 }
             }
@@ -2745,6 +2752,7 @@ mod anchored_search {
                 .collect();
             let got: Vec<_> = ex
                 .subject()
+                .expect("compiles")
                 .find_iter(&hay)
                 .map(|m| (m.start(), m.end()))
                 .collect();
