@@ -194,6 +194,10 @@ struct Split {
     /// it on, with their groups: when the bound is not found, the rest of
     /// the match is the first path through them from the bound before.
     tails: Vec<LazyBacktracker>,
+    /// The elements from the first bound on, forward, leftmost-first: with
+    /// the first bound's `first`, it finds the match end (see
+    /// [`Split::match_end`]); `None` with no bound.
+    rest: Option<Arc<LazyDfa>>,
 }
 
 /// A position between two elements: the elements since the bound before
@@ -245,6 +249,8 @@ struct SplitCache {
     /// By bound, the indices in [`Scratch::dfas`] of the caches of its
     /// left and right parts, and of its `first` and `rest`.
     bounds: Vec<[usize; 4]>,
+    /// The index in [`Scratch::dfas`] of the cache of the split's `rest`.
+    rest: Option<usize>,
     /// By piece (for those with groups).
     pieces: Vec<PieceCache>,
     tails: Vec<Option<(backtrack::Cache, Captures)>>,
@@ -1689,11 +1695,21 @@ impl AnchoredMatcher {
             if s < at {
                 continue;
             }
-            let Some(end) = self.match_end(c, hay, s) else {
-                continue;
+            // Where the split finds the end, it finds the first bound too.
+            let by_split = match (&self.split, &c.split) {
+                (Some(sp), Some(sc)) if self.plain => sp.match_end(sc, dfas, hay, s),
+                _ => Err(()),
+            };
+            let (end, first) = match by_split {
+                Ok(Some((e, end))) => (end, Some(e)),
+                Ok(None) => continue,
+                Err(()) => match self.match_end(c, hay, s) {
+                    Some(end) => (end, None),
+                    None => continue,
+                },
             };
             let split = match (&self.split, c.split.as_mut()) {
-                (Some(sp), Some(sc)) => sp.captures(sc, dfas, hay, s, end, &mut c.spans),
+                (Some(sp), Some(sc)) => sp.captures(sc, dfas, hay, s, end, first, &mut c.spans),
                 _ => false,
             };
             if split {
@@ -2278,6 +2294,13 @@ impl Split {
         if cuts.last() != Some(&n) {
             cuts.push(n);
         }
+        let rest = match cuts[..] {
+            [_, c, _, ..] => {
+                let elements = parts.elements(&parts_src[c..])?;
+                Some(parts.lazy(&elements, Kind::Leftmost))
+            }
+            _ => None,
+        };
         let mut bounds = Vec::new();
         for w in cuts.windows(3) {
             bounds.push(Bound::new(
@@ -2327,12 +2350,14 @@ impl Split {
             bounds,
             pieces,
             tails,
+            rest,
         }))
     }
 
     fn cache(&self, shared: &mut SharedCaches) -> SplitCache {
         SplitCache {
             bounds: self.bounds.iter().map(|b| b.cache(shared)).collect(),
+            rest: self.rest.as_ref().map(|r| shared.get(r)),
             pieces: self.pieces.iter().map(|_| PieceCache::default()).collect(),
             tails: self.tails.iter().map(|_| None).collect(),
             lefts: Vec::new(),
@@ -2341,8 +2366,49 @@ impl Split {
         }
     }
 
+    /// The end of the leftmost-first match that starts at `s` (of a
+    /// pattern with no look-around), with its first bound, `Ok(None)` if
+    /// there is none, `Err` if not known (a lazy DFA gave up, or the path
+    /// it looks at goes on to no match).
+    ///
+    /// Paths through a sequence are ordered by their path through its
+    /// first part, then by the rest, so the match is the first path through
+    /// the elements before the first bound after which the rest matches,
+    /// then the first path through the rest from there. Where the rest
+    /// matches after the first path through the elements before the bound,
+    /// that path is the match's: its end is the first bound, and the
+    /// leftmost-first match of the rest from there ends the match. The lazy
+    /// DFAs of those elements are shared by rules (the speaker's noun
+    /// phrase opens many) where that of the whole pattern is each rule's
+    /// own, and the bound is found with the end.
+    fn match_end(
+        &self,
+        c: &SplitCache,
+        dfas: &mut [Option<DfaCache>],
+        hay: &[u8],
+        s: usize,
+    ) -> Result<Option<(usize, usize)>, ()> {
+        let (Some(bound), Some(bc), Some(rest), Some(rc)) =
+            (self.bounds.first(), c.bounds.first(), &self.rest, c.rest)
+        else {
+            return Err(());
+        };
+        let (first, fc) = bound.first.get(&mut dfas[bc[2]]).ok_or(())?;
+        // No path through the elements before the bound: no match.
+        let Some(e) = walk_fwd(first, fc, hay, s)? else {
+            return Ok(None);
+        };
+        let (rest, rc) = rest.get(&mut dfas[rc]).ok_or(())?;
+        match walk_fwd(rest, rc, hay, e)? {
+            Some(end) => Ok(Some((e, end))),
+            None => Err(()),
+        }
+    }
+
     /// The groups of the match `s..end` into `spans`, by group index, if
-    /// the split finds them.
+    /// the split finds them; `first` is the first bound where it is known
+    /// (see [`Split::match_end`]).
+    #[allow(clippy::too_many_arguments)]
     fn captures(
         &self,
         c: &mut SplitCache,
@@ -2350,6 +2416,7 @@ impl Split {
         hay: &[u8],
         s: usize,
         end: usize,
+        first: Option<usize>,
         spans: &mut Vec<Option<(usize, usize)>>,
     ) -> bool {
         c.at.clear();
@@ -2358,7 +2425,11 @@ impl Split {
         // The first bound not found, if any.
         let mut missing = None;
         for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
-            match bound.find(*bc, dfas, &mut c.lefts, &mut c.rights, hay, p, end) {
+            let found = match first {
+                Some(e) if k == 0 => Some(e),
+                _ => bound.find(*bc, dfas, &mut c.lefts, &mut c.rights, hay, p, end),
+            };
+            match found {
                 Some(q) => p = q,
                 None => {
                     missing = Some(k);
