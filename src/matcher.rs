@@ -194,8 +194,8 @@ struct Split {
     /// it on, with their groups: when the bound is not found, the rest of
     /// the match is the first path through them from the bound before.
     tails: Vec<LazyBacktracker>,
-    /// The elements from the first bound on, forward, leftmost-first: with
-    /// the first bound's `first`, it finds the match end (see
+    /// The elements from the last bound on, forward, leftmost-first: with
+    /// the bounds' `first`, it finds the match end and the bounds (see
     /// [`Split::match_end`]); `None` with no bound.
     rest: Option<Arc<LazyDfa>>,
 }
@@ -1695,21 +1695,21 @@ impl AnchoredMatcher {
             if s < at {
                 continue;
             }
-            // Where the split finds the end, it finds the first bound too.
-            let by_split = match (&self.split, &c.split) {
+            // Where the split finds the end, it finds the bounds too.
+            let by_split = match (&self.split, c.split.as_mut()) {
                 (Some(sp), Some(sc)) if self.plain => sp.match_end(sc, dfas, hay, s),
                 _ => Err(()),
             };
-            let (end, first) = match by_split {
-                Ok(Some((e, end))) => (end, Some(e)),
+            let (end, bounded) = match by_split {
+                Ok(Some(end)) => (end, true),
                 Ok(None) => continue,
                 Err(()) => match self.match_end(c, hay, s) {
-                    Some(end) => (end, None),
+                    Some(end) => (end, false),
                     None => continue,
                 },
             };
             let split = match (&self.split, c.split.as_mut()) {
-                (Some(sp), Some(sc)) => sp.captures(sc, dfas, hay, s, end, first, &mut c.spans),
+                (Some(sp), Some(sc)) => sp.captures(sc, dfas, hay, s, end, bounded, &mut c.spans),
                 _ => false,
             };
             if split {
@@ -2295,7 +2295,7 @@ impl Split {
             cuts.push(n);
         }
         let rest = match cuts[..] {
-            [_, c, _, ..] => {
+            [.., c, _] if c > 0 => {
                 let elements = parts.elements(&parts_src[c..])?;
                 Some(parts.lazy(&elements, Kind::Leftmost))
             }
@@ -2367,47 +2367,57 @@ impl Split {
     }
 
     /// The end of the leftmost-first match that starts at `s` (of a
-    /// pattern with no look-around), with its first bound, `Ok(None)` if
-    /// there is none, `Err` if not known (a lazy DFA gave up, or the path
-    /// it looks at goes on to no match).
+    /// pattern with no look-around), its bounds in `c.at` (see
+    /// [`Split::captures`]); `Ok(None)` if there is none, `Err` if not
+    /// known (a lazy DFA gave up, or the path it follows goes on to no
+    /// match).
     ///
     /// Paths through a sequence are ordered by their path through its
     /// first part, then by the rest, so the match is the first path through
     /// the elements before the first bound after which the rest matches,
-    /// then the first path through the rest from there. Where the rest
-    /// matches after the first path through the elements before the bound,
-    /// that path is the match's: its end is the first bound, and the
-    /// leftmost-first match of the rest from there ends the match. The lazy
-    /// DFAs of those elements are shared by rules (the speaker's noun
-    /// phrase opens many) where that of the whole pattern is each rule's
-    /// own, and the bound is found with the end.
+    /// then the first path through the rest from there. Where each piece
+    /// between bounds, and the elements after the last bound, match after
+    /// the first path through the piece before, those first paths make the
+    /// match's path (by induction from the last piece): each ends at a
+    /// bound, and the last one ends the match. The leftmost-first lazy DFAs
+    /// of the pieces are shared by rules (the speaker's noun phrase opens
+    /// many, the reported clause ends many) where that of the whole pattern
+    /// is each rule's own, and the bounds come with the end.
     fn match_end(
         &self,
-        c: &SplitCache,
+        c: &mut SplitCache,
         dfas: &mut [Option<DfaCache>],
         hay: &[u8],
         s: usize,
-    ) -> Result<Option<(usize, usize)>, ()> {
-        let (Some(bound), Some(bc), Some(rest), Some(rc)) =
-            (self.bounds.first(), c.bounds.first(), &self.rest, c.rest)
-        else {
+    ) -> Result<Option<usize>, ()> {
+        let (Some(rest), Some(rc)) = (&self.rest, c.rest) else {
             return Err(());
         };
-        let (first, fc) = bound.first.get(&mut dfas[bc[2]]).ok_or(())?;
-        // No path through the elements before the bound: no match.
-        let Some(e) = walk_fwd(first, fc, hay, s)? else {
-            return Ok(None);
-        };
-        let (rest, rc) = rest.get(&mut dfas[rc]).ok_or(())?;
-        match walk_fwd(rest, rc, hay, e)? {
-            Some(end) => Ok(Some((e, end))),
-            None => Err(()),
+        c.at.clear();
+        c.at.push(s);
+        let mut e = s;
+        for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
+            let (first, fc) = bound.first.get(&mut dfas[bc[2]]).ok_or(())?;
+            e = match walk_fwd(first, fc, hay, e)? {
+                Some(e) => e,
+                // No path through the elements before the first bound: no
+                // match.
+                None if k == 0 => return Ok(None),
+                None => return Err(()),
+            };
+            c.at.push(e);
         }
+        let (rest, rc) = rest.get(&mut dfas[rc]).ok_or(())?;
+        let Some(end) = walk_fwd(rest, rc, hay, e)? else {
+            return Err(());
+        };
+        c.at.push(end);
+        Ok(Some(end))
     }
 
     /// The groups of the match `s..end` into `spans`, by group index, if
-    /// the split finds them; `first` is the first bound where it is known
-    /// (see [`Split::match_end`]).
+    /// the split finds them; with `bounded`, its bounds and its end are in
+    /// `c.at` already (see [`Split::match_end`]).
     #[allow(clippy::too_many_arguments)]
     fn captures(
         &self,
@@ -2416,33 +2426,33 @@ impl Split {
         hay: &[u8],
         s: usize,
         end: usize,
-        first: Option<usize>,
+        bounded: bool,
         spans: &mut Vec<Option<(usize, usize)>>,
     ) -> bool {
-        c.at.clear();
-        c.at.push(s);
-        let mut p = s;
         // The first bound not found, if any.
         let mut missing = None;
-        for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
-            let found = match first {
-                Some(e) if k == 0 => Some(e),
-                _ => bound.find(*bc, dfas, &mut c.lefts, &mut c.rights, hay, p, end),
-            };
-            match found {
-                Some(q) => p = q,
-                None => {
-                    missing = Some(k);
-                    break;
+        if !bounded {
+            c.at.clear();
+            c.at.push(s);
+            let mut p = s;
+            for (k, (bound, bc)) in self.bounds.iter().zip(&c.bounds).enumerate() {
+                match bound.find(*bc, dfas, &mut c.lefts, &mut c.rights, hay, p, end) {
+                    Some(q) => p = q,
+                    None => {
+                        missing = Some(k);
+                        break;
+                    }
                 }
+                c.at.push(p);
             }
-            c.at.push(p);
         }
         let known = match missing {
             Some(0) => return false,
             Some(k) => k,
             None => {
-                c.at.push(end);
+                if !bounded {
+                    c.at.push(end);
+                }
                 self.pieces.len()
             }
         };
