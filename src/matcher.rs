@@ -17,7 +17,12 @@
 //! 2. runs the prefix reversed and anchored from each anchor, collecting
 //!    every position where the prefix can start (a small lazy DFA),
 //! 3. tries those starts in order with the whole pattern, anchored (a
-//!    forward lazy DFA gives the end of the leftmost-first match there), and
+//!    forward lazy DFA gives the end of the leftmost-first match there;
+//!    where the pattern is cut at the bounds of its wide elements, see
+//!    below, the leftmost-first lazy DFAs of the pieces between them, in
+//!    turn, give it and the bounds at once: those of a piece are shared by
+//!    the rules that hold it, where the whole pattern's is each rule's
+//!    own), and
 //! 4. takes the capture groups of the first match with a bounded
 //!    backtracker over the match alone. The backtracker's cost is in wide
 //!    elements such as the speaker's noun phrase, whose alternatives it
