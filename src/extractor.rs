@@ -277,6 +277,9 @@ struct RuleNeeds {
     lists: usize,
     /// For each rule, its list of anchors.
     list_of: Vec<usize>,
+    /// Whether each list holds the anchors of one set of bytes (not so
+    /// past 64 sets): a rule's list then holds its own anchors alone.
+    own_lists: bool,
 }
 
 /// What a class byte tells of the sentence that holds it.
@@ -353,7 +356,8 @@ impl RuleNeeds {
             group_of.push(g);
         }
         // Past 64 sets, one list holds every anchor.
-        if key_sets.len() > 64 {
+        let own_lists = key_sets.len() <= 64;
+        if !own_lists {
             key_sets = vec![key_sets.concat()];
             list_of.iter_mut().for_each(|j| *j = 0);
         }
@@ -386,6 +390,7 @@ impl RuleNeeds {
             anchored,
             lists: key_sets.len(),
             list_of,
+            own_lists,
         }
     }
 
@@ -750,6 +755,7 @@ impl Extractor {
                     ri,
                     renumbered,
                     &anchors[needs.list_of[ri]],
+                    needs.own_lists,
                     w0,
                     w1,
                     |at, whole, found| {
@@ -2583,16 +2589,25 @@ mod anchored_search {
         let anchors: Vec<u32> = (0..hay.len() as u32).collect();
         let mut cache = m.cache();
         let mut out = Vec::new();
-        m.for_each_match(&mut cache, 0, hay, &anchors, w0, w1, |at, whole, found| {
-            let mut v = vec![Some((at, at)), Some(whole)];
-            v.extend((0..groups).map(|i| found.get(i)));
-            out.push(v);
-            if cut {
-                ((whole.0 + whole.1) / 2).max(at + 1)
-            } else {
-                whole.1.max(at + 1)
-            }
-        });
+        m.for_each_match(
+            &mut cache,
+            0,
+            hay,
+            &anchors,
+            false,
+            w0,
+            w1,
+            |at, whole, found| {
+                let mut v = vec![Some((at, at)), Some(whole)];
+                v.extend((0..groups).map(|i| found.get(i)));
+                out.push(v);
+                if cut {
+                    ((whole.0 + whole.1) / 2).max(at + 1)
+                } else {
+                    whole.1.max(at + 1)
+                }
+            },
+        );
         out
     }
 

@@ -1614,7 +1614,9 @@ impl Matcher {
     /// `i` being this matcher's entry in `scratch`,
     /// `hay` being renumbered by the alphabet of the matcher's [`Parts`] and
     /// `anchors` the sorted positions in `hay` of every byte that is
-    /// an anchor of some matcher (at least those of this one),
+    /// an anchor of some matcher (at least those of this one; with
+    /// `only_own`, of this one alone, so that their bytes are not looked
+    /// at again),
     /// as `regex::bytes::Regex::captures_read_at` finds them from `w0` on
     /// in `&hay[..w1]`: `f` gets the position the search started from, the
     /// match span and its groups, and returns the position where the search
@@ -1626,6 +1628,7 @@ impl Matcher {
         i: usize,
         hay: &[u8],
         anchors: &[u32],
+        only_own: bool,
         w0: usize,
         w1: usize,
         mut f: impl FnMut(usize, (usize, usize), &Found<'_>) -> usize,
@@ -1646,7 +1649,7 @@ impl Matcher {
                 }
             }
             (Matcher::Anchored(m), MatchCache::Anchored(c)) => {
-                m.for_each(c, dfas, hay, anchors, w0, f)
+                m.for_each(c, dfas, hay, anchors, only_own, w0, f)
             }
             // A cache made by another matcher: never happens, since caches
             // are made per matcher, in the same order.
@@ -1658,12 +1661,14 @@ impl Matcher {
 impl AnchoredMatcher {
     /// [`Matcher::for_each_match`] of an anchored matcher, its search state
     /// `c` and the caches of shared lazy DFAs `dfas`.
+    #[allow(clippy::too_many_arguments)]
     fn for_each(
         &self,
         c: &mut AnchoredCache,
         dfas: &mut [Option<DfaCache>],
         hay: &[u8],
         anchors: &[u32],
+        only_own: bool,
         w0: usize,
         mut f: impl FnMut(usize, (usize, usize), &Found<'_>) -> usize,
     ) {
@@ -1685,7 +1690,7 @@ impl AnchoredMatcher {
             }
             // The byte before the anchor, looked up first, rules out most
             // anchors at less cost than the search after it.
-            if !self.key[hay[k] as usize]
+            if (!only_own && !self.key[hay[k] as usize])
                 || PartSearch::no_prefix_at(&rev, hay, w0, k)
                 || !PartSearch::suffix_at(&mut after, &mut tail, hay, k + 1)
             {
