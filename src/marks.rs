@@ -240,7 +240,7 @@ const MAY_MATTER: [bool; 256] = {
     t
 };
 
-/// A scan for the bytes that [`MAY_MATTER`], thirty-two bytes at a time
+/// A scan for the bytes that [`MAY_MATTER`], sixty-four bytes at a time
 /// past the stretches of plain ASCII text between marks. It keeps the
 /// verdicts of the last chunk it found a byte in, so that the search for
 /// the next byte goes on in that chunk instead of judging its bytes anew:
@@ -252,18 +252,18 @@ struct MarkScan {
     nl: bool,
     /// One byte per byte of the chunk, 0xFF where it matters, eight to a
     /// word.
-    hits: [u64; 4],
+    hits: [u64; 8],
 }
 
 impl MarkScan {
-    const CHUNK: usize = 32;
+    const CHUNK: usize = 64;
 
     /// A scan that has judged no chunk yet.
     fn new() -> MarkScan {
         MarkScan {
             at: usize::MAX,
             nl: false,
-            hits: [0; 4],
+            hits: [0; 8],
         }
     }
 
@@ -510,13 +510,16 @@ mod tests {
 
     #[test]
     fn the_scan_stops_at_every_byte_that_may_matter() {
+        // Two chunks and a tail, searched from a few places before the
+        // byte and from the byte itself.
+        let len = 2 * MarkScan::CHUNK + 9;
         for b in 0..=255u8 {
-            for at in 0..40 {
-                let mut text = vec![b'a'; 40];
+            for at in 0..len {
+                let mut text = vec![b'a'; len];
                 text[at] = b;
                 let want = text.iter().position(|&b| MAY_MATTER[b as usize]);
                 let want_mark = want.filter(|_| b != b'\n');
-                for from in 0..=at {
+                for from in (0..at).step_by(5).chain([at]) {
                     assert_eq!(
                         MarkScan::new().next::<true>(&text, from),
                         want,
