@@ -1898,22 +1898,24 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     // written there, rather than pushed a byte at a time.
     let len = classes.len() + (2 * sentences.len()).max(1);
     let mut hay = vec![class::SEP; len];
-    let mut hay_tok = vec![tokens.len() as u32; len];
+    // The token numbers are pushed in order (no slot is written twice): a
+    // separator's is the next sentence's first token, and the separator
+    // after the last sentence has none.
+    let mut hay_tok = Vec::with_capacity(len);
     // Where the next sentence's bytes go: after its one or two separators.
     let mut at = 1;
     for s in &sentences {
-        let start = s.tokens.start as u32;
-        hay_tok[at - 1] = start;
+        let (start, end_tok) = (s.tokens.start as u32, s.tokens.end as u32);
         if at > 1 {
-            hay_tok[at - 2] = start;
+            hay_tok.push(start);
         }
+        hay_tok.push(start);
+        hay_tok.extend(start..end_tok);
         let end = at + s.tokens.len();
         hay[at..end].copy_from_slice(&classes[s.tokens.clone()]);
-        for (t, slot) in (start..).zip(&mut hay_tok[at..end]) {
-            *slot = t;
-        }
         at = end + 2;
     }
+    hay_tok.resize(len, tokens.len() as u32);
     Doc {
         hay,
         hay_tok,
