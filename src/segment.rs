@@ -1196,7 +1196,10 @@ fn not_alnum(x: u64) -> u64 {
 /// token.
 struct Scan {
     tokens: Vec<Token>,
-    /// The class byte of each token (see [`Doc::classes`]).
+    /// The class byte of each token (see [`Doc::classes`]), and zeros past
+    /// the last: made at its full length, so that a push writes a byte at
+    /// the token's place, with no length of its own to keep (see
+    /// [`Scan::append`]); cut to the tokens when the scan ends.
     classes: Vec<u8>,
     /// For each paragraph break, the token after it, in order (a paragraph
     /// with no token leaves the same token twice).
@@ -1220,7 +1223,7 @@ impl Scan {
         // every few hundred.
         Scan {
             tokens: Vec::with_capacity(len / 5 + 4),
-            classes: Vec::with_capacity(len / 5 + 4),
+            classes: vec![0; len / 5 + 4],
             breaks: Vec::with_capacity(len / 256 + 4),
             cues: Vec::with_capacity(len / 128 + 4),
             particles: Vec::new(),
@@ -1242,16 +1245,42 @@ impl Scan {
         if may_end(bytes, &t) {
             self.ends.push(at);
         }
+        self.append(t, cls);
+    }
+
+    /// Appends the token `t` with the hay byte `cls` (and nothing else).
+    #[inline(always)]
+    fn append(&mut self, t: Token, cls: u8) {
+        let at = self.tokens.len();
         self.tokens.push(t);
-        self.classes.push(cls);
+        match self.classes.get_mut(at) {
+            Some(c) => *c = cls,
+            None => self.grow_classes(cls),
+        }
+    }
+
+    /// Appends the hay byte `cls` of the last token when `classes` has no
+    /// room for it, with room for as many bytes again.
+    #[cold]
+    #[inline(never)]
+    fn grow_classes(&mut self, cls: u8) {
+        let at = self.tokens.len() - 1;
+        self.classes.resize(2 * at + 4, 0);
+        self.classes[at] = cls;
+    }
+
+    /// The class bytes of the tokens (see [`Scan::classes`]).
+    fn take_classes(&mut self) -> Vec<u8> {
+        let mut classes = std::mem::take(&mut self.classes);
+        classes.truncate(self.tokens.len());
+        classes
     }
 
     /// Appends the token `t` with the hay byte `cls`, which joins none of
     /// the lists (or has been noted in them: see [`Scan::note`]).
     #[inline(always)]
     fn push_plain(&mut self, t: Token, cls: u8) {
-        self.tokens.push(t);
-        self.classes.push(cls);
+        self.append(t, cls);
     }
 
     /// [`Scan::push`] for a word token `t` whose [`WordInfo::notes`] are
@@ -1263,8 +1292,7 @@ impl Scan {
         if notes != 0 || dotted {
             self.note(notes, dotted);
         }
-        self.tokens.push(t);
-        self.classes.push(cls);
+        self.append(t, cls);
     }
 
     /// Notes the next token in the lists its `notes` and `dotted` name
@@ -1879,13 +1907,14 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
         kbuf: String::new(),
     };
     tk.run(&quotes);
+    let mut classes = tk.out.take_classes();
     let Scan {
         mut tokens,
-        mut classes,
         breaks,
         cues,
         particles,
         ends,
+        ..
     } = tk.out;
     mark_nouns(text, cl.lexicon, &mut tokens, &mut classes, &cues);
     mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes, &cues);
@@ -2363,6 +2392,22 @@ mod tests {
             assert_eq!(BYTE_CLASS[b as usize] & byte::JOIN != 0, join, "{b:#x}");
         }
         assert!(BYTE_CLASS[128..].iter().all(|&t| t == byte::JOIN));
+    }
+
+    #[test]
+    fn class_bytes_outgrow_their_room() {
+        // Room for four tokens, and fifty pushed: each class byte stays at
+        // its token's place.
+        let mut scan = Scan::with_capacity(0);
+        for k in 0..50u8 {
+            let t = Token::new(k as usize, k as usize + 1, None, None, false, class::WORD);
+            match k % 3 {
+                0 => scan.push_plain(t, k),
+                1 => scan.push_word(t, k, 0, false),
+                _ => scan.push(&[b'x'; 64], t, k),
+            }
+        }
+        assert_eq!(scan.take_classes(), (0..50).collect::<Vec<u8>>());
     }
 
     #[test]
