@@ -2566,10 +2566,30 @@ impl SharedCaches {
 pub(crate) struct AnchoredSearch {
     /// The pattern, forward, leftmost-first (used anchored).
     fwd: DFA,
-    /// Whether the pattern has no look-around, so that its anchored start
-    /// state does not depend on the byte before the start and
-    /// [`AnchoredSearch::end_at`] can walk the lazy DFA itself.
-    plain: bool,
+    /// How [`AnchoredSearch::end_at`] finds the end.
+    walk: Walk,
+    /// Whether the pattern opened with `^`, which `fwd` leaves out: it
+    /// matches only from the start of the haystack, where `^` holds
+    /// anyway, and a lazy DFA with no look-around builds cheaper states
+    /// (and is walked by [`AnchoredSearch::end_at`] itself).
+    at_start: bool,
+}
+
+/// How [`AnchoredSearch::end_at`] finds the end of a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// The pattern has no look-around, so that its anchored start state
+    /// does not depend on the byte before the start: [`walk_fwd`] walks
+    /// the lazy DFA to the last match.
+    Plain,
+    /// The pattern has no look-around, and a search that only tells
+    /// whether there is a match stops at the first ([`walk_to_first`]):
+    /// the states past it, which a longer match would walk through, are
+    /// never built.
+    First,
+    /// The pattern looks around: the lazy DFA's own search, stopped at the
+    /// first match with `earliest`.
+    Search { earliest: bool },
 }
 
 impl AnchoredSearch {
@@ -2587,17 +2607,25 @@ impl AnchoredSearch {
             parts.hir(src)?
         };
         let nfa = nfa(&hir, false, false)?;
-        let plain = nfa.look_set_any().is_empty();
+        let walk = match nfa.look_set_any().is_empty() {
+            true => Walk::Plain,
+            false => Walk::Search { earliest: false },
+        };
         let fwd = dfa(nfa, MatchKind::LeftmostFirst)?;
-        Ok(AnchoredSearch { fwd, plain })
+        Ok(AnchoredSearch {
+            fwd,
+            walk,
+            at_start: false,
+        })
     }
 
     /// Compiles the pattern `src` (as [`AnchoredSearch::new`] does) for a
     /// search that only tells whether a match starts at a position: the
     /// end that [`AnchoredSearch::end_at`] gives is then that of the
-    /// longest match, not of the leftmost-first one. A search of every
+    /// shortest match, not of the leftmost-first one. A search of every
     /// match, whose lazy DFA is of the [`language`] of the pattern, builds
-    /// states of fewer NFA states.
+    /// states of fewer NFA states, and stopped at its first match, none of
+    /// those a longer match goes through (a noun phrase after a cue).
     ///
     /// # Errors
     /// The message of a pattern that does not compile.
@@ -2608,10 +2636,18 @@ impl AnchoredSearch {
         } else {
             language(&*parts.hir(src)?, false, false)
         };
+        let (hir, at_start) = without_start(hir);
         let nfa = nfa(&hir, false, false)?;
-        let plain = nfa.look_set_any().is_empty();
+        let walk = match nfa.look_set_any().is_empty() {
+            true => Walk::First,
+            false => Walk::Search { earliest: true },
+        };
         let fwd = dfa(nfa, MatchKind::All)?;
-        Ok(AnchoredSearch { fwd, plain })
+        Ok(AnchoredSearch {
+            fwd,
+            walk,
+            at_start,
+        })
     }
 
     /// Fresh search state.
@@ -2620,15 +2656,94 @@ impl AnchoredSearch {
     }
 
     /// The end of the leftmost-first match in `hay` (renumbered by the
-    /// alphabet) that starts at `s`, if any; `Err` if the lazy DFA gave up.
+    /// alphabet) that starts at `s` (of the shortest, for a search made by
+    /// [`AnchoredSearch::exists`]), if any; `Err` if the lazy DFA gave up.
     pub fn end_at(&self, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<Option<usize>, ()> {
-        if !self.plain {
-            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-            let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
-            return Ok(m.map(|m| m.offset()));
+        if self.walk == Walk::Plain {
+            return walk_fwd(&self.fwd, cache, hay, s);
         }
-        walk_fwd(&self.fwd, cache, hay, s)
+        self.other_end_at(cache, hay, s)
     }
+
+    /// [`AnchoredSearch::end_at`] of a search not walked by [`walk_fwd`]
+    /// (kept apart so that its tests cost nothing to those that are).
+    fn other_end_at(
+        &self,
+        cache: &mut DfaCache,
+        hay: &[u8],
+        s: usize,
+    ) -> Result<Option<usize>, ()> {
+        if self.at_start && s > 0 {
+            return Ok(None);
+        }
+        match self.walk {
+            Walk::Search { earliest } => {
+                let input = Input::new(hay)
+                    .range(s..)
+                    .anchored(Anchored::Yes)
+                    .earliest(earliest);
+                let m = self.fwd.try_search_fwd(cache, &input).map_err(|_| ())?;
+                Ok(m.map(|m| m.offset()))
+            }
+            Walk::First => walk_to_first(&self.fwd, cache, hay, s),
+            Walk::Plain => walk_fwd(&self.fwd, cache, hay, s),
+        }
+    }
+}
+
+/// `h` without the `^` it opens with, and whether it had one.
+fn without_start(h: Hir) -> (Hir, bool) {
+    let start = |h: &Hir| matches!(h.kind(), HirKind::Look(Look::Start));
+    if start(&h) {
+        return (Hir::empty(), true);
+    }
+    match h.into_kind() {
+        HirKind::Concat(mut v) if v.first().is_some_and(start) => {
+            v.remove(0);
+            (Hir::concat(v), true)
+        }
+        kind => (rebuild(kind), false),
+    }
+}
+
+/// The end of the first (shortest) match in `hay` that starts at `s` of
+/// the anchored search of `fwd`, a lazy DFA of a pattern with no
+/// look-around; `Err` if the lazy DFA gave up. As [`walk_fwd`], but
+/// stopped at the first match state.
+fn walk_to_first(
+    fwd: &DFA,
+    cache: &mut DfaCache,
+    hay: &[u8],
+    s: usize,
+) -> Result<Option<usize>, ()> {
+    let config = start::Config::new().anchored(Anchored::Yes);
+    let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+    for (at, &b) in (s..).zip(&hay[s..]) {
+        // Untagged states (neither match, dead nor unknown) are most: the
+        // transitions out of them are looked up unchecked.
+        sid = if sid.is_tagged() {
+            fwd.next_state(cache, sid, b).map_err(|_| ())?
+        } else {
+            let next = fwd.next_state_untagged(cache, sid, b);
+            if next.is_unknown() {
+                fwd.next_state(cache, sid, b).map_err(|_| ())?
+            } else {
+                next
+            }
+        };
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // Matches show one byte late: this one ends at `at`.
+                return Ok(Some(at));
+            } else if sid.is_dead() {
+                return Ok(None);
+            } else if sid.is_quit() {
+                return Err(());
+            }
+        }
+    }
+    sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+    Ok(sid.is_match().then_some(hay.len()))
 }
 
 /// The end of the leftmost-first match in `hay` that starts at `s` of the
@@ -2699,6 +2814,11 @@ pub(crate) struct StartSearch {
     /// Most starts the first byte allows die at the second, and this test
     /// is cheaper than starting a search.
     second: Box<[[u64; 4]; 256]>,
+    /// The search state that made `first` and `second`: the states it
+    /// built (those of the first two bytes of every start) are the ones
+    /// each search walks first, and each fresh search state is a copy of
+    /// it rather than built again.
+    warm: DfaCache,
 }
 
 impl StartSearch {
@@ -2719,6 +2839,7 @@ impl StartSearch {
                 search,
                 first,
                 second,
+                warm: cache,
             });
         }
         for (b, (f, next)) in first.iter_mut().zip(second.iter_mut()).enumerate() {
@@ -2749,12 +2870,13 @@ impl StartSearch {
             search,
             first,
             second,
+            warm: cache,
         })
     }
 
-    /// Fresh search state.
+    /// Fresh search state, with the states built to make the tables.
     pub fn cache(&self) -> DfaCache {
-        self.search.cache()
+        self.warm.clone()
     }
 
     /// The end of the leftmost-first match in `hay` (renumbered by the
