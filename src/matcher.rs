@@ -963,20 +963,110 @@ impl Element {
 
 /// The NFA of an element, to be put in sequence with others by
 /// [`concat_nfas`], and by state, whether its anchored start reaches it
-/// (found once for all the sequences that hold it).
+/// and whether it is a union folded into the one before it (found once for
+/// all the sequences that hold it).
 #[derive(Debug)]
 struct PartNfa {
     nfa: NFA,
+    /// By state, whether [`concat_nfas`] copies it: the anchored start
+    /// reaches it, and it is not `folded`.
     reached: Vec<bool>,
+    /// By state, whether it is a union that only one other union leads to
+    /// (see [`folded`]), whose alternatives [`concat_nfas`] puts in that
+    /// union's place.
+    folded: Vec<bool>,
 }
 
 impl PartNfa {
     fn new(nfa: NFA) -> PartNfa {
+        let reached = reached(&nfa);
+        let folded = folded(&nfa, &reached);
+        let reached = reached
+            .iter()
+            .zip(&folded)
+            .map(|(&r, &f)| r && !f)
+            .collect();
         PartNfa {
-            reached: reached(&nfa),
+            reached,
+            folded,
             nfa,
         }
     }
+
+    /// The alternatives `alts` of a union, each folded union among them
+    /// replaced by its own alternatives (in turn), into `out`.
+    fn unfold(&self, alts: &[StateID], out: &mut Vec<StateID>) {
+        for &a in alts {
+            match self.nfa.state(a) {
+                thompson::State::Union { alternates } if self.folded[a.as_usize()] => {
+                    self.unfold(alternates, out)
+                }
+                thompson::State::BinaryUnion { alt1, alt2 } if self.folded[a.as_usize()] => {
+                    self.unfold(&[*alt1, *alt2], out)
+                }
+                _ => out.push(a),
+            }
+        }
+    }
+}
+
+/// By state of `nfa`, whether it is a union that the anchored start
+/// (whose states are `reached`) reaches only through one other union, and
+/// through one of its alternatives (as the compiler makes a nested
+/// alternation or an optional one). A lazy DFA builds each state from the
+/// epsilon closure of NFA states, following each union in turn, depth
+/// first, in the order of its alternatives; a union reached only that way
+/// is followed right after the union before it, so that putting its
+/// alternatives in its place in that union keeps the order in which the
+/// closure finds the other states, the priorities of leftmost-first
+/// searches and the backtracker's, and takes a step (and a member of the
+/// closure) less for each. Unions are most of the states of the elements'
+/// NFAs (an alternation of alternations, the noun phrase, and every
+/// repetition, holds many).
+fn folded(nfa: &NFA, reached: &[bool]) -> Vec<bool> {
+    let union = |id: StateID| {
+        matches!(
+            nfa.state(id),
+            thompson::State::Union { .. } | thompson::State::BinaryUnion { .. }
+        )
+    };
+    // By state: the number of edges to it, and whether the last is from a
+    // union.
+    let mut into = vec![(0usize, false); reached.len()];
+    into[nfa.start_anchored().as_usize()].0 += 1;
+    for (i, state) in nfa.states().iter().enumerate() {
+        if !reached[i] {
+            continue;
+        }
+        let from_union = union(StateID::must(i));
+        let mut edge = |to: StateID| {
+            let e = &mut into[to.as_usize()];
+            e.0 += 1;
+            e.1 = from_union;
+        };
+        match state {
+            thompson::State::ByteRange { trans } => edge(trans.next),
+            thompson::State::Sparse(sparse) => sparse.transitions.iter().for_each(|t| edge(t.next)),
+            thompson::State::Dense(dense) => dense
+                .transitions
+                .iter()
+                .filter(|&&n| n != StateID::ZERO)
+                .for_each(|&n| edge(n)),
+            thompson::State::Look { next, .. } | thompson::State::Capture { next, .. } => {
+                edge(*next)
+            }
+            thompson::State::Union { alternates } => alternates.iter().for_each(|&a| edge(a)),
+            thompson::State::BinaryUnion { alt1, alt2 } => {
+                edge(*alt1);
+                edge(*alt2)
+            }
+            thompson::State::Fail | thompson::State::Match { .. } => {}
+        }
+    }
+    into.iter()
+        .enumerate()
+        .map(|(i, &(n, from_union))| reached[i] && n == 1 && from_union && union(StateID::must(i)))
+        .collect()
 }
 
 /// By state of `nfa`, whether its anchored start reaches it.
@@ -1072,6 +1162,15 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
     let id = |part: usize, sid: StateID| {
         ids[part][sid.as_usize()].ok_or_else(|| "a state out of reach".to_string())
     };
+    // The alternatives of a union of a part, with those of the unions
+    // folded into it (see [`folded`]), by their id in the whole.
+    let unfolded = |part: usize, alts: &[StateID]| {
+        let mut out = Vec::with_capacity(alts.len());
+        order[part].unfold(alts, &mut out);
+        out.into_iter()
+            .map(|a| id(part, a))
+            .collect::<Result<Vec<_>, String>>()
+    };
     let moved = |part: usize, t: &thompson::Transition| {
         Ok(thompson::Transition {
             next: id(part, t.next)?,
@@ -1119,14 +1218,9 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                     b.add_sparse(ranges)
                 }
                 thompson::State::Look { look, next } => b.add_look(id(i, *next)?, *look),
-                thompson::State::Union { alternates } => b.add_union(
-                    alternates
-                        .iter()
-                        .map(|&a| id(i, a))
-                        .collect::<Result<_, String>>()?,
-                ),
+                thompson::State::Union { alternates } => b.add_union(unfolded(i, alternates)?),
                 thompson::State::BinaryUnion { alt1, alt2 } => {
-                    b.add_union(vec![id(i, *alt1)?, id(i, *alt2)?])
+                    b.add_union(unfolded(i, &[*alt1, *alt2])?)
                 }
                 // A group of a part, numbered in the sequence; group 0 of a
                 // part (or any, without `captures`) is a step to the next
@@ -1259,10 +1353,8 @@ impl LazyDfa {
                     .iter()
                     .map(|e| e.nfa(self.relax, self.reverse, self.leftmost))
                     .collect::<Option<Vec<&PartNfa>>>()?;
-                let nfa = match &nfas[..] {
-                    [one] => one.nfa.clone(),
-                    nfas => concat_nfas(nfas, self.reverse, false).ok()?,
-                };
+                // One element too, for its unions folded (see [`folded`]).
+                let nfa = concat_nfas(&nfas, self.reverse, false).ok()?;
                 let plain = nfa.look_set_any().is_empty();
                 let kind = if self.leftmost {
                     MatchKind::LeftmostFirst
@@ -2606,7 +2698,7 @@ impl AnchoredSearch {
         } else {
             parts.hir(src)?
         };
-        let nfa = nfa(&hir, false, false)?;
+        let nfa = folded_nfa(&hir)?;
         let walk = match nfa.look_set_any().is_empty() {
             true => Walk::Plain,
             false => Walk::Search { earliest: false },
@@ -2637,7 +2729,7 @@ impl AnchoredSearch {
             language(&*parts.hir(src)?, false, false)
         };
         let (hir, at_start) = without_start(hir);
-        let nfa = nfa(&hir, false, false)?;
+        let nfa = folded_nfa(&hir)?;
         let walk = match nfa.look_set_any().is_empty() {
             true => Walk::First,
             false => Walk::Search { earliest: true },
@@ -2689,6 +2781,13 @@ impl AnchoredSearch {
             Walk::Plain => walk_fwd(&self.fwd, cache, hay, s),
         }
     }
+}
+
+/// The NFA of `hir`, forward and without groups, its unions folded (see
+/// [`folded`]).
+fn folded_nfa(hir: &Hir) -> Result<NFA, String> {
+    let part = PartNfa::new(nfa(hir, false, false)?);
+    concat_nfas(&[&part], false, false)
 }
 
 /// `h` without the `^` it opens with, and whether it had one.
