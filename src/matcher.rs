@@ -971,41 +971,62 @@ struct PartNfa {
     /// By state, whether [`concat_nfas`] copies it: the anchored start
     /// reaches it, and it is not `folded`.
     reached: Vec<bool>,
-    /// By state, whether it is a union that only one other union leads to
-    /// (see [`folded`]), whose alternatives [`concat_nfas`] puts in that
-    /// union's place.
-    folded: Vec<bool>,
+    /// By state, for a union that [`concat_nfas`] copies, its
+    /// alternatives, each union that only one other union leads to (see
+    /// [`folded`]) replaced by its own alternatives; empty for the other
+    /// states. Found once for all the sequences that hold the element.
+    alternates: Vec<Vec<StateID>>,
 }
 
 impl PartNfa {
     fn new(nfa: NFA) -> PartNfa {
         let reached = reached(&nfa);
         let folded = folded(&nfa, &reached);
-        let reached = reached
+        let reached: Vec<bool> = reached
             .iter()
             .zip(&folded)
             .map(|(&r, &f)| r && !f)
             .collect();
+        let alternates = nfa
+            .states()
+            .iter()
+            .zip(&reached)
+            .map(|(state, &r)| {
+                let mut out = Vec::new();
+                match state {
+                    thompson::State::Union { alternates } if r => {
+                        unfold(&nfa, &folded, alternates, &mut out)
+                    }
+                    &thompson::State::BinaryUnion { alt1, alt2 } if r => {
+                        unfold(&nfa, &folded, &[alt1, alt2], &mut out)
+                    }
+                    _ => {}
+                }
+                out
+            })
+            .collect();
         PartNfa {
             reached,
-            folded,
+            alternates,
             nfa,
         }
     }
+}
 
-    /// The alternatives `alts` of a union, each folded union among them
-    /// replaced by its own alternatives (in turn), into `out`.
-    fn unfold(&self, alts: &[StateID], out: &mut Vec<StateID>) {
-        for &a in alts {
-            match self.nfa.state(a) {
-                thompson::State::Union { alternates } if self.folded[a.as_usize()] => {
-                    self.unfold(alternates, out)
-                }
-                thompson::State::BinaryUnion { alt1, alt2 } if self.folded[a.as_usize()] => {
-                    self.unfold(&[*alt1, *alt2], out)
-                }
-                _ => out.push(a),
+/// The alternatives `alts` of a union of `nfa`, each `folded` union among
+/// them replaced by its own alternatives (in turn), into `out`.
+fn unfold(nfa: &NFA, folded: &[bool], alts: &[StateID], out: &mut Vec<StateID>) {
+    for &a in alts {
+        if !folded[a.as_usize()] {
+            out.push(a);
+            continue;
+        }
+        match nfa.state(a) {
+            thompson::State::Union { alternates } => unfold(nfa, folded, alternates, out),
+            thompson::State::BinaryUnion { alt1, alt2 } => {
+                unfold(nfa, folded, &[*alt1, *alt2], out)
             }
+            _ => out.push(a),
         }
     }
 }
@@ -1162,13 +1183,12 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
     let id = |part: usize, sid: StateID| {
         ids[part][sid.as_usize()].ok_or_else(|| "a state out of reach".to_string())
     };
-    // The alternatives of a union of a part, with those of the unions
-    // folded into it (see [`folded`]), by their id in the whole.
-    let unfolded = |part: usize, alts: &[StateID]| {
-        let mut out = Vec::with_capacity(alts.len());
-        order[part].unfold(alts, &mut out);
-        out.into_iter()
-            .map(|a| id(part, a))
+    // The alternatives of the union `sid` of a part, with those of the
+    // unions folded into it (see [`folded`]), by their id in the whole.
+    let unfolded = |part: usize, sid: usize| {
+        order[part].alternates[sid]
+            .iter()
+            .map(|&a| id(part, a))
             .collect::<Result<Vec<_>, String>>()
     };
     let moved = |part: usize, t: &thompson::Transition| {
@@ -1183,8 +1203,11 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
             None => None,
         };
         let n = &n.nfa;
-        let states = n.states().iter().zip(&ids[i]);
-        for state in states.filter(|(_, m)| m.is_some()).map(|(s, _)| s) {
+        let states = n.states().iter().zip(&ids[i]).enumerate();
+        for (sid, state) in states
+            .filter(|(_, (_, m))| m.is_some())
+            .map(|(k, (s, _))| (k, s))
+        {
             match state {
                 thompson::State::ByteRange { trans } => b.add_range(moved(i, trans)?),
                 thompson::State::Sparse(sparse) => b.add_sparse(
@@ -1218,9 +1241,8 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
                     b.add_sparse(ranges)
                 }
                 thompson::State::Look { look, next } => b.add_look(id(i, *next)?, *look),
-                thompson::State::Union { alternates } => b.add_union(unfolded(i, alternates)?),
-                thompson::State::BinaryUnion { alt1, alt2 } => {
-                    b.add_union(unfolded(i, &[*alt1, *alt2])?)
+                thompson::State::Union { .. } | thompson::State::BinaryUnion { .. } => {
+                    b.add_union(unfolded(i, sid)?)
                 }
                 // A group of a part, numbered in the sequence; group 0 of a
                 // part (or any, without `captures`) is a step to the next
