@@ -971,11 +971,14 @@ struct PartNfa {
     /// By state, whether [`concat_nfas`] copies it: the anchored start
     /// reaches it, and it is not `folded`.
     reached: Vec<bool>,
-    /// By state, for a union that [`concat_nfas`] copies, its
-    /// alternatives, each union that only one other union leads to (see
-    /// [`folded`]) replaced by its own alternatives; empty for the other
-    /// states. Found once for all the sequences that hold the element.
-    alternates: Vec<Vec<StateID>>,
+    /// The alternatives of each union that [`concat_nfas`] copies, each
+    /// union that only one other union leads to (see [`folded`]) replaced
+    /// by its own alternatives, union after union. Found once for all the
+    /// sequences that hold the element.
+    alternates: Vec<StateID>,
+    /// By state, the span of its alternatives in `alternates` (empty for
+    /// all but the unions copied).
+    spans: Vec<(usize, usize)>,
 }
 
 impl PartNfa {
@@ -987,27 +990,25 @@ impl PartNfa {
             .zip(&folded)
             .map(|(&r, &f)| r && !f)
             .collect();
-        let alternates = nfa
-            .states()
-            .iter()
-            .zip(&reached)
-            .map(|(state, &r)| {
-                let mut out = Vec::new();
-                match state {
-                    thompson::State::Union { alternates } if r => {
-                        unfold(&nfa, &folded, alternates, &mut out)
-                    }
-                    &thompson::State::BinaryUnion { alt1, alt2 } if r => {
-                        unfold(&nfa, &folded, &[alt1, alt2], &mut out)
-                    }
-                    _ => {}
+        let mut alternates = Vec::new();
+        let mut spans = Vec::with_capacity(reached.len());
+        for (state, &r) in nfa.states().iter().zip(&reached) {
+            let start = alternates.len();
+            match state {
+                thompson::State::Union { alternates: alts } if r => {
+                    unfold(&nfa, &folded, alts, &mut alternates)
                 }
-                out
-            })
-            .collect();
+                &thompson::State::BinaryUnion { alt1, alt2 } if r => {
+                    unfold(&nfa, &folded, &[alt1, alt2], &mut alternates)
+                }
+                _ => {}
+            }
+            spans.push((start, alternates.len()));
+        }
         PartNfa {
             reached,
             alternates,
+            spans,
             nfa,
         }
     }
@@ -1186,7 +1187,8 @@ fn concat_nfas(parts: &[&PartNfa], reverse: bool, captures: bool) -> Result<NFA,
     // The alternatives of the union `sid` of a part, with those of the
     // unions folded into it (see [`folded`]), by their id in the whole.
     let unfolded = |part: usize, sid: usize| {
-        order[part].alternates[sid]
+        let (start, end) = order[part].spans[sid];
+        order[part].alternates[start..end]
             .iter()
             .map(|&a| id(part, a))
             .collect::<Result<Vec<_>, String>>()
