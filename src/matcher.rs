@@ -433,8 +433,9 @@ impl Alphabet {
         // Each distinct set: (bits, occurrences, first seen).
         let mut sets: HashMap<[u64; 4], (usize, usize)> = HashMap::default();
         let mut ok = true;
+        let mut memo = vec![None; shared.len()];
         for h in hirs {
-            collect_sets(h, shared, &mut sets, &mut ok);
+            collect_sets(h, shared, &mut sets, &mut ok, &mut memo);
         }
         if !ok {
             return Alphabet::identity();
@@ -585,17 +586,41 @@ fn is_group(s: &str) -> bool {
     depth == 0
 }
 
+/// The byte sets of a shared group with their occurrences, in the order
+/// first seen, and whether a renumbering keeps its meaning (see
+/// [`collect_sets`]).
+type SharedSets = (Vec<([u64; 4], usize)>, bool);
+
 /// Counts the byte sets of `h` (classes, and each literal byte) in `sets`,
 /// those of `shared[i]` for each placeholder `i`; clears `ok` for what a
-/// renumbering would change the meaning of.
+/// renumbering would change the meaning of. The sets of `shared[i]` are
+/// found once, into `memo[i]` (the noun phrase stands in many parts), and
+/// counted again at each placeholder, as a walk through it would.
 fn collect_sets(
     h: &Hir,
     shared: &[Hir],
     sets: &mut HashMap<[u64; 4], (usize, usize)>,
     ok: &mut bool,
+    memo: &mut [Option<SharedSets>],
 ) {
-    if let Some(s) = placeholder(h).and_then(|i| shared.get(i)) {
-        return collect_sets(s, &[], sets, ok);
+    if let Some(i) = placeholder(h).filter(|&i| i < shared.len()) {
+        let (found, shared_ok) = memo[i].get_or_insert_with(|| {
+            let mut own = HashMap::default();
+            let mut own_ok = true;
+            collect_sets(&shared[i], &[], &mut own, &mut own_ok, &mut []);
+            let mut found: Vec<([u64; 4], (usize, usize))> = own.into_iter().collect();
+            found.sort_by_key(|&(_, (_, first))| first);
+            let found = found.into_iter().map(|(bits, (n, _))| (bits, n)).collect();
+            (found, own_ok)
+        });
+        // In the order first seen: a set new to `sets` is numbered as it
+        // would be by a walk through the group.
+        for &(bits, n) in found.iter() {
+            let first = sets.len();
+            sets.entry(bits).or_insert((0, first)).0 += n;
+        }
+        *ok &= *shared_ok;
+        return;
     }
     let mut add = |bits: [u64; 4]| {
         let first = sets.len();
@@ -621,11 +646,11 @@ fn collect_sets(
         }
         HirKind::Class(Class::Unicode(_)) => *ok = false,
         HirKind::Look(l) => *ok &= matches!(l, Look::Start | Look::End),
-        HirKind::Repetition(r) => collect_sets(&r.sub, shared, sets, ok),
-        HirKind::Capture(c) => collect_sets(&c.sub, shared, sets, ok),
+        HirKind::Repetition(r) => collect_sets(&r.sub, shared, sets, ok, memo),
+        HirKind::Capture(c) => collect_sets(&c.sub, shared, sets, ok, memo),
         HirKind::Concat(v) | HirKind::Alternation(v) => {
             for h in v {
-                collect_sets(h, shared, sets, ok);
+                collect_sets(h, shared, sets, ok, memo);
             }
         }
     }
