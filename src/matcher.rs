@@ -3549,6 +3549,27 @@ mod tests {
 
     /// A part that holds a shared group parses to the same tree, shared or
     /// not (renumbered alike).
+    /// A search of whether a match starts at a position, of a pattern
+    /// that opens with `^` (which its lazy DFA leaves out), finds one from
+    /// the start of the haystack only, and there as the regex crate does.
+    #[test]
+    fn exists_of_a_pattern_that_opens_with_start() {
+        let src = r"^[\x41]?(?:[\x42]+[\x43]|[\x43][\x42]{1,3})";
+        let mut parts = Parts::new([src], &[]);
+        let search = AnchoredSearch::exists(src, &mut parts).unwrap();
+        let re = regex::bytes::Regex::new(&format!("(?-u){src}")).unwrap();
+        let mut cache = search.cache();
+        let hays: [&[u8]; 8] = [b"ABBC", b"BC", b"ABB", b"xBC", b"CBBBB", b"ACB", b"C", b""];
+        for hay in hays {
+            let mut mapped = Vec::new();
+            parts.alphabet().translate(hay, &mut mapped);
+            for s in 0..=hay.len() {
+                let got = search.end_at(&mut cache, &mapped, s).unwrap().is_some();
+                assert_eq!(got, s == 0 && re.is_match(hay), "{hay:?} from {s}");
+            }
+        }
+    }
+
     #[test]
     fn shared_parts() {
         let shared = r"(?:[\x41\x42]+(?:[\x43]|[\x44\x45]{1,3}))";
