@@ -1004,12 +1004,16 @@ struct PartNfa {
     /// By state, the span of its alternatives in `alternates` (empty for
     /// all but the unions copied).
     spans: Vec<(usize, usize)>,
+    /// Whether any union is folded: a copy of the NFA alone by
+    /// [`concat_nfas`] gains nothing otherwise.
+    folds: bool,
 }
 
 impl PartNfa {
     fn new(nfa: NFA) -> PartNfa {
         let reached = reached(&nfa);
         let folded = folded(&nfa, &reached);
+        let folds = folded.contains(&true);
         let reached: Vec<bool> = reached
             .iter()
             .zip(&folded)
@@ -1034,6 +1038,7 @@ impl PartNfa {
             reached,
             alternates,
             spans,
+            folds,
             nfa,
         }
     }
@@ -1402,8 +1407,12 @@ impl LazyDfa {
                     .iter()
                     .map(|e| e.nfa(self.relax, self.reverse, self.leftmost))
                     .collect::<Option<Vec<&PartNfa>>>()?;
-                // One element too, for its unions folded (see [`folded`]).
-                let nfa = concat_nfas(&nfas, self.reverse, false).ok()?;
+                let nfa = match &nfas[..] {
+                    [one] if !one.folds => one.nfa.clone(),
+                    // One element too, for its unions folded (see
+                    // [`folded`]).
+                    nfas => concat_nfas(nfas, self.reverse, false).ok()?,
+                };
                 let plain = nfa.look_set_any().is_empty();
                 let kind = if self.leftmost {
                     MatchKind::LeftmostFirst
@@ -2836,7 +2845,10 @@ impl AnchoredSearch {
 /// [`folded`]).
 fn folded_nfa(hir: &Hir) -> Result<NFA, String> {
     let part = PartNfa::new(nfa(hir, false, false)?);
-    concat_nfas(&[&part], false, false)
+    match part.folds {
+        true => concat_nfas(&[&part], false, false),
+        false => Ok(part.nfa),
+    }
 }
 
 /// `h` without the `^` it opens with, and whether it had one.
