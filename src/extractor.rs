@@ -1061,10 +1061,12 @@ impl Extractor {
         let from = (a + 1).min(b);
         memchr::memchr_iter(c::COMMA, &hay[from..b])
             .map(|i| from + i)
-            .find(|&k| match search.end_at(cache, &renumbered[k + 1..b], 0) {
-                Ok(m) => m.is_some(),
-                Err(()) => self.attribution().is_match(&hay[k + 1..b]),
-            })
+            .find(
+                |&k| match search.matches_at(cache, &renumbered[k + 1..b], 0) {
+                    Ok(m) => m,
+                    Err(()) => self.attribution().is_match(&hay[k + 1..b]),
+                },
+            )
     }
 
     /// The attribution regex, compiled by the regex crate.
@@ -2718,8 +2720,9 @@ mod anchored_search {
         assert!(checked > 1000, "only {checked} matches checked");
     }
 
-    /// The anchored attribution search over renumbered bytes agrees with
-    /// the regex crate's `is_match` from every position, on random
+    /// The anchored attribution search over renumbered bytes (its end and
+    /// whether it matches) agrees with the regex crate's `is_match` from
+    /// every position, on random
     /// sentences of token classes.
     #[test]
     fn attribution_search_agrees_with_is_match() {
@@ -2739,6 +2742,10 @@ mod anchored_search {
                     .end_at(&mut cache, &renumbered[k..], 0)
                     .expect("no give-up")
                     .is_some();
+                assert_eq!(got, want, "on {:?}", &hay[k..]);
+                let got = search
+                    .matches_at(&mut cache, &renumbered[k..], 0)
+                    .expect("no give-up");
                 assert_eq!(got, want, "on {:?}", &hay[k..]);
                 found += want as usize;
             }

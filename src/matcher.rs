@@ -2839,6 +2839,16 @@ impl AnchoredSearch {
             Walk::Plain => walk_fwd(&self.fwd, cache, hay, s),
         }
     }
+
+    /// Whether a match in `hay` (renumbered by the alphabet) starts at `s`;
+    /// `Err` if the lazy DFA gave up. For a search made by
+    /// [`AnchoredSearch::exists`], the walk stops at the first match state:
+    /// the answer is known there, and going on to the longest match would
+    /// build the states of every longer one (the noun phrase of an
+    /// attribution goes on for many words).
+    pub fn matches_at(&self, cache: &mut DfaCache, hay: &[u8], s: usize) -> Result<bool, ()> {
+        Ok(self.end_at(cache, hay, s)?.is_some())
+    }
 }
 
 /// The NFA of `hir`, forward and without groups, its unions folded (see
@@ -2869,7 +2879,7 @@ fn without_start(h: Hir) -> (Hir, bool) {
 /// The end of the first (shortest) match in `hay` that starts at `s` of
 /// the anchored search of `fwd`, a lazy DFA of a pattern with no
 /// look-around; `Err` if the lazy DFA gave up. As [`walk_fwd`], but
-/// stopped at the first match state.
+/// stopped at the first match state (by [`walk`]).
 fn walk_to_first(
     fwd: &DFA,
     cache: &mut DfaCache,
@@ -2877,33 +2887,23 @@ fn walk_to_first(
     s: usize,
 ) -> Result<Option<usize>, ()> {
     let config = start::Config::new().anchored(Anchored::Yes);
-    let mut sid = fwd.start_state(cache, &config).map_err(|_| ())?;
-    for (at, &b) in (s..).zip(&hay[s..]) {
-        // Untagged states (neither match, dead nor unknown) are most: the
-        // transitions out of them are looked up unchecked.
-        sid = if sid.is_tagged() {
-            fwd.next_state(cache, sid, b).map_err(|_| ())?
-        } else {
-            let next = fwd.next_state_untagged(cache, sid, b);
-            if next.is_unknown() {
-                fwd.next_state(cache, sid, b).map_err(|_| ())?
-            } else {
-                next
-            }
-        };
-        if sid.is_tagged() {
-            if sid.is_match() {
-                // Matches show one byte late: this one ends at `at`.
-                return Ok(Some(at));
-            } else if sid.is_dead() {
-                return Ok(None);
-            } else if sid.is_quit() {
-                return Err(());
-            }
+    let sid = fwd.start_state(cache, &config).map_err(|_| ())?;
+    let mut first = None;
+    // Matches show one byte late: one entered by the `i`-th byte ends at
+    // `s + i`.
+    let stop = |i| {
+        first = Some(s + i);
+        true
+    };
+    match walk(fwd, cache, sid, hay[s..].iter().copied(), stop)? {
+        Walked::Stopped => Ok(first),
+        Walked::Dead => Ok(None),
+        Walked::Ended(sid) => {
+            // The end of input shows a match that ends there.
+            let sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
+            Ok(sid.is_match().then_some(hay.len()))
         }
     }
-    sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
-    Ok(sid.is_match().then_some(hay.len()))
 }
 
 /// The end of the leftmost-first match in `hay` that starts at `s` of the
