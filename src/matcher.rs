@@ -2723,6 +2723,10 @@ pub(crate) struct AnchoredSearch {
     /// anyway, and a lazy DFA with no look-around builds cheaper states
     /// (and is walked by [`AnchoredSearch::end_at`] itself).
     at_start: bool,
+    /// For a search made by [`AnchoredSearch::exists`], bytes of which
+    /// every match holds one (`None`: not known), for
+    /// [`AnchoredSearch::starts_before`].
+    required: Option<Box<[bool; 256]>>,
 }
 
 /// How [`AnchoredSearch::end_at`] finds the end of a match.
@@ -2766,6 +2770,7 @@ impl AnchoredSearch {
             fwd,
             walk,
             at_start: false,
+            required: None,
         })
     }
 
@@ -2776,15 +2781,20 @@ impl AnchoredSearch {
     /// match, whose lazy DFA is of the [`language`] of the pattern, builds
     /// states of fewer NFA states, and stopped at its first match, none of
     /// those a longer match goes through (a noun phrase after a cue).
+    /// The bytes of which every match holds one are kept for
+    /// [`AnchoredSearch::starts_before`].
     ///
     /// # Errors
     /// The message of a pattern that does not compile.
     pub fn exists(src: &str, parts: &mut Parts) -> Result<AnchoredSearch, String> {
-        let hir = if src.contains('.') {
+        let (hir, required) = if src.contains('.') {
             let h = syntax::parse_with(src, &syntax_config()).map_err(|e| e.to_string())?;
-            parts.alphabet.hir(&h, &[])
+            let h = parts.alphabet.hir(&h, &[]);
+            let required = required(&h);
+            (h, required)
         } else {
-            language(&*parts.hir(src)?, false, false)
+            let h = parts.hir(src)?;
+            (language(&h, false, false), required(&h))
         };
         let (hir, at_start) = without_start(hir);
         let nfa = folded_nfa(&hir)?;
@@ -2797,6 +2807,7 @@ impl AnchoredSearch {
             fwd,
             walk,
             at_start,
+            required: required.map(Box::new),
         })
     }
 
@@ -2838,6 +2849,21 @@ impl AnchoredSearch {
             Walk::First => walk_to_first(&self.fwd, cache, hay, s),
             Walk::Plain => walk_fwd(&self.fwd, cache, hay, s),
         }
+    }
+
+    /// A position in `hay` (renumbered by the alphabet) at or after which no
+    /// match starts, if the search knows one (see [`AnchoredSearch::exists`]):
+    /// one past the last byte of those that every match holds one of.
+    ///
+    /// An attribution holds a cue, and most of the text after a comma holds
+    /// none: the searches from those commas are ruled out by one scan.
+    pub fn starts_before(&self, hay: &[u8]) -> Option<usize> {
+        let required = self.required.as_deref()?;
+        Some(
+            hay.iter()
+                .rposition(|&b| required[usize::from(b)])
+                .map_or(0, |i| i + 1),
+        )
     }
 
     /// Whether a match in `hay` (renumbered by the alphabet) starts at `s`;
@@ -2902,6 +2928,48 @@ fn walk_to_first(
             // The end of input shows a match that ends there.
             let sid = fwd.next_eoi_state(cache, sid).map_err(|_| ())?;
             Ok(sid.is_match().then_some(hay.len()))
+        }
+    }
+}
+
+/// A set of bytes (by byte) of which every match of `h` holds one, if
+/// there is one: that of a class or a literal, that of one of the elements
+/// of a concatenation that must match (the smallest), those of every
+/// alternative together. Look-arounds and the empty string hold none.
+fn required(h: &Hir) -> Option<[bool; 256]> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(l) => {
+            let &b = l.0.first()?;
+            let mut set = [false; 256];
+            set[usize::from(b)] = true;
+            Some(set)
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut set = [false; 256];
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set[usize::from(b)] = true;
+                }
+            }
+            Some(set)
+        }
+        HirKind::Class(Class::Unicode(_)) => None,
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Concat(xs) => xs
+            .iter()
+            .filter_map(required)
+            .min_by_key(|set| set.iter().filter(|&&b| b).count()),
+        HirKind::Alternation(xs) => {
+            let mut set = [false; 256];
+            for x in xs {
+                for (s, r) in set.iter_mut().zip(required(x)?) {
+                    *s |= r;
+                }
+            }
+            Some(set)
         }
     }
 }
