@@ -163,6 +163,88 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
     }
 }
 
+/// [`ASCII_CLASS`]: the character is white space (`char::is_whitespace`).
+const SPACE: u8 = 1;
+/// [`ASCII_CLASS`]: the character is a letter or digit ([`is_alphanumeric`]).
+const WORD: u8 = 2;
+/// [`ASCII_CLASS`]: a mark after the character may open ([`opening_context`]).
+const OPENS: u8 = 4;
+/// [`ASCII_CLASS`]: the character is a digit.
+const DIGIT: u8 = 8;
+/// The code of the start or the end of the text among the ASCII bytes in
+/// [`ASCII_CLASS`] (no ASCII byte, and no neighbour a character can have).
+const EDGE: u8 = 0x80;
+
+/// What [`role`] asks of a neighbour of a mark, for each ASCII character
+/// and (at [`EDGE`]) for the start or end of the text: so that a mark
+/// between ASCII characters is judged by two look-ups instead of the char
+/// predicates (see [`ascii_role`]).
+const ASCII_CLASS: [u8; 129] = {
+    let mut t = [0u8; 129];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let mut k = 0;
+        if c.is_ascii_alphanumeric() {
+            k |= WORD;
+        }
+        if c.is_ascii_digit() {
+            k |= DIGIT;
+        }
+        // `char::is_whitespace` of an ASCII character: `\t \n \v \f \r` and
+        // the space (`u8::is_ascii_whitespace` leaves out `\v`).
+        if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            k |= SPACE | OPENS;
+        }
+        if matches!(c, b'(' | b'[' | b'{' | b'-' | b'/' | b':' | b'"') {
+            k |= OPENS;
+        }
+        t[b] = k;
+        b += 1;
+    }
+    // No character: white space and an opening context (see `role`).
+    t[EDGE as usize] = SPACE | OPENS;
+    t
+};
+
+/// [`role`] of the ASCII mark `c` (`"` or `'`) after the ASCII character
+/// `p` and before the ASCII character `n` (either may be [`EDGE`]), read
+/// off their [`ASCII_CLASS`]es; `None` when the judgement needs more (the
+/// `'` of `drivers' union`, whose word after the space decides). The
+/// same verdicts as `role`, without decoding or classifying characters:
+/// the marks of news text mostly stand between ASCII characters.
+#[inline]
+fn ascii_role(c: u8, p: u8, n: u8, stack: &[OpenMark]) -> Option<Role> {
+    let pk = ASCII_CLASS[p as usize];
+    let nk = ASCII_CLASS[n as usize];
+    if c == b'\'' {
+        if p == b's' && n == b' ' {
+            return None;
+        }
+        if pk & nk & WORD != 0 || (pk & SPACE != 0 && nk & DIGIT != 0) {
+            return Some(Role::None); // don't, ’90s
+        }
+    }
+    // A mark that may close closes, as `role` prefers closing when a mark
+    // may do both and no word follows (and one that may close has none
+    // after it).
+    let can_close = pk & SPACE == 0 && nk & WORD == 0;
+    let can_open = pk & OPENS != 0 && nk & SPACE == 0;
+    Some(if can_close {
+        Role::Close
+    } else if can_open {
+        Role::Open
+    } else if c == b'"'
+        && pk & nk & SPACE != 0
+        && stack.last().is_some_and(|m| m.family == Family::Double)
+    {
+        // A double mark set off by spaces in an open double quote.
+        Role::Close
+    } else {
+        Role::None
+    })
+}
+
 /// The character that starts at byte `at` of `text`; `None` at the end of
 /// the text or inside a character. An ASCII byte is its own character:
 /// the neighbours of a mark mostly are, and need no decoding.
@@ -372,78 +454,110 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 continue;
             }
         }
-        let Some(c) = char_at(text, i) else {
-            break;
-        };
-        from = i + c.len_utf8();
-        if c != '\n' && family(c).is_none() && c != '`' {
-            continue;
-        }
-        if prev_end != i {
-            prev = char_before(text, i);
-        }
-        prev_end = from;
-        let next = char_at(text, from);
-        if c == '\n' {
-            if let Some(outer) = stack.first().copied() {
-                // Paragraph break inside an open quote.
-                // Does the next paragraph reopen with a mark of the same family?
-                let rest = &text[i..];
-                let skip = rest.len() - rest.trim_start().len();
-                let head = &rest[skip..];
-                let reopen = if head.starts_with("''") || head.starts_with("``") {
-                    Some(('"', 2)).filter(|_| outer.family == Family::Double)
+        // A straight mark between ASCII characters: judged by byte
+        // classes (see `ascii_role`). `''` is a double mark, judged below.
+        let fast = match bytes[i] {
+            c @ (b'"' | b'\'') => {
+                let p = if prev_end == i {
+                    prev.map_or(Some(EDGE), |p| u8::try_from(p).ok().filter(u8::is_ascii))
                 } else {
-                    head.chars()
-                        .next()
-                        .filter(|&m| {
-                            family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›')
-                        })
-                        .map(|m| (m, m.len_utf8()))
+                    i.checked_sub(1)
+                        .map_or(Some(EDGE), |k| Some(bytes[k]).filter(u8::is_ascii))
                 };
-                if push_unclosed(&mut out, text, outer, i, continuing) {
-                    continuing = reopen.is_some();
-                } else {
-                    continuing = false;
-                }
-                stack.clear();
-                if let Some((m, len)) = reopen {
-                    let at = i + skip;
-                    stack.push(OpenMark {
-                        family: outer.family,
-                        at,
-                        len,
-                        low: false,
-                    });
-                    // Jump past the reopening mark.
-                    from = at + len;
-                    prev_end = from;
-                    prev = Some(m);
-                    continue;
+                let n = bytes.get(i + 1).map_or(Some(EDGE), |&n| {
+                    Some(n).filter(|&n| n.is_ascii() && (c == b'"' || n != c))
+                });
+                match (p, n) {
+                    (Some(p), Some(n)) => ascii_role(c, p, n, &stack).map(|r| (c as char, r)),
+                    _ => None,
                 }
             }
-            prev = Some(c);
-            continue;
-        }
-        // Two apostrophes or two backticks stand for a double mark ('' and ``).
-        let (c, clen, next) = if (c == '\'' || c == '`') && next == Some(c) {
-            from = i + 2;
+            _ => None,
+        };
+        let (c, clen, fam, role) = if let Some((c, role)) = fast {
+            from = i + 1;
             prev_end = from;
-            let after = char_at(text, i + 2);
-            (if c == '`' { '“' } else { '"' }, 2, after)
+            let fam = if c == '"' {
+                Family::Double
+            } else {
+                Family::Single
+            };
+            (c, 1, fam, role)
         } else {
-            (c, c.len_utf8(), next)
+            let Some(c) = char_at(text, i) else {
+                break;
+            };
+            from = i + c.len_utf8();
+            if c != '\n' && family(c).is_none() && c != '`' {
+                continue;
+            }
+            if prev_end != i {
+                prev = char_before(text, i);
+            }
+            prev_end = from;
+            let next = char_at(text, from);
+            if c == '\n' {
+                if let Some(outer) = stack.first().copied() {
+                    // Paragraph break inside an open quote.
+                    // Does the next paragraph reopen with a mark of the same family?
+                    let rest = &text[i..];
+                    let skip = rest.len() - rest.trim_start().len();
+                    let head = &rest[skip..];
+                    let reopen = if head.starts_with("''") || head.starts_with("``") {
+                        Some(('"', 2)).filter(|_| outer.family == Family::Double)
+                    } else {
+                        head.chars()
+                            .next()
+                            .filter(|&m| {
+                                family(m) == Some(outer.family) && !matches!(m, '”' | '»' | '›')
+                            })
+                            .map(|m| (m, m.len_utf8()))
+                    };
+                    if push_unclosed(&mut out, text, outer, i, continuing) {
+                        continuing = reopen.is_some();
+                    } else {
+                        continuing = false;
+                    }
+                    stack.clear();
+                    if let Some((m, len)) = reopen {
+                        let at = i + skip;
+                        stack.push(OpenMark {
+                            family: outer.family,
+                            at,
+                            len,
+                            low: false,
+                        });
+                        // Jump past the reopening mark.
+                        from = at + len;
+                        prev_end = from;
+                        prev = Some(m);
+                        continue;
+                    }
+                }
+                prev = Some(c);
+                continue;
+            }
+            // Two apostrophes or two backticks stand for a double mark ('' and ``).
+            let (c, clen, next) = if (c == '\'' || c == '`') && next == Some(c) {
+                from = i + 2;
+                prev_end = from;
+                let after = char_at(text, i + 2);
+                (if c == '`' { '“' } else { '"' }, 2, after)
+            } else {
+                (c, c.len_utf8(), next)
+            };
+            let Some(fam) = family(c) else {
+                prev = Some(c);
+                continue;
+            };
+            let nn = if next == Some(' ') {
+                char_at(text, i + clen + 1)
+            } else {
+                None
+            };
+            (c, clen, fam, role(c, prev, next, nn, &stack))
         };
-        let Some(fam) = family(c) else {
-            prev = Some(c);
-            continue;
-        };
-        let nn = if next == Some(' ') {
-            char_at(text, i + clen + 1)
-        } else {
-            None
-        };
-        match role(c, prev, next, nn, &stack) {
+        match role {
             Role::Open => {
                 if let Some(pos) = stack.iter().rposition(|m| m.family == fam) {
                     if fam == Family::Double || pos == 0 {
@@ -556,6 +670,45 @@ mod tests {
             };
             let want = (from..text.len()).find(|&k| text[k] == b'"' || (nl && text[k] == b'\n'));
             assert_eq!(got, want, "from {from}");
+        }
+    }
+
+    #[test]
+    fn ascii_role_is_role() {
+        // Every ASCII neighbour (or none) on either side, every stack state
+        // that `role` tells apart, and words after a space of either case.
+        let mark = |family, low| OpenMark {
+            family,
+            at: 0,
+            len: 1,
+            low,
+        };
+        let stacks: [&[OpenMark]; 5] = [
+            &[],
+            &[mark(Family::Double, false)],
+            &[mark(Family::Single, false)],
+            &[mark(Family::Double, true)],
+            &[mark(Family::Double, false), mark(Family::Single, true)],
+        ];
+        let sides = || (0..128u8).map(Some).chain([None]);
+        for c in [b'"', b'\''] {
+            for p in sides() {
+                for n in sides() {
+                    for stack in stacks {
+                        let fast = ascii_role(c, p.unwrap_or(EDGE), n.unwrap_or(EDGE), stack);
+                        for nn in [None, Some('a'), Some('A'), Some('é')] {
+                            let nn = nn.filter(|_| n == Some(b' '));
+                            let slow =
+                                role(c as char, p.map(char::from), n.map(char::from), nn, stack);
+                            if let Some(fast) = fast {
+                                assert_eq!(fast, slow, "{c:?} {p:?} {n:?} {nn:?}");
+                            } else {
+                                assert!(c == b'\'' && p == Some(b's') && n == Some(b' '));
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
