@@ -1515,6 +1515,13 @@ impl<'a> Tokenizer<'a, '_> {
                 self.out.paragraph();
                 pending_break = false;
             }
+            if b == b'"' {
+                // A straight double mark outside the quotations pairs with
+                // nothing: no token (as `punctuation` would find, after its
+                // tests for the commoner marks).
+                i += 1;
+                continue;
+            }
             i = if b >= 0x80 && is_word_char(c) {
                 self.word(i, c, clen, next_open)
             } else {
