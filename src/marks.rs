@@ -59,36 +59,15 @@ fn family(c: char) -> Option<Family> {
     }
 }
 
-/// A mark after `p` may open a quotation: `p` is a space, an opening
-/// bracket, a dash, a slash, a colon or an opening mark (or the text starts).
-#[inline]
-fn opening_context(p: Option<char>) -> bool {
-    match p {
-        None => true,
-        Some(c) => {
-            c.is_whitespace()
-                || matches!(
-                    c,
-                    '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"' | '‘' | '„' | '«'
-                )
-        }
-    }
-}
-
-/// A mark followed by `n` may close a quotation: `n` is no letter or digit
-/// (a space, punctuation, another mark, or the end of the text).
-#[inline]
-fn closing_context(n: Option<char>) -> bool {
-    n.map_or(true, |c| !is_alphanumeric(c))
-}
-
 /// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
-/// letter of the word after `n` when `n` is a space).
+/// letter of the word after `n` when `n` is a space). The neighbours are
+/// read by their classes (see [`class_of`]).
 fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[OpenMark]) -> Role {
-    let p_word = p.is_some_and(is_alphanumeric);
-    let n_word = n.is_some_and(is_alphanumeric);
-    let n_space = n.map_or(true, char::is_whitespace);
-    let p_space = p.map_or(true, char::is_whitespace);
+    let (pk, nk) = (class_of(p), class_of(n));
+    let p_word = pk & WORD != 0;
+    let n_word = nk & WORD != 0;
+    let n_space = nk & SPACE != 0;
+    let p_space = pk & SPACE != 0;
     match c {
         '„' | '‚' => {
             if n_space {
@@ -114,7 +93,7 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
                 } else {
                     Role::Close
                 }
-            } else if opening_context(p) || !p_word {
+            } else if pk & OPENS != 0 || !p_word {
                 Role::Open
             } else {
                 Role::None
@@ -132,8 +111,8 @@ fn role(c: char, p: Option<char>, n: Option<char>, nn: Option<char>, stack: &[Op
                 return Role::None; // drivers' union, United States’ war
             }
             let can_open =
-                opening_context(p) && !n_space && (c == '"' || c == '\'' || stack.is_empty());
-            let can_close = !p_space && closing_context(n);
+                pk & OPENS != 0 && !n_space && (c == '"' || c == '\'' || stack.is_empty());
+            let can_close = !p_space && !n_word;
             match (can_open, can_close) {
                 (true, false) => Role::Open,
                 (false, true) => Role::Close,
@@ -206,6 +185,25 @@ const ASCII_CLASS: [u8; 129] = {
     t[EDGE as usize] = SPACE | OPENS;
     t
 };
+
+/// The [`ASCII_CLASS`] bits of a neighbour `c` of a mark (`None`: the
+/// start or the end of the text), for any character: what [`role`] asks
+/// of it. A mark may open after white space, an opening bracket, a dash,
+/// a slash, a colon or an opening mark, and close before anything but a
+/// letter or digit ([`is_alphanumeric`]). Marks and dashes, the commonest
+/// non-ASCII neighbours, need no Unicode tables.
+#[inline]
+fn class_of(c: Option<char>) -> u8 {
+    match c {
+        None => ASCII_CLASS[EDGE as usize],
+        Some(c) if c.is_ascii() => ASCII_CLASS[c as usize],
+        Some('“' | '‘' | '„' | '«' | '—' | '–') => OPENS,
+        Some('”' | '’' | '‚' | '‟' | '‹' | '›' | '»' | '…') => 0,
+        Some(c) if c.is_whitespace() => SPACE | OPENS,
+        Some(c) if is_alphanumeric(c) => WORD,
+        Some(_) => 0,
+    }
+}
 
 /// [`role`] of the ASCII mark `c` (`"` or `'`) after the ASCII character
 /// `p` and before the ASCII character `n` (either may be [`EDGE`]), read
@@ -673,6 +671,168 @@ mod tests {
         }
     }
 
+    // The judgement of `role` as it was written before the classes of
+    // `class_of`, by char predicates: the reference they are tested against.
+    /// A mark after `p` may open a quotation: `p` is a space, an opening
+    /// bracket, a dash, a slash, a colon or an opening mark (or the text starts).
+    fn opening_context(p: Option<char>) -> bool {
+        match p {
+            None => true,
+            Some(c) => {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"' | '‘' | '„' | '«'
+                    )
+            }
+        }
+    }
+
+    /// A mark followed by `n` may close a quotation: `n` is no letter or digit
+    /// (a space, punctuation, another mark, or the end of the text).
+    fn closing_context(n: Option<char>) -> bool {
+        n.map_or(true, |c| !is_alphanumeric(c))
+    }
+
+    /// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
+    /// letter of the word after `n` when `n` is a space).
+    fn role_by_chars(
+        c: char,
+        p: Option<char>,
+        n: Option<char>,
+        nn: Option<char>,
+        stack: &[OpenMark],
+    ) -> Role {
+        let p_word = p.is_some_and(is_alphanumeric);
+        let n_word = n.is_some_and(is_alphanumeric);
+        let n_space = n.map_or(true, char::is_whitespace);
+        let p_space = p.map_or(true, char::is_whitespace);
+        match c {
+            '„' | '‚' => {
+                if n_space {
+                    Role::None
+                } else {
+                    Role::Open
+                }
+            }
+            // French style sets these off with spaces: « Rentrez ».
+            '«' | '‹' => Role::Open,
+            '»' | '›' => Role::Close,
+            '“' | '‘' => {
+                let low_open = stack.last().is_some_and(|m| m.low);
+                if low_open && !p_space {
+                    return Role::Close;
+                }
+                if p_word && n_word {
+                    return Role::None; // an apostrophe typed as a left mark: haven‘t
+                }
+                if n_space {
+                    if p_space {
+                        Role::None
+                    } else {
+                        Role::Close
+                    }
+                } else if opening_context(p) || !p_word {
+                    Role::Open
+                } else {
+                    Role::None
+                }
+            }
+            '”' | '’' | '\'' | '"' => {
+                let single = c != '”' && c != '"';
+                if single && p_word && n_word {
+                    return Role::None; // don't, it's
+                }
+                if single && p_space && n.is_some_and(|c| c.is_ascii_digit()) {
+                    return Role::None; // ’90s
+                }
+                if single
+                    && p == Some('s')
+                    && n == Some(' ')
+                    && nn.is_some_and(|c| c.is_lowercase())
+                {
+                    return Role::None; // drivers' union, United States’ war
+                }
+                let can_open =
+                    opening_context(p) && !n_space && (c == '"' || c == '\'' || stack.is_empty());
+                let can_close = !p_space && closing_context(n);
+                match (can_open, can_close) {
+                    (true, false) => Role::Open,
+                    (false, true) => Role::Close,
+                    (true, true) => {
+                        // e.g. `("` or `:"` followed by a word: prefer opening.
+                        if n_word {
+                            Role::Open
+                        } else {
+                            Role::Close
+                        }
+                    }
+                    // `'a flight,' " he said`: a double mark set off by spaces
+                    // closes an open double quote (a typed space after a nested
+                    // single quote).
+                    (false, false)
+                        if !single
+                            && p_space
+                            && n_space
+                            && stack.last().is_some_and(|m| m.family == Family::Double) =>
+                    {
+                        Role::Close
+                    }
+                    (false, false) => Role::None,
+                }
+            }
+            _ => Role::None,
+        }
+    }
+
+    /// The stack states that `role` tells apart.
+    fn stacks() -> Vec<Vec<OpenMark>> {
+        let mark = |family, low| OpenMark {
+            family,
+            at: 0,
+            len: 1,
+            low,
+        };
+        vec![
+            vec![],
+            vec![mark(Family::Double, false)],
+            vec![mark(Family::Single, false)],
+            vec![mark(Family::Double, true)],
+            vec![mark(Family::Single, true)],
+            vec![mark(Family::Double, false), mark(Family::Single, true)],
+        ]
+    }
+
+    #[test]
+    fn role_by_classes_is_role_by_chars() {
+        // Every mark, every ASCII neighbour and the non-ASCII ones that
+        // `class_of` names or reads by Unicode (letters, digits, spaces,
+        // symbols), on either side, in every stack state.
+        let marks = "\"'`“”‘’„‚«»‹›‟";
+        let others = "“”‘’„‚«»‹›‟—–―…éßЖ中\u{a0}\u{2003}\u{85}\u{2028}½²٣€·";
+        let sides: Vec<Option<char>> = (0..128u8)
+            .map(char::from)
+            .chain(others.chars())
+            .map(Some)
+            .chain([None])
+            .collect();
+        for c in marks.chars() {
+            for &p in &sides {
+                for &n in &sides {
+                    for stack in &stacks() {
+                        for nn in [None, Some('a'), Some('A'), Some('é'), Some('É')] {
+                            assert_eq!(
+                                role(c, p, n, nn, stack),
+                                role_by_chars(c, p, n, nn, stack),
+                                "{c:?} {p:?} {n:?} {nn:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn ascii_role_is_role() {
         // Every ASCII neighbour (or none) on either side, every stack state
@@ -698,8 +858,13 @@ mod tests {
                         let fast = ascii_role(c, p.unwrap_or(EDGE), n.unwrap_or(EDGE), stack);
                         for nn in [None, Some('a'), Some('A'), Some('é')] {
                             let nn = nn.filter(|_| n == Some(b' '));
-                            let slow =
-                                role(c as char, p.map(char::from), n.map(char::from), nn, stack);
+                            let slow = role_by_chars(
+                                c as char,
+                                p.map(char::from),
+                                n.map(char::from),
+                                nn,
+                                stack,
+                            );
                             if let Some(fast) = fast {
                                 assert_eq!(fast, slow, "{c:?} {p:?} {n:?} {nn:?}");
                             } else {
