@@ -288,6 +288,10 @@ fn push_unclosed(
     end: usize,
     continues: bool,
 ) -> bool {
+    if outer.at + outer.len >= end {
+        // Nothing after the mark: no word, and nothing to trim.
+        return false;
+    }
     let content = trimmed(text, outer.at + outer.len, end);
     let kept = has_word(&text[content.0..content.1]);
     if kept {
