@@ -16,7 +16,9 @@ use crate::marks;
 use crate::matcher::{scratch_for, Alphabet, Matcher, Scratch, StartSearch};
 use crate::record::{Analysis, Cue, CueClass, Quote, QuoteKind, Speaker, SpeakerRef};
 use crate::rules::{RuleDef, RuleFile, RuleSet, Yields};
-use crate::segment::{class as c, tokenize, Classifier, Doc, Vocab, MAX_TEXT};
+use crate::segment::{
+    class as c, tokenize, tokenize_into, Classifier, Doc, DocBuffers, Vocab, MAX_TEXT,
+};
 use crate::speaker::{self, Mention};
 use regex_automata::hybrid::dfa::Cache as DfaCache;
 use regex_automata::util::pool::Pool;
@@ -190,6 +192,7 @@ impl ExtractorBuilder {
             inner: Arc::new(Inner {
                 scratch,
                 registries: Pool::new(Box::new(ResolveBuffers::default)),
+                documents: Pool::new(Box::new(RunBuffers::default)),
                 vocab,
                 word_kinds,
                 needs,
@@ -243,6 +246,9 @@ struct Inner {
     /// Per-thread buffers of the coreference registry and the rest of
     /// [`Extractor::resolve`], kept from one article to the next.
     registries: BuffersPool,
+    /// Per-thread lists of the tokeniser and of [`Extractor::run`], kept
+    /// from one article to the next.
+    documents: RunPool,
     /// The word lists, merged for the tokeniser.
     vocab: Vocab,
     /// The word lists that speakers' phrases are read with, merged.
@@ -433,6 +439,20 @@ struct RuleSearch {
 
 type ScratchPool =
     Pool<RuleSearch, Box<dyn Fn() -> RuleSearch + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+
+type RunPool =
+    Pool<RunBuffers, Box<dyn Fn() -> RunBuffers + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+
+/// The lists of a document's tokens, sentences and hay, and of its hay
+/// in the rules' alphabet, kept from one article to the next (in a pool,
+/// one per thread) so that an article allocates them only when it needs
+/// more room than any before.
+#[derive(Debug, Default)]
+struct RunBuffers {
+    doc: DocBuffers,
+    /// `doc.hay` in the rules' alphabet (see `matcher::Alphabet`).
+    renumbered: Vec<u8>,
+}
 
 type BuffersPool = Pool<
     ResolveBuffers,
@@ -629,12 +649,23 @@ impl Extractor {
             classes: &inner.classes,
             vocab: &inner.vocab,
         };
-        let doc = tokenize(text, quotes, &cl);
+        let mut pooled = inner.documents.get();
+        let bufs = &mut *pooled;
+        let doc = tokenize_into(text, quotes, &cl, &mut bufs.doc);
         // The hay as the searches read it (see `matcher::Alphabet`).
-        let mut hay = Vec::with_capacity(doc.hay.len());
+        let mut hay = std::mem::take(&mut bufs.renumbered);
         inner.rules.alphabet.translate(&doc.hay, &mut hay);
         let drafts = self.drafts(&doc, &hay);
-        self.resolve(&doc, &hay, drafts, speakers)
+        let analysis = self.resolve(&doc, &hay, drafts, speakers);
+        // A thread that once read a huge text keeps no lists in
+        // proportion to it.
+        if doc.tokens.len() <= KEEP_TOKENS {
+            doc.recycle(&mut bufs.doc);
+            bufs.renumbered = hay;
+        } else {
+            *bufs = RunBuffers::default();
+        }
+        analysis
     }
 
     /// The matches of every rule; `renumbered` is `doc.hay` in the

@@ -225,6 +225,16 @@ impl<'t> Doc<'t> {
     pub fn sentence_of(&self, tok: usize) -> usize {
         self.sentences.partition_point(|s| s.tokens.end <= tok)
     }
+
+    /// Gives the lists of the document back to `bufs`, for the next
+    /// [`tokenize_into`] to fill (they are emptied there).
+    pub fn recycle(self, bufs: &mut DocBuffers) {
+        bufs.tokens = self.tokens;
+        bufs.classes = self.classes;
+        bufs.sentences = self.sentences;
+        bufs.hay = self.hay;
+        bufs.hay_tok = self.hay_tok;
+    }
 }
 
 /// What the tokeniser needs to classify words.
@@ -1217,17 +1227,34 @@ struct Scan {
 
 impl Scan {
     /// Room for the tokens of a text of `len` bytes.
+    #[cfg(test)]
     fn with_capacity(len: usize) -> Scan {
+        Scan::from_buffers(len, &mut DocBuffers::default())
+    }
+
+    /// Room for the tokens of a text of `len` bytes, in the lists of
+    /// `bufs` (emptied; what room they have is kept).
+    fn from_buffers(len: usize, bufs: &mut DocBuffers) -> Scan {
+        // Takes `v` emptied, with room for `n` items at least.
+        fn room<T>(v: &mut Vec<T>, n: usize) -> Vec<T> {
+            let mut v = std::mem::take(v);
+            v.clear();
+            v.reserve(n);
+            v
+        }
         // News text has a token every six bytes or so (a quotation is one
         // token), a cue or a sentence end every hundred or so, a paragraph
         // every few hundred.
+        let mut classes = std::mem::take(&mut bufs.classes);
+        classes.clear();
+        classes.resize(len / 5 + 4, 0);
         Scan {
-            tokens: Vec::with_capacity(len / 5 + 4),
-            classes: vec![0; len / 5 + 4],
-            breaks: Vec::with_capacity(len / 256 + 4),
-            cues: Vec::with_capacity(len / 128 + 4),
-            particles: Vec::new(),
-            ends: Vec::with_capacity(len / 64 + 4),
+            tokens: room(&mut bufs.tokens, len / 5 + 4),
+            classes,
+            breaks: room(&mut bufs.breaks, len / 256 + 4),
+            cues: room(&mut bufs.cues, len / 128 + 4),
+            particles: room(&mut bufs.particles, 0),
+            ends: room(&mut bufs.ends, len / 64 + 4),
         }
     }
 
@@ -1905,12 +1932,43 @@ fn shape_class(capital: bool, numeric: bool, agent: impl FnOnce() -> bool) -> u8
     }
 }
 
-/// Tokenises `text` and splits it into sentences and paragraphs.
+/// The lists of a [`Doc`] and of the scan that makes it, kept from one
+/// document to the next (see [`tokenize_into`] and [`Doc::recycle`]), so
+/// that a document allocates them only when it needs more room than any
+/// before: the system allocator spends more on growing, freeing and
+/// merging these big blocks than on the small ones.
+#[derive(Debug, Default)]
+pub(crate) struct DocBuffers {
+    tokens: Vec<Token>,
+    classes: Vec<u8>,
+    sentences: Vec<Sentence>,
+    hay: Vec<u8>,
+    hay_tok: Vec<u32>,
+    breaks: Vec<usize>,
+    cues: Vec<usize>,
+    particles: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+/// Tokenises `text` and splits it into sentences and paragraphs, in lists
+/// of its own.
 pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifier<'_>) -> Doc<'t> {
+    tokenize_into(text, quotes, cl, &mut DocBuffers::default())
+}
+
+/// Tokenises `text` and splits it into sentences and paragraphs, in the
+/// lists of `bufs` (which [`Doc::recycle`] gives back; the scan's own
+/// lists are back in `bufs` when this returns).
+pub(crate) fn tokenize_into<'t>(
+    text: &'t str,
+    quotes: Vec<QuotePiece>,
+    cl: &Classifier<'_>,
+    bufs: &mut DocBuffers,
+) -> Doc<'t> {
     let mut tk = Tokenizer {
         text,
         vocab: cl.vocab,
-        out: Scan::with_capacity(text.len()),
+        out: Scan::from_buffers(text.len(), bufs),
         kbuf: String::new(),
     };
     tk.run(&quotes);
@@ -1927,17 +1985,31 @@ pub(crate) fn tokenize<'t>(text: &'t str, quotes: Vec<QuotePiece>, cl: &Classifi
     mark_adverbs(text, cl.lexicon, &mut tokens, &mut classes, &cues);
     mark_voice(text, &mut tokens, &mut classes, &cues);
     mark_particles(text, &mut tokens, &mut classes, &particles);
-    let sentences = split_sentences(text, &tokens, &classes, &breaks, &ends, &quotes);
+    let mut sentences = std::mem::take(&mut bufs.sentences);
+    split_sentences(
+        text,
+        &tokens,
+        &classes,
+        &breaks,
+        &ends,
+        &quotes,
+        &mut sentences,
+    );
+    (bufs.breaks, bufs.cues, bufs.particles, bufs.ends) = (breaks, cues, particles, ends);
     // The sentences cover the tokens in order, so the hay is the class
     // bytes with the separators between: made at its full length, with
     // each sentence's bytes copied to their place and their token numbers
     // written there, rather than pushed a byte at a time.
     let len = classes.len() + (2 * sentences.len()).max(1);
-    let mut hay = vec![class::SEP; len];
+    let mut hay = std::mem::take(&mut bufs.hay);
+    hay.clear();
+    hay.resize(len, class::SEP);
     // The token numbers are pushed in order (no slot is written twice): a
     // separator's is the next sentence's first token, and the separator
     // after the last sentence has none.
-    let mut hay_tok = Vec::with_capacity(len);
+    let mut hay_tok = std::mem::take(&mut bufs.hay_tok);
+    hay_tok.clear();
+    hay_tok.reserve(len);
     // Where the next sentence's bytes go: after its one or two separators.
     let mut at = 1;
     for s in &sentences {
@@ -2254,6 +2326,7 @@ const MAX_SENTENCE_TOKENS: usize = 256;
 /// Splits the tokens into sentences: at paragraph breaks (`breaks`, see
 /// [`Scan::breaks`]), after the tokens of `ends` that end one (the tokens
 /// that [`may_end`] one, in order), and at [`MAX_SENTENCE_TOKENS`].
+/// The sentences go to `out` (emptied first; its room is kept).
 fn split_sentences(
     text: &str,
     tokens: &[Token],
@@ -2261,9 +2334,11 @@ fn split_sentences(
     breaks: &[usize],
     ends: &[usize],
     quotes: &[QuotePiece],
-) -> Vec<Sentence> {
+    out: &mut Vec<Sentence>,
+) {
     // News sentences run to some twenty tokens.
-    let mut out = Vec::with_capacity(tokens.len() / 12 + 1);
+    out.clear();
+    out.reserve(tokens.len() / 12 + 1);
     let mut start = 0usize;
     let mut para = 0usize;
     let mut bi = 0usize;
@@ -2372,7 +2447,6 @@ fn split_sentences(
             para,
         });
     }
-    out
 }
 
 #[cfg(test)]
