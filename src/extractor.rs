@@ -643,14 +643,14 @@ impl Extractor {
             return a;
         }
         let inner = &*self.inner;
-        let quotes = marks::find_quotes(text);
+        let mut pooled = inner.documents.get();
+        let bufs = &mut *pooled;
+        let quotes = marks::find_quotes_in(text, bufs.doc.take_quotes());
         let cl = Classifier {
             lexicon: &inner.lexicon,
             classes: &inner.classes,
             vocab: &inner.vocab,
         };
-        let mut pooled = inner.documents.get();
-        let bufs = &mut *pooled;
         let doc = tokenize_into(text, quotes, &cl, &mut bufs.doc);
         // The hay as the searches read it (see `matcher::Alphabet`).
         let mut hay = std::mem::take(&mut bufs.renumbered);

@@ -415,8 +415,15 @@ impl MarkScan {
 /// Linear in the length of the text: each mark is pushed and popped at most
 /// once.
 pub(crate) fn find_quotes(text: &str) -> Vec<QuotePiece> {
+    find_quotes_in(text, Vec::new())
+}
+
+/// [`find_quotes`] in the list `out` (emptied first; its room is kept, so
+/// that a list kept from one document to the next is not allocated anew).
+pub(crate) fn find_quotes_in(text: &str, mut out: Vec<QuotePiece>) -> Vec<QuotePiece> {
     // Room for a piece every half kilobyte, which news text seldom passes.
-    let mut out: Vec<QuotePiece> = Vec::with_capacity(text.len() / 512 + 4);
+    out.clear();
+    out.reserve(text.len() / 512 + 4);
     let mut stack: Vec<OpenMark> = Vec::with_capacity(8);
     // The piece being built continues an earlier one.
     let mut continuing = false;

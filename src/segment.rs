@@ -234,6 +234,7 @@ impl<'t> Doc<'t> {
         bufs.sentences = self.sentences;
         bufs.hay = self.hay;
         bufs.hay_tok = self.hay_tok;
+        bufs.quotes = self.quotes;
     }
 }
 
@@ -1948,6 +1949,14 @@ pub(crate) struct DocBuffers {
     cues: Vec<usize>,
     particles: Vec<usize>,
     ends: Vec<usize>,
+    quotes: Vec<QuotePiece>,
+}
+
+impl DocBuffers {
+    /// The list of quotation pieces, for `marks::find_quotes_in` to fill.
+    pub fn take_quotes(&mut self) -> Vec<QuotePiece> {
+        std::mem::take(&mut self.quotes)
+    }
 }
 
 /// Tokenises `text` and splits it into sentences and paragraphs, in lists
