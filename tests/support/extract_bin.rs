@@ -42,16 +42,20 @@ pub fn extract_bin() -> &'static Path {
             }
             None => panic!("cannot tell the profile from {}", profile_dir.display()),
         }
-        if let Some(target_dir) = profile_dir.parent() {
-            if target_dir.join("CACHEDIR.TAG").exists() {
+        // The target directory is the parent of cargo's `CARGO_TARGET_TMPDIR`
+        // (set for integration tests): the profile directory sits right in
+        // it, or in `<target-dir>/<triple>` for a cross build.
+        let target_dir = option_env!("CARGO_TARGET_TMPDIR")
+            .and_then(|t| Path::new(t).parent())
+            .or_else(|| profile_dir.parent());
+        if let (Some(target_dir), Some(above)) = (target_dir, profile_dir.parent()) {
+            if above == target_dir {
                 cmd.arg("--target-dir").arg(target_dir);
-            } else if let (Some(triple), Some(root)) = (target_dir.file_name(), target_dir.parent())
-            {
-                // target/<triple>/<profile>
+            } else if let Some(triple) = above.file_name() {
                 cmd.arg("--target")
                     .arg(triple)
                     .arg("--target-dir")
-                    .arg(root);
+                    .arg(target_dir);
             }
         }
         let status = cmd
