@@ -829,9 +829,12 @@ fn process_line(
         Ok(v) => v,
         Err(e) => {
             let msg = if !complete && e.is_eof() {
-                format!("truncated: the last line ends without a newline inside a JSON value ({e})")
+                format!(
+                    "truncated: the last line ends without a newline inside a JSON value ({})",
+                    json_error(&e)
+                )
             } else {
-                format!("not JSON ({e})")
+                format!("not JSON ({})", json_error(&e))
             };
             return (id_json(raw_id(line)), LineResult::Error(msg));
         }
@@ -1018,6 +1021,18 @@ fn tsv_doc(id: &str) -> String {
         Ok(Value::String(s)) => s,
         Ok(Value::Null) => String::new(),
         _ => id.to_string(),
+    }
+}
+
+/// serde_json's message for `e`, with its position given as the column
+/// alone: it parses one line at a time, so its "line 1" would read as if it
+/// contradicted the line of the file that the error record names.
+fn json_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match msg.strip_suffix(&position) {
+        Some(head) => format!("{head} at column {}", e.column()),
+        None => msg,
     }
 }
 
