@@ -710,6 +710,10 @@ mod tests {
 
     /// Judges one mark `c` with `p` before it and `n` after it (and `nn`, the first
     /// letter of the word after `n` when `n` is a space).
+    ///
+    /// The oracle of the tests below: [`role`] as it was before it read its
+    /// neighbours by class bits, kept verbatim (char predicates, no tables)
+    /// so that the two are compared, not derived one from the other.
     fn role_by_chars(
         c: char,
         p: Option<char>,
