@@ -8,6 +8,10 @@
 //! - `scaling`: one fixture article against single documents of 1 MB and
 //!   10 MB made of the fixture articles joined with blank lines, so the time
 //!   per MB shows whether a long document costs more than its length;
+//! - `scaling_news`: the same question on real news, when the PolNeAR file
+//!   exists: its articles one by one against single documents of about
+//!   10 MB and 100 MB made of those articles joined with blank lines (the
+//!   corpus repeated); a 100 MB pass takes seconds and about 1 GB;
 //! - `worst_case`: 1 MB of each of seven inputs that no article looks like
 //!   (only `"`; only `“`, never closed; news text with no line break;
 //!   capitalised words; `said said said`), to catch any input that costs far
@@ -216,6 +220,44 @@ fn worst_case(c: &mut Criterion) {
     group.finish();
 }
 
+fn scaling_news(c: &mut Criterion) {
+    let Some(texts) = polnear_texts() else {
+        println!("scaling_news: skipped, {POLNEAR} not found");
+        return;
+    };
+    let ex = Extractor::new();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let trimmed: Vec<&str> = texts.iter().map(|t| t.trim_end()).collect();
+    let corpus = trimmed.join("\n\n");
+    let joined = |mb: usize| {
+        let copies = (mb * MB).div_ceil(corpus.len() + 2);
+        vec![corpus.as_str(); copies].join("\n\n")
+    };
+    let mut group = c.benchmark_group("scaling_news");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("articles", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| ex.extract(black_box(t)).len())
+                .sum::<usize>()
+        })
+    });
+    for (name, mb) in [("10MB", 10), ("100MB", 100)] {
+        let doc = joined(mb);
+        group.throughput(Throughput::Bytes(doc.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), &doc, |b, doc| {
+            b.iter(|| ex.extract(black_box(doc)).len())
+        });
+    }
+    group.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let Some(texts) = polnear_texts() else {
         println!("batch: skipped, {POLNEAR} not found");
@@ -250,5 +292,14 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extract, build, polnear, scaling, worst_case, batch);
+criterion_group!(
+    benches,
+    extract,
+    build,
+    polnear,
+    scaling,
+    scaling_news,
+    worst_case,
+    batch
+);
 criterion_main!(benches);

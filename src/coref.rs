@@ -187,9 +187,13 @@ impl NameMap {
     const END: usize = usize::MAX;
 
     /// Empties the map and makes room for `n` keys, in the space it has
-    /// when that is enough.
+    /// when that is enough. The hash table starts with room for a quarter
+    /// of them, and grows if it must: `n` counts every mention that may
+    /// add a key, and most mentions repeat a name, so a table made for all
+    /// of them would be mostly empty, and in a long document would clear
+    /// megabytes that are never used.
     fn reset(&mut self, n: usize) {
-        self.heads.reset(n);
+        self.heads.reset(n / 4);
         self.entries.clear();
         self.entries.reserve(n);
     }

@@ -2227,9 +2227,15 @@ impl Extractor {
 fn quote_tokens(doc: &Doc<'_>) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(doc.quotes.len());
     for (p, q) in doc.quotes.iter().enumerate() {
-        let i = doc.tokens.partition_point(|t| t.start() < q.open);
+        // The pieces come in text order, so each search starts after the
+        // token of the one before.
+        let from: usize = out.last().map_or(0, |&(last, _)| last + 1);
+        let before = from
+            .checked_sub(1)
+            .map_or(true, |k| doc.tokens[k].start() < q.open);
+        let i = gallop(&doc.tokens, from, |t| t.start() < q.open);
         let found = doc.tokens.get(i).and_then(|t| t.quote()) == Some(p as u32);
-        if !found || out.last().is_some_and(|&(last, _)| last >= i) {
+        if !found || !before {
             return (doc.tokens.iter().enumerate())
                 .filter_map(|(i, t)| Some((i, t.quote()? as usize)))
                 .collect();
@@ -2237,6 +2243,22 @@ fn quote_tokens(doc: &Doc<'_>) -> Vec<(usize, usize)> {
         out.push((i, p));
     }
     out
+}
+
+/// The index where `before` turns false in `items[from..]` (whose items
+/// it holds for first and then not), as `from` plus `partition_point` on
+/// that slice would give: a galloping search, whose cost grows with the
+/// distance walked rather than with the slice, so that a walk through a
+/// long document reads its tokens near where it is.
+fn gallop<T>(items: &[T], from: usize, before: impl Fn(&T) -> bool) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1);
+    while hi < items.len() && before(&items[hi]) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(items.len());
+    lo + items[lo..hi].partition_point(before)
 }
 
 /// Where the noun phrase of a speaker named after its cue ends, with its
@@ -2863,5 +2885,27 @@ mod anchored_search {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gallop;
+
+    #[test]
+    fn gallop_finds_what_partition_point_finds() {
+        for n in 0..40usize {
+            let items: Vec<usize> = (0..n).map(|i| 3 * i).collect();
+            for pos in 0..3 * n + 2 {
+                let want = items.partition_point(|&x| x < pos);
+                for from in 0..=want {
+                    assert_eq!(
+                        gallop(&items, from, |&x| x < pos),
+                        want,
+                        "n {n} pos {pos} from {from}"
+                    );
+                }
+            }
+        }
     }
 }
