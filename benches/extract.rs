@@ -7,11 +7,14 @@
 //!   pass, when that file exists (skipped with a note otherwise);
 //! - `scaling`: one fixture article against single documents of 1 MB and
 //!   10 MB made of the fixture articles joined with blank lines, so the time
-//!   per MB shows whether a long document costs more than its length;
+//!   per MB shows whether a long document costs more than its length (the
+//!   10 MB one also through `analyze_sections`, `10MB_sections`);
 //! - `scaling_news`: the same question on real news, when the PolNeAR file
 //!   exists: its articles one by one against single documents of about
 //!   10 MB and 100 MB made of those articles joined with blank lines (the
-//!   corpus repeated); a 100 MB pass takes seconds and about 1 GB;
+//!   corpus repeated), each whole (`extract`) and in sections
+//!   (`analyze_sections` with `DEFAULT_SECTION_BYTES`, as the CLI reads
+//!   long documents); a whole 100 MB pass takes seconds and about 1 GB;
 //! - `worst_case`: 1 MB of each of seven inputs that no article looks like
 //!   (only `"`; only `“`, never closed; news text with no line break;
 //!   capitalised words; `said said said`), to catch any input that costs far
@@ -31,7 +34,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use serde_json::Value;
-use whosaid::Extractor;
+use whosaid::{Extractor, DEFAULT_SECTION_BYTES};
 
 const FIXTURES: [(&str, &str); 3] = [
     ("short", include_str!("fixtures/short.txt")),
@@ -160,6 +163,27 @@ fn extract_each(
     }
 }
 
+/// Benchmarks [`Extractor::analyze_sections`] on `doc` with the default
+/// section size, the library's way through texts far longer than an
+/// article (the CLI's too), with its throughput in bytes.
+fn sections(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    ex: &Extractor,
+    name: &str,
+    doc: &str,
+) {
+    group.throughput(Throughput::Bytes(doc.len() as u64));
+    group.bench_with_input(BenchmarkId::from_parameter(name), doc, |b, doc| {
+        b.iter(|| {
+            let mut n = 0;
+            ex.analyze_sections(black_box(doc), DEFAULT_SECTION_BYTES, |a| {
+                n += a.quotes.len()
+            });
+            n
+        })
+    });
+}
+
 fn scaling(c: &mut Criterion) {
     let ex = Extractor::new();
     let mut group = c.benchmark_group("scaling");
@@ -175,6 +199,7 @@ fn scaling(c: &mut Criterion) {
         ("10MB", news(10 * MB)),
     ];
     extract_each(&mut group, &ex, &docs);
+    sections(&mut group, &ex, "10MB_sections", &docs[2].1);
     group.finish();
 }
 
@@ -254,6 +279,7 @@ fn scaling_news(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), &doc, |b, doc| {
             b.iter(|| ex.extract(black_box(doc)).len())
         });
+        sections(&mut group, &ex, &format!("{name}_sections"), &doc);
     }
     group.finish();
 }
