@@ -781,8 +781,9 @@ enum LineResult {
     /// A document over `DEFAULT_SECTION_BYTES` (256 KiB), not yet analysed: it is
     /// analysed a section at a time when its output is written (see
     /// [`write_long`]), so neither its records nor its output line are held
-    /// whole.
-    Long,
+    /// whole. With its text when that was decoded already (see
+    /// [`long_line`]), so that it is not decoded twice.
+    Long(Option<String>),
     /// A blank or whitespace-only line: no document, no output.
     Blank,
     Error(String),
@@ -814,6 +815,13 @@ fn process_line(
     };
     if line.trim().is_empty() {
         return ("null".into(), LineResult::Blank);
+    }
+    // A line longer than a section may hold a long text: decoded a piece at
+    // a time, so that decoding it takes little more memory than the text.
+    if line.len() > DEFAULT_SECTION_BYTES {
+        if let Some(done) = long_line(ex, line, max_bytes, mode) {
+            return done;
+        }
     }
     // The common case in one pass, without building a JSON tree: an object
     // with a string "text" (other fields skipped) and at most one "id".
@@ -875,6 +883,69 @@ struct LineDoc<'a> {
     text: std::borrow::Cow<'a, str>,
 }
 
+/// A JSONL document with the raw JSON of its text (see [`long_line`]): the
+/// same fields as [`LineDoc`], so that the two accept the same lines.
+#[derive(serde::Deserialize)]
+struct RawDoc<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    text: &'a serde_json::value::RawValue,
+}
+
+/// [`process_line`] for a line longer than a section, whose text is
+/// decoded by [`decode_in_pieces`] rather than whole: serde_json decodes a
+/// string with escapes into a buffer that grows by doubling and then copies
+/// it, so a whole 100 MB text took 2.3 times its size beside its line, and
+/// a run's peak memory went over three times the document. A text that
+/// turns out long is handed on in [`LineResult::Long`]. `None` when the line
+/// is not such a document, or a piece does not decode: the usual path then
+/// takes it (and reports what is wrong).
+fn long_line(
+    ex: &Extractor,
+    line: &str,
+    max_bytes: usize,
+    mode: Mode,
+) -> Option<(String, LineResult)> {
+    let doc = serde_json::from_str::<RawDoc>(line).ok()?;
+    let text = decode_in_pieces(doc.text.get())?;
+    let id = doc
+        .id
+        .map_or_else(|| "null".to_string(), |raw| id_json(Some(raw.get())));
+    Some(match run_text(ex, id, &text, max_bytes, mode) {
+        (id, LineResult::Long(None)) => (id, LineResult::Long(Some(text))),
+        done => done,
+    })
+}
+
+/// The string that the JSON string literal `raw` (with its quotation marks)
+/// stands for, decoded by serde_json in pieces of about 1 MB into one
+/// string made to size. The pieces are cut before a space, which no JSON
+/// escape holds (an escape is a backslash and one of `"\/bfnrt`, or `u` and
+/// four hex digits, and a surrogate pair is two escapes side by side), so
+/// each piece is a string literal of its own and the pieces' strings, one
+/// after another, are the whole one's. `None` when `raw` is not a string or
+/// a piece does not decode.
+fn decode_in_pieces(raw: &str) -> Option<String> {
+    const PIECE: usize = 1 << 20;
+    let mut rest = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let mut text = String::with_capacity(rest.len());
+    let mut literal = String::with_capacity(PIECE + 2);
+    while !rest.is_empty() {
+        let cut = match rest.as_bytes().get(PIECE..) {
+            Some(after) => memchr::memchr(b' ', after).map_or(rest.len(), |i| PIECE + i),
+            None => rest.len(),
+        };
+        literal.clear();
+        literal.push('"');
+        literal.push_str(&rest[..cut]);
+        literal.push('"');
+        text.push_str(&serde_json::from_str::<String>(&literal).ok()?);
+        rest = &rest[cut..];
+    }
+    Some(text)
+}
+
 /// Extracts from the text of one document, with its output id.
 fn run_text(
     ex: &Extractor,
@@ -895,7 +966,7 @@ fn run_text(
     // with quotations) is analysed a section at a time, as its output is
     // written, so that memory follows the section, not the document.
     if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
-        return (id, LineResult::Long);
+        return (id, LineResult::Long(None));
     }
     // Only `--speakers` lines (JSON or TSV) need the list of speakers.
     let speakers = matches!(mode, Mode::Speakers | Mode::Tsv { speakers: true });
@@ -928,16 +999,22 @@ fn write_long(
     ex: &Extractor,
     job: &Job,
     id: &str,
+    text: Option<String>,
     mode: Mode,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(line_text)
-        .unwrap_or_default();
+    let text = match text {
+        Some(text) => std::borrow::Cow::Owned(text),
+        None => {
+            let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
+            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+            std::str::from_utf8(bytes)
+                .ok()
+                .and_then(line_text)
+                .unwrap_or_default()
+        }
+    };
     let head = format!("{{\"id\":{id},\"quotes\":[");
     let where_ = format!("line {}", job.line_no);
     write_sections(ex, &text, &head, &tsv_doc(id), mode, &where_, out)
@@ -1242,7 +1319,7 @@ fn write_chunk(
     for (job, (id, result)) in jobs.iter().zip(results) {
         match result {
             LineResult::Done(text) => out.write_all(&text)?,
-            LineResult::Long => write_long(ex, job, &id, mode, out)?,
+            LineResult::Long(text) => write_long(ex, job, &id, text, mode, out)?,
             LineResult::Blank => {}
             LineResult::Error(msg) => {
                 *failed += 1;

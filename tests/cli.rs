@@ -895,6 +895,67 @@ fn a_document_over_the_section_size_keeps_every_record() {
     assert_eq!(&single[0]["quotes"], &recs[0]["quotes"]);
 }
 
+/// `text` as a JSON string literal with every escape JSON has: `\u` for
+/// each non-ASCII character (a surrogate pair beyond the BMP), the short
+/// escapes, and `\/` for each slash.
+fn escaped_literal(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' => out.push_str("\\/"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            ' '..='~' => out.push(c),
+            _ => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[test]
+fn a_long_text_full_of_escapes_decodes_as_the_library_reads_it() {
+    // Over a megabyte, so that the CLI decodes it in several pieces, with
+    // escapes of every kind next to the spaces it may cut at.
+    let article = "\u{201c}The quay\t is closed \u{1f6a2},\u{201d} said harbour master \
+                   \u{c9}va Lund \\ \"port/east\" \u{1f30a} \\\\ .\n\n\
+                   Lund said the ferry would run again in May.\n\n";
+    let text = article.repeat((1 << 20) / article.len() + 50);
+    let line = format!("{{\"id\":\"esc\",\"text\":{}}}\n", escaped_literal(&text));
+    let decoded: String = serde_json::from_str::<Value>(&line).expect("valid JSON")["text"]
+        .as_str()
+        .expect("text")
+        .to_string();
+    assert_eq!(decoded, text);
+    let r = run_jsonl(line, &[]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let recs = r.records();
+    let got: Vec<(usize, usize, String)> = recs[0]["quotes"]
+        .as_array()
+        .expect("quotes")
+        .iter()
+        .map(|q| {
+            (
+                as_usize(&q["start"]),
+                as_usize(&q["end"]),
+                q["text"].as_str().expect("text").to_string(),
+            )
+        })
+        .collect();
+    let mut want = Vec::new();
+    whosaid::Extractor::new().analyze_sections(&text, whosaid::DEFAULT_SECTION_BYTES, |a| {
+        want.extend(a.quotes.into_iter().map(|q| (q.start, q.end, q.text)));
+    });
+    assert!(want.len() > 1000, "{}", want.len());
+    assert_eq!(got, want);
+}
+
 #[test]
 fn explain_is_for_a_single_article() {
     let r = run_jsonl(doc(json!(1), GOOD_A), &["--explain"]);
