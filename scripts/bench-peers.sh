@@ -16,7 +16,7 @@
 # Usage: scripts/bench-peers.sh [INPUT.jsonl] [DOCS]
 #   INPUT  {"id","text"} JSON Lines; default ../shared/corpus/polnear/train.jsonl
 #   DOCS   use the first DOCS documents only (default: all); the peer takes
-#          about 35 KB/s here (two minutes for PolNeAR), so a subset keeps a
+#          about 35 to 55 KB/s here (one to two minutes for PolNeAR), so a subset keeps a
 #          run short; on a small subset our start-up (rule compilation, regex
 #          warm-up) weighs more and the ratio comes out lower
 #
