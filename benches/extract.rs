@@ -95,6 +95,44 @@ fn polnear_texts() -> Option<Vec<String>> {
     Some(texts)
 }
 
+/// A group whose iterations are passes over many documents or one long
+/// one (up to seconds): flat sampling, criterion's minimum of ten samples.
+/// If a pass takes longer than a tenth of the target time criterion warns
+/// "Unable to complete 10 samples" and runs ten passes anyway, which is
+/// expected.
+fn corpus_group<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group
+}
+
+/// Benchmarks, as `name` in `group`, one pass of [`Extractor::extract`]
+/// over each of `texts` in turn, with the texts' bytes as its throughput.
+fn extract_loop(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    ex: &Extractor,
+    name: &str,
+    texts: &[String],
+) {
+    let bytes: usize = texts.iter().map(String::len).sum();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| ex.extract(black_box(t)).len())
+                .sum::<usize>()
+        })
+    });
+}
+
 fn polnear(c: &mut Criterion) {
     let Some(texts) = polnear_texts() else {
         println!("polnear: skipped, {POLNEAR} not found");
@@ -103,25 +141,8 @@ fn polnear(c: &mut Criterion) {
     let ex = Extractor::new();
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("polnear: {} articles, {bytes} bytes", texts.len());
-    let mut group = c.benchmark_group("polnear");
-    // One iteration is a pass over the whole corpus (about 0.5 s): flat
-    // sampling, criterion's minimum of ten samples. If a pass takes longer
-    // than a tenth of the target time criterion warns "Unable to complete 10
-    // samples" and runs ten passes anyway, which is expected.
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("train", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .map(|t| ex.extract(black_box(t)).len())
-                .sum::<usize>()
-        })
-    });
+    let mut group = corpus_group(c, "polnear");
+    extract_loop(&mut group, &ex, "train", &texts);
     group.finish();
 }
 
@@ -251,28 +272,14 @@ fn scaling_news(c: &mut Criterion) {
         return;
     };
     let ex = Extractor::new();
-    let bytes: usize = texts.iter().map(String::len).sum();
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim_end()).collect();
     let corpus = trimmed.join("\n\n");
     let joined = |mb: usize| {
         let copies = (mb * MB).div_ceil(corpus.len() + 2);
         vec![corpus.as_str(); copies].join("\n\n")
     };
-    let mut group = c.benchmark_group("scaling_news");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("articles", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .map(|t| ex.extract(black_box(t)).len())
-                .sum::<usize>()
-        })
-    });
+    let mut group = corpus_group(c, "scaling_news");
+    extract_loop(&mut group, &ex, "articles", &texts);
     for (name, mb) in [("10MB", 10), ("100MB", 100)] {
         let doc = joined(mb);
         group.throughput(Throughput::Bytes(doc.len() as u64));
@@ -291,22 +298,8 @@ fn batch(c: &mut Criterion) {
     };
     let ex = Extractor::new();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let bytes: usize = texts.iter().map(String::len).sum();
-    let mut group = c.benchmark_group("batch");
-    // As in `polnear`: one iteration is a pass over the corpus.
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("loop", |b| {
-        b.iter(|| {
-            refs.iter()
-                .map(|t| ex.extract(black_box(t)).len())
-                .sum::<usize>()
-        })
-    });
+    let mut group = corpus_group(c, "batch");
+    extract_loop(&mut group, &ex, "loop", &texts);
     group.bench_function("extract_batch", |b| {
         b.iter(|| {
             ex.extract_batch(black_box(&refs))
