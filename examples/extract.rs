@@ -781,9 +781,9 @@ enum LineResult {
     /// A document over `DEFAULT_SECTION_BYTES` (256 KiB), not yet analysed: it is
     /// analysed a section at a time when its output is written (see
     /// [`write_long`]), so neither its records nor its output line are held
-    /// whole. With its text when that was decoded already (see
-    /// [`long_line`]), so that it is not decoded twice.
-    Long(Option<String>),
+    /// whole. Its text is decoded then, in the line's own buffer where it
+    /// can be (see [`text_in_place`]).
+    Long,
     /// A blank or whitespace-only line: no document, no output.
     Blank,
     Error(String),
@@ -894,13 +894,15 @@ struct RawDoc<'a> {
 }
 
 /// [`process_line`] for a line longer than a section, whose text is
-/// decoded by [`decode_in_pieces`] rather than whole: serde_json decodes a
-/// string with escapes into a buffer that grows by doubling and then copies
-/// it, so a whole 100 MB text took 2.3 times its size beside its line, and
-/// a run's peak memory went over three times the document. A text that
-/// turns out long is handed on in [`LineResult::Long`]. `None` when the line
-/// is not such a document, or a piece does not decode: the usual path then
-/// takes it (and reports what is wrong).
+/// decoded by serde_json in pieces (see [`for_each_piece`]) rather than
+/// whole: serde_json decodes a string with escapes into a buffer that grows
+/// by doubling and then copies it, so a whole 100 MB text took 2.3 times
+/// its size beside its line, and a run's peak memory went over three times
+/// the document. Here the pieces are decoded once to measure the text; a
+/// long text is decoded again when it is written, into the line's own
+/// buffer ([`text_in_place`]), and a shorter one into a string of its own.
+/// `None` when the line is not such a document, or a piece does not
+/// decode: the usual path then takes it (and reports what is wrong).
 fn long_line(
     ex: &Extractor,
     line: &str,
@@ -908,42 +910,123 @@ fn long_line(
     mode: Mode,
 ) -> Option<(String, LineResult)> {
     let doc = serde_json::from_str::<RawDoc>(line).ok()?;
-    let text = decode_in_pieces(doc.text.get())?;
+    let body = string_body(doc.text.get())?;
+    let mut len = 0;
+    for_each_piece(body, |piece| len += piece.len())?;
     let id = doc
         .id
         .map_or_else(|| "null".to_string(), |raw| id_json(Some(raw.get())));
-    Some(match run_text(ex, id, &text, max_bytes, mode) {
-        (id, LineResult::Long(None)) => (id, LineResult::Long(Some(text))),
-        done => done,
-    })
+    if let Some(result) = by_length(len, max_bytes, mode) {
+        return Some((id, result));
+    }
+    let mut text = String::with_capacity(len);
+    for_each_piece(body, |piece| text.push_str(piece))?;
+    Some(run_text(ex, id, &text, max_bytes, mode))
 }
 
-/// The string that the JSON string literal `raw` (with its quotation marks)
-/// stands for, decoded by serde_json in pieces of about 1 MB into one
-/// string made to size. The pieces are cut before a space, which no JSON
-/// escape holds (an escape is a backslash and one of `"\/bfnrt`, or `u` and
-/// four hex digits, and a surrogate pair is two escapes side by side), so
-/// each piece is a string literal of its own and the pieces' strings, one
-/// after another, are the whole one's. `None` when `raw` is not a string or
-/// a piece does not decode.
-fn decode_in_pieces(raw: &str) -> Option<String> {
+/// The inside of the JSON string literal `raw` (without its quotation
+/// marks); `None` when `raw` is not a string.
+fn string_body(raw: &str) -> Option<&str> {
+    raw.strip_prefix('"')?.strip_suffix('"')
+}
+
+/// The length of the next piece of a string literal's inside `rest`, of
+/// about 1 MB: up to the first space after the first megabyte, or all of
+/// it. No JSON escape holds a space (an escape is a backslash and one of
+/// `"\/bfnrt`, or `u` and four hex digits, and a surrogate pair is two
+/// escapes side by side), so each piece is the inside of a string literal
+/// of its own, and the pieces' strings, one after another, are the whole
+/// one's.
+fn piece_len(rest: &[u8]) -> usize {
     const PIECE: usize = 1 << 20;
-    let mut rest = raw.strip_prefix('"')?.strip_suffix('"')?;
-    let mut text = String::with_capacity(rest.len());
-    let mut literal = String::with_capacity(PIECE + 2);
-    while !rest.is_empty() {
-        let cut = match rest.as_bytes().get(PIECE..) {
-            Some(after) => memchr::memchr(b' ', after).map_or(rest.len(), |i| PIECE + i),
-            None => rest.len(),
-        };
+    match rest.get(PIECE..) {
+        Some(after) => memchr::memchr(b' ', after).map_or(rest.len(), |i| PIECE + i),
+        None => rest.len(),
+    }
+}
+
+/// Decodes `literal` (a JSON string literal, quotation marks included) with
+/// serde_json.
+fn decode_literal(literal: &str) -> Option<String> {
+    serde_json::from_str::<String>(literal).ok()
+}
+
+/// Calls `f` with the decoded string of each piece (see [`piece_len`]) of
+/// the string literal inside `body`, in order; `None` when a piece does
+/// not decode.
+fn for_each_piece(mut body: &str, mut f: impl FnMut(&str)) -> Option<()> {
+    let mut literal = String::new();
+    while !body.is_empty() {
+        let cut = piece_len(body.as_bytes());
         literal.clear();
         literal.push('"');
-        literal.push_str(&rest[..cut]);
+        literal.push_str(&body[..cut]);
         literal.push('"');
-        text.push_str(&serde_json::from_str::<String>(&literal).ok()?);
-        rest = &rest[cut..];
+        f(&decode_literal(&literal)?);
+        body = &body[cut..];
     }
-    Some(text)
+    Some(())
+}
+
+/// What [`text_in_place`] could not do.
+enum InPlace {
+    /// The line is not a [`RawDoc`] with a string text; its buffer is
+    /// untouched.
+    NotRaw,
+    /// A piece did not decode after the buffer was taken (the line was
+    /// measured by [`long_line`], so this is a bug).
+    Broken,
+}
+
+/// The text of the long document on `job`'s line, decoded piece by piece
+/// (see [`piece_len`]) into the line's own buffer, which it takes: a
+/// piece's string is never longer than its JSON, so each is written where
+/// the text before it ends, behind the piece still to be read, and the
+/// document takes no room beside its line.
+fn text_in_place(job: &mut Job) -> Result<String, InPlace> {
+    let (start, end) = {
+        let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let line = std::str::from_utf8(bytes).map_err(|_| InPlace::NotRaw)?;
+        let doc = serde_json::from_str::<RawDoc>(line).map_err(|_| InPlace::NotRaw)?;
+        let body = string_body(doc.text.get()).ok_or(InPlace::NotRaw)?;
+        let start = body.as_ptr() as usize - job.bytes.as_ptr() as usize;
+        (start, start + body.len())
+    };
+    let mut buf = std::mem::take(&mut job.bytes);
+    let (mut read, mut written) = (start, 0);
+    let mut literal = String::new();
+    while read < end {
+        let cut = piece_len(&buf[read..end]);
+        let piece = std::str::from_utf8(&buf[read..read + cut]).map_err(|_| InPlace::Broken)?;
+        literal.clear();
+        literal.push('"');
+        literal.push_str(piece);
+        literal.push('"');
+        let decoded = decode_literal(&literal).ok_or(InPlace::Broken)?;
+        buf[written..written + decoded.len()].copy_from_slice(decoded.as_bytes());
+        written += decoded.len();
+        read += cut;
+    }
+    buf.truncate(written);
+    String::from_utf8(buf).map_err(|_| InPlace::Broken)
+}
+
+/// What a text of `len` bytes comes to before it is read: an error over
+/// `max_bytes`, or [`LineResult::Long`]; `None` when it is analysed at once.
+fn by_length(len: usize, max_bytes: usize, mode: Mode) -> Option<LineResult> {
+    if len > max_bytes {
+        let msg = format!(
+            "the text is {len} bytes, which exceeds the limit of {max_bytes} bytes (--max-bytes)"
+        );
+        return Some(LineResult::Error(msg));
+    }
+    // A long document (over DEFAULT_SECTION_BYTES, 256 KiB, several times
+    // any news article: an archive joined into one text, or a text dense
+    // with quotations) is analysed a section at a time, as its output is
+    // written, so that memory follows the section, not the document.
+    (len > DEFAULT_SECTION_BYTES && mode != Mode::Speakers).then_some(LineResult::Long)
 }
 
 /// Extracts from the text of one document, with its output id.
@@ -954,19 +1037,8 @@ fn run_text(
     max_bytes: usize,
     mode: Mode,
 ) -> (String, LineResult) {
-    if text.len() > max_bytes {
-        let msg = format!(
-            "the text is {} bytes, which exceeds the limit of {max_bytes} bytes (--max-bytes)",
-            text.len()
-        );
-        return (id, LineResult::Error(msg));
-    }
-    // A long document (over DEFAULT_SECTION_BYTES, 256 KiB, several times
-    // any news article: an archive joined into one text, or a text dense
-    // with quotations) is analysed a section at a time, as its output is
-    // written, so that memory follows the section, not the document.
-    if text.len() > DEFAULT_SECTION_BYTES && mode != Mode::Speakers {
-        return (id, LineResult::Long(None));
+    if let Some(result) = by_length(text.len(), max_bytes, mode) {
+        return (id, result);
     }
     // Only `--speakers` lines (JSON or TSV) need the list of speakers.
     let speakers = matches!(mode, Mode::Speakers | Mode::Tsv { speakers: true });
@@ -997,15 +1069,21 @@ fn line_text(line: &str) -> Option<std::borrow::Cow<'_, str>> {
 /// [`write_sections`]).
 fn write_long(
     ex: &Extractor,
-    job: &Job,
+    job: &mut Job,
     id: &str,
-    text: Option<String>,
     mode: Mode,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let text = match text {
-        Some(text) => std::borrow::Cow::Owned(text),
-        None => {
+    let text = match text_in_place(job) {
+        Ok(text) => std::borrow::Cow::Owned(text),
+        Err(InPlace::Broken) => {
+            warn(&format!(
+                "line {}: internal error decoding the text (a bug in extract); no records",
+                job.line_no
+            ));
+            std::borrow::Cow::Borrowed("")
+        }
+        Err(InPlace::NotRaw) => {
             let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
             let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
             let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
@@ -1310,16 +1388,16 @@ impl Progress {
 fn write_chunk(
     ex: &Extractor,
     name: &str,
-    jobs: &[Job],
+    jobs: &mut [Job],
     results: Vec<(String, LineResult)>,
     mode: Mode,
     out: &mut impl Write,
     failed: &mut usize,
 ) -> io::Result<()> {
-    for (job, (id, result)) in jobs.iter().zip(results) {
+    for (job, (id, result)) in jobs.iter_mut().zip(results) {
         match result {
             LineResult::Done(text) => out.write_all(&text)?,
-            LineResult::Long(text) => write_long(ex, job, &id, text, mode, out)?,
+            LineResult::Long => write_long(ex, job, &id, mode, out)?,
             LineResult::Blank => {}
             LineResult::Error(msg) => {
                 *failed += 1;
@@ -1411,7 +1489,7 @@ fn run_jsonl(
                 });
                 if jobs.len() >= chunk {
                     let results = run_chunk(ex, &jobs, o);
-                    write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
+                    write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
                     docs += jobs.len();
                     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                     spare.extend(jobs.drain(..).map(|j| j.bytes));
@@ -1426,7 +1504,7 @@ fn run_jsonl(
                 // Some lines were read: finish them, report the line where
                 // reading broke off, keep the output aligned, and stop.
                 let results = run_chunk(ex, &jobs, o);
-                write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
+                write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
                 docs += jobs.len();
                 text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                 progress.finish(docs, text_bytes);
@@ -1446,7 +1524,7 @@ fn run_jsonl(
         }
     }
     let results = run_chunk(ex, &jobs, o);
-    write_chunk(ex, name, &jobs, results, o.mode, out, failed)?;
+    write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
     docs += jobs.len();
     text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
     progress.finish(docs, text_bytes);

@@ -957,6 +957,34 @@ fn a_long_text_full_of_escapes_decodes_as_the_library_reads_it() {
 }
 
 #[test]
+fn a_long_line_is_judged_by_its_text() {
+    // A line over the section size whose text is short (the rest is another
+    // field) gives the records of the text alone; a long text over
+    // --max-bytes gets the usual error record.
+    let filler = "x ".repeat(whosaid::DEFAULT_SECTION_BYTES);
+    let line = serde_json::to_string(&json!({"id": 1, "notes": filler, "text": GOOD_A}))
+        .expect("json")
+        + "\n";
+    let r = run_jsonl(line, &[]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let recs = r.records();
+    assert_eq!(recs[0]["quotes"], json!(quotes_of(GOOD_A, &[])));
+    let text = GOOD_B.repeat(whosaid::DEFAULT_SECTION_BYTES / GOOD_B.len() + 10);
+    let limit = (text.len() - 1).to_string();
+    let r = run_jsonl(doc(json!(2), &text), &["--max-bytes", &limit]);
+    assert_eq!(r.code, Some(1));
+    let recs = r.records();
+    let msg = recs[0]["error"].as_str().expect("error");
+    assert_eq!(
+        msg,
+        format!(
+            "the text is {} bytes, which exceeds the limit of {limit} bytes (--max-bytes)",
+            text.len()
+        )
+    );
+}
+
+#[test]
 fn explain_is_for_a_single_article() {
     let r = run_jsonl(doc(json!(1), GOOD_A), &["--explain"]);
     assert_eq!(r.code, Some(2));
