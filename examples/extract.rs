@@ -968,6 +968,14 @@ fn for_each_piece(mut body: &str, mut f: impl FnMut(&str)) -> Option<()> {
     Some(())
 }
 
+/// A line read by `read_line` without its line break (`\n` or `\r\n`) and
+/// a byte-order mark that opens it.
+fn line_bytes(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
+}
+
 /// What [`text_in_place`] could not do.
 enum InPlace {
     /// The line is not a [`RawDoc`] with a string text; its buffer is
@@ -985,10 +993,7 @@ enum InPlace {
 /// document takes no room beside its line.
 fn text_in_place(job: &mut Job) -> Result<String, InPlace> {
     let (start, end) = {
-        let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
-        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        let line = std::str::from_utf8(bytes).map_err(|_| InPlace::NotRaw)?;
+        let line = std::str::from_utf8(line_bytes(&job.bytes)).map_err(|_| InPlace::NotRaw)?;
         let doc = serde_json::from_str::<RawDoc>(line).map_err(|_| InPlace::NotRaw)?;
         let body = string_body(doc.text.get()).ok_or(InPlace::NotRaw)?;
         let start = body.as_ptr() as usize - job.bytes.as_ptr() as usize;
@@ -1083,15 +1088,10 @@ fn write_long(
             ));
             std::borrow::Cow::Borrowed("")
         }
-        Err(InPlace::NotRaw) => {
-            let bytes = job.bytes.strip_suffix(b"\n").unwrap_or(&job.bytes);
-            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-            let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-            std::str::from_utf8(bytes)
-                .ok()
-                .and_then(line_text)
-                .unwrap_or_default()
-        }
+        Err(InPlace::NotRaw) => std::str::from_utf8(line_bytes(&job.bytes))
+            .ok()
+            .and_then(line_text)
+            .unwrap_or_default(),
     };
     let head = format!("{{\"id\":{id},\"quotes\":[");
     let where_ = format!("line {}", job.line_no);
@@ -1489,9 +1489,11 @@ fn run_jsonl(
                 });
                 if jobs.len() >= chunk {
                     let results = run_chunk(ex, &jobs, o);
+                    // Counted before they are written: a long document's line
+                    // becomes its text as it is written.
+                    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                     write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
                     docs += jobs.len();
-                    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                     spare.extend(jobs.drain(..).map(|j| j.bytes));
                     progress.update(docs, text_bytes);
                 }
@@ -1504,9 +1506,11 @@ fn run_jsonl(
                 // Some lines were read: finish them, report the line where
                 // reading broke off, keep the output aligned, and stop.
                 let results = run_chunk(ex, &jobs, o);
+                // Counted before they are written: a long document's line
+                // becomes its text as it is written.
+                text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                 write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
                 docs += jobs.len();
-                text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
                 progress.finish(docs, text_bytes);
                 line_no += 1;
                 *failed += 1;
@@ -1524,9 +1528,11 @@ fn run_jsonl(
         }
     }
     let results = run_chunk(ex, &jobs, o);
+    // Counted before they are written: a long document's line
+    // becomes its text as it is written.
+    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
     write_chunk(ex, name, &mut jobs, results, o.mode, out, failed)?;
     docs += jobs.len();
-    text_bytes += jobs.iter().map(|j| j.bytes.len() as u64).sum::<u64>();
     progress.finish(docs, text_bytes);
     Ok(())
 }
