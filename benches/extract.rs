@@ -5,10 +5,11 @@
 //! - `build`: compiling the built-in rules and lexicon with the builder;
 //! - `polnear`: every article of `../shared/corpus/polnear/train.jsonl` in one
 //!   pass, when that file exists (skipped with a note otherwise);
-//! - `scaling`: one fixture article against single documents of 1 MB and
-//!   10 MB made of the fixture articles joined with blank lines, so the time
-//!   per MB shows whether a long document costs more than its length (the
-//!   10 MB one also through `analyze_sections`, `10MB_sections`);
+//! - `scaling`: the fixture articles one by one (`articles`) and the long
+//!   one alone (`article`) against single documents of 1 MB and 10 MB made
+//!   of the fixture articles joined with blank lines, so the time per MB
+//!   shows whether a long document costs more than its length (the 10 MB
+//!   one also through `analyze_sections`, `10MB_sections`);
 //! - `scaling_news`: the same question on real news, when the PolNeAR file
 //!   exists: its articles one by one against single documents of about
 //!   10 MB and 100 MB made of those articles joined with blank lines (the
@@ -214,6 +215,10 @@ fn scaling(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
+    // The fixture articles one by one, in the proportions of the joined
+    // documents (one of each in turn): the time per MB they are held to.
+    let articles: Vec<String> = FIXTURES.iter().map(|(_, a)| a.trim_end().into()).collect();
+    extract_loop(&mut group, &ex, "articles", &articles);
     let docs = [
         ("article", FIXTURES[2].1.to_string()),
         ("1MB", news(MB)),

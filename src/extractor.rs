@@ -3,6 +3,7 @@
 //! turns their output into [`Quote`] records.
 
 use rustc_hash::FxHashSet as HashSet;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -39,6 +40,11 @@ const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
 /// hundred times a news article, so that a thread that once read a long
 /// text does not hold memory in proportion to it.
 const KEEP_TOKENS: usize = 1 << 17;
+/// The default of [`ExtractorBuilder::block_tokens`]: 16,384 tokens, about
+/// 110 KB of news text (a few long articles), whose tokens (16 bytes each,
+/// 256 KiB) and the lists made from them stay in a core's caches. Blocks of
+/// 16 K to 128 K tokens measured alike; 4 K was slower.
+pub const DEFAULT_BLOCK_TOKENS: usize = 1 << 14;
 /// Rule id of a quotation that opens its sentence and is followed by a
 /// speaker and a verb that no rule could parse with it: a verb outside the
 /// cue lexicon (`“Not now,” he mocks.`, `“Why not?” Ann Lee pressed.`), whose
@@ -64,6 +70,7 @@ pub struct ExtractorBuilder {
     only: Option<Vec<String>>,
     classes: Vec<CueClass>,
     max_bytes: Option<usize>,
+    block_tokens: usize,
 }
 
 impl Default for ExtractorBuilder {
@@ -74,6 +81,7 @@ impl Default for ExtractorBuilder {
             only: None,
             classes: vec![CueClass::Speech, CueClass::Report],
             max_bytes: None,
+            block_tokens: DEFAULT_BLOCK_TOKENS,
         }
     }
 }
@@ -122,6 +130,19 @@ impl ExtractorBuilder {
     /// Texts longer than this many bytes give no records (default: no limit).
     pub fn max_bytes(mut self, n: usize) -> Self {
         self.max_bytes = Some(n);
+        self
+    }
+
+    /// Sets how many tokens (words, punctuation marks, quotations) the
+    /// stages after tokenising take at a time in a long text (default
+    /// [`DEFAULT_BLOCK_TOKENS`]; 0 is taken as 1). The records are the same
+    /// for every size: a block is cut only between paragraphs, where no
+    /// rule match and no quotation crosses, and coreference runs on over
+    /// the whole text. The size only sets how much of the text the stages'
+    /// lists cover at once: blocks that fit the processor's caches keep a
+    /// long text about as fast per byte as an article.
+    pub fn block_tokens(mut self, n: usize) -> Self {
+        self.block_tokens = n.max(1);
         self
     }
 
@@ -208,6 +229,7 @@ impl ExtractorBuilder {
                 attribution: OnceCell::new(),
                 attribution_caches,
                 max_bytes: self.max_bytes,
+                block_tokens: self.block_tokens,
             }),
         })
     }
@@ -241,6 +263,8 @@ struct Inner {
     /// Per-thread search state of the rules' `attribution_search`.
     attribution_caches: DfaPool,
     max_bytes: Option<usize>,
+    /// Tokens per block (see [`ExtractorBuilder::block_tokens`]).
+    block_tokens: usize,
     /// Per-thread search state of the rules.
     scratch: ScratchPool,
     /// Per-thread buffers of the coreference registry and the rest of
@@ -532,6 +556,87 @@ struct Candidates {
     quotes: Vec<usize>,
 }
 
+/// One block of a document for the stages after tokens: rules, drafts,
+/// speakers (see [`blocks`]).
+struct Block<'b> {
+    /// Its sentences.
+    sents: Range<usize>,
+    /// The tokens of its quotation pieces, with their pieces, in order.
+    quote_tokens: &'b [(usize, usize)],
+    /// Per token of the document: 0 free, 1 speaker or cue of a record, 2
+    /// content of a record.
+    used: &'b mut [u8],
+    /// Per quotation piece of the document: the draft of its block that
+    /// holds it.
+    draft_of_piece: &'b mut [Option<usize>],
+}
+
+/// The tokens of sentences `sents` and any between them and the next
+/// block (to the end for the last).
+fn block_token_range(doc: &Doc<'_>, sents: &Range<usize>) -> Range<usize> {
+    let start = if sents.start == 0 {
+        0
+    } else {
+        doc.sentences[sents.start].tokens.start
+    };
+    let end = match doc.sentences.get(sents.end) {
+        Some(s) => s.tokens.start,
+        None => doc.tokens.len(),
+    };
+    start..end.max(start)
+}
+
+/// How many tokens the block of sentences `sents` holds.
+fn block_tokens(doc: &Doc<'_>, sents: &Range<usize>) -> usize {
+    block_token_range(doc, sents).len()
+}
+
+/// The blocks of a document for the stages after tokens, as ranges of
+/// sentences: a new block opens at a paragraph once the block before holds
+/// `size` tokens or more, unless the paragraph's first quotation piece (or,
+/// with none, the next piece) continues a quotation of the paragraph before.
+/// At least one block, which is all of a text of fewer than `2 × size`
+/// tokens.
+///
+/// The rules never match across sentences and a reported clause ends with
+/// its paragraph, so the candidates of a block hold tokens of that block
+/// only, and weighing each block's candidates on their own gives the drafts
+/// of weighing all of them at once; a quotation over several paragraphs
+/// stays in one block. Speakers and coreference go on from one block to the
+/// next (see [`Extractor::resolve`]). So the records are those of one block
+/// of all, while each block's tokens stay in the processor's cache through
+/// the stages and the lists those stages make are in proportion to a block.
+fn blocks(doc: &Doc<'_>, size: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    if doc.tokens.len() >= size.max(1).saturating_mul(2) {
+        let mut piece = 0;
+        for (i, w) in doc.sentences.windows(2).enumerate() {
+            let (prev, s) = (&w[0], &w[1]);
+            let i = i + 1;
+            if s.para == prev.para
+                || s.tokens.start - doc.sentences[start].tokens.start < size
+                || doc.tokens.len() - s.tokens.start < size
+            {
+                continue;
+            }
+            // The first piece at or after the paragraph.
+            while piece < doc.quotes.len()
+                && doc.quotes[piece].open < doc.tokens[s.tokens.start].start()
+            {
+                piece += 1;
+            }
+            if doc.quotes.get(piece).is_some_and(|q| q.continues) {
+                continue;
+            }
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out.push(start..doc.sentences.len());
+    out
+}
+
 /// A record before speakers are resolved.
 #[derive(Debug, Clone)]
 struct Draft<'r> {
@@ -655,8 +760,27 @@ impl Extractor {
         // The hay as the searches read it (see `matcher::Alphabet`).
         let mut hay = std::mem::take(&mut bufs.renumbered);
         inner.rules.alphabet.translate(&doc.hay, &mut hay);
-        let drafts = self.drafts(&doc, &hay);
-        let analysis = self.resolve(&doc, &hay, drafts, speakers);
+        // The stages after tokens run a block of paragraphs at a time (see
+        // `blocks`), coreference going on from one block to the next.
+        let blocks = blocks(&doc, self.inner.block_tokens);
+        let quote_toks = quote_tokens(&doc);
+        let mut used = vec![0u8; doc.tokens.len()];
+        let mut draft_of_piece = vec![None; doc.quotes.len()];
+        let mut next = blocks.into_iter();
+        let next_block = || {
+            let sents = next.next()?;
+            let toks = block_token_range(&doc, &sents);
+            let q0 = quote_toks.partition_point(|&(i, _)| i < toks.start);
+            let q1 = quote_toks.partition_point(|&(i, _)| i < toks.end);
+            let mut block = Block {
+                sents: sents.clone(),
+                quote_tokens: &quote_toks[q0..q1],
+                used: &mut used,
+                draft_of_piece: &mut draft_of_piece,
+            };
+            Some((sents, self.drafts(&doc, &hay, &mut block)))
+        };
+        let analysis = self.resolve(&doc, &hay, next_block, speakers);
         // A thread that once read a huge text keeps no lists in
         // proportion to it.
         if doc.tokens.len() <= KEEP_TOKENS {
@@ -668,13 +792,14 @@ impl Extractor {
         analysis
     }
 
-    /// The matches of every rule; `renumbered` is `doc.hay` in the
-    /// rules' alphabet.
-    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Candidates {
+    /// The matches of every rule in sentences `sents` of `doc` (a block,
+    /// see [`Extractor::blocks`]); `renumbered` is `doc.hay` in the rules'
+    /// alphabet.
+    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8], sents: Range<usize>) -> Candidates {
         let rules = &self.inner.rules;
         // Room for two matches a sentence at once (news text has about one),
         // not grown from nothing by doubling: a match is a hundred bytes.
-        let mut out = Vec::with_capacity(2 * doc.sentences.len());
+        let mut out = Vec::with_capacity(2 * sents.len());
         // The quotation tokens of the matches: room for two matches of
         // each quotation (rules overlap), not grown from nothing by
         // doubling.
@@ -726,7 +851,8 @@ impl Extractor {
                 _ => windows[g].push((w0, w1)),
             }
         };
-        for (i, s) in doc.sentences.iter().enumerate() {
+        for (i, s) in doc.sentences[sents.clone()].iter().enumerate() {
+            let i = sents.start + i;
             let (p0, p1) = (first_pos(i), first_pos(i) + s.tokens.len());
             let mut held = 0u64;
             let mut keys = 0u64;
@@ -756,19 +882,32 @@ impl Extractor {
                 }
             }
         }
+        // The block's hay: from the separator before its first sentence to
+        // the one after its last (all the hay for a block of all).
+        let span = match (sents.start, sents.end.checked_sub(1)) {
+            _ if sents == (0..doc.sentences.len()) && !sents.is_empty() => 0..hay.len(),
+            (first, Some(last)) if first <= last => {
+                first_pos(first) - 1..first_pos(last) + doc.sentences[last].tokens.len() + 1
+            }
+            _ => 0..0,
+        };
         // A group with no needs searches every sentence, in one run.
-        if !doc.sentences.is_empty() {
+        if !span.is_empty() {
             for (g, &need) in needs.groups.iter().enumerate() {
                 if need == 0 {
-                    windows[g].push((0, hay.len()));
+                    windows[g].push((span.start, span.end));
                 }
             }
         }
         if separator_anchors {
             // Every position of the hay, separators too, is looked at.
             anchors.iter_mut().for_each(Vec::clear);
-            for (k, &b) in hay.iter().enumerate() {
-                push(&mut anchors, needs.by_byte[b as usize].lists, k);
+            for (k, &b) in hay[span.clone()].iter().enumerate() {
+                push(
+                    &mut anchors,
+                    needs.by_byte[b as usize].lists,
+                    span.start + k,
+                );
             }
         }
         // Hay positions to token ranges.
@@ -858,7 +997,7 @@ impl Extractor {
                 );
             }
         }
-        if doc.tokens.len() <= KEEP_TOKENS {
+        if block_tokens(doc, &sents) <= KEEP_TOKENS {
             search.anchors = anchors;
             search.windows = windows;
         }
@@ -1217,15 +1356,15 @@ impl Extractor {
         true
     }
 
-    fn drafts(&self, doc: &Doc<'_>, renumbered: &[u8]) -> Vec<Draft<'_>> {
+    fn drafts(&self, doc: &Doc<'_>, renumbered: &[u8], block: &mut Block<'_>) -> Vec<Draft<'_>> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
         // 0 free, 1 speaker or cue of a record, 2 content of a record.
-        let mut used = vec![0u8; n];
+        let used = &mut *block.used;
         let Candidates {
             list: candidates,
             quotes: quote_buf,
-        } = self.candidates(doc, renumbered);
+        } = self.candidates(doc, renumbered, block.sents.clone());
         // A record or two for each candidate, and one for each quotation.
         let mut drafts: Vec<Draft<'_>> = Vec::with_capacity(candidates.len() + doc.quotes.len());
         // Accepted attributions: cue, speaker, and the side of the content
@@ -1652,13 +1791,15 @@ impl Extractor {
         // Quotations no rule claimed: continuations, follow-ups and orphans.
         // The draft that holds each quote piece, so a continuation finds its
         // draft at once.
-        let mut draft_of_piece: Vec<Option<usize>> = vec![None; doc.quotes.len()];
+        // (Only the block's pieces are looked up: no quotation over several
+        // paragraphs crosses from one block to the next.)
+        let draft_of_piece = &mut *block.draft_of_piece;
         for (k, d) in drafts.iter().enumerate() {
             if let Some(x) = d.piece.filter(|&x| x < doc.quotes.len()) {
                 draft_of_piece[x].get_or_insert(k);
             }
         }
-        for (i, p) in quote_tokens(doc) {
+        for &(i, p) in block.quote_tokens {
             if doc.tokens[i].base != c::QUOTE || used[i] != 0 {
                 continue;
             }
@@ -1837,118 +1978,30 @@ impl Extractor {
         out
     }
 
-    /// Names the speakers of `drafts` (in text order) and makes the
-    /// records; `renumbered` is `doc.hay` in the rules' alphabet. The
-    /// analysis lists the speakers only when `want_speakers`.
-    fn resolve<'t>(
-        &self,
+    /// Names the speakers of the drafts that `next_block` gives, block
+    /// after block in text order (each block's drafts in text order), and
+    /// makes the records; `renumbered` is `doc.hay` in the rules' alphabet.
+    /// The analysis lists the speakers only when `want_speakers`.
+    ///
+    /// Coreference runs over the whole text, one block after another: the
+    /// registry sees every mention in text order as for one block of all,
+    /// and the records get their speakers' names and roles once the last
+    /// block is done.
+    fn resolve<'t, 'r>(
+        &'r self,
         doc: &Doc<'t>,
         renumbered: &[u8],
-        mut drafts: Vec<Draft<'_>>,
+        mut next_block: impl FnMut() -> Option<(Range<usize>, Vec<Draft<'r>>)>,
         want_speakers: bool,
     ) -> Analysis {
         let lex = &self.inner.lexicon;
-        // Inherited speakers: participle clauses take the latest speaker in
-        // their sentence, or the sentence's subject; follow-ups take the
-        // previous record's speaker in this or the previous paragraph.
         // The subject phrases of a sentence, kept for the next.
         let mut subjects = Vec::new();
-        for i in 0..drafts.len() {
-            if !drafts[i].inherit {
-                continue;
-            }
-            let tok = drafts[i].tok;
-            let si = doc.sentence_of(tok);
-            let para = doc.sentences[si].para;
-            let follow = drafts[i].cue.is_none();
-            // Drafts are in text order, so when the one just before does not
-            // qualify, no earlier one does: look at that one alone (linear).
-            // A question with no speaker of its own ("Asked whether ...")
-            // does not break a chain of follow-ups.
-            let before = i.checked_sub(1).map(|j| {
-                if drafts[j].anonymous && j > 0 {
-                    j - 1
-                } else {
-                    j
-                }
-            });
-            let prev = before.filter(|&j| {
-                let pj = doc.sentences[doc.sentence_of(drafts[j].tok)].para;
-                if follow {
-                    pj + 1 >= para
-                } else {
-                    doc.sentence_of(drafts[j].tok) == si
-                }
-            });
-            // A follow-up quotation continues the quotation before it: when
-            // the sentence of the previous record also holds reported speech
-            // of someone else ("“...,” Ann said, after Bo said that ..."),
-            // the speaker of its latest quotation is kept.
-            let prev = prev.map(|j| {
-                if !follow || drafts[j].kind == QuoteKind::Direct {
-                    return j;
-                }
-                let sj = doc.sentence_of(drafts[j].tok);
-                (0..j)
-                    .rev()
-                    .take_while(|&k| doc.sentence_of(drafts[k].tok) == sj)
-                    .find(|&k| drafts[k].kind == QuoteKind::Direct && drafts[k].speaker.is_some())
-                    .unwrap_or(j)
-            });
-            if let Some(j) = prev {
-                drafts[i].speaker = drafts[j].speaker;
-                drafts[i].mention_end = drafts[j].mention_end;
-                drafts[i].who = drafts[j].who;
-                if drafts[j].leadin {
-                    drafts[i].rule = drafts[j].rule;
-                    drafts[i].confidence = drafts[j].confidence;
-                    drafts[i].cue = drafts[j].cue;
-                }
-                if follow && drafts[j].speaker.is_none() {
-                    drafts[i].rule = RULE_ORPHAN;
-                    drafts[i].confidence = 0.3;
-                }
-                continue;
-            }
-            if !follow {
-                // The subject of the sentence.
-                let s = &doc.sentences[si];
-                let hay = &doc.classes[s.tokens.start..tok];
-                // The last noun phrase that opens the sentence or follows a
-                // comma and is not itself followed by one.
-                // Failing that, the noun phrase that opens the sentence even
-                // when an appositive follows it ("Ann Lee, the treasurer,
-                // has rejected the label, noting ...").
-                // The sentence's bytes in `renumbered`: after its separator(s).
-                let h0 = s.tokens.start + 2 * si + 1;
-                let phrases =
-                    self.subject_phrases(hay, &renumbered[h0..h0 + hay.len()], &mut subjects);
-                let subject = phrases
-                    .iter()
-                    .rev()
-                    .find(|&&(k, e)| {
-                        // After a comma, a dash, a semicolon, or ", and" / ",
-                        // but" that opens a clause of its own.
-                        let opens = k == 0
-                            || matches!(hay[k - 1], c::COMMA | c::DASH | c::SEMI)
-                            || (k >= 2 && hay[k - 1] == c::AND && hay[k - 2] == c::COMMA);
-                        opens && hay.get(e).is_some_and(|&b| b != c::COMMA && b != c::STOP)
-                    })
-                    .or_else(|| phrases.first().filter(|m| m.0 == 0));
-                if let Some(&(a, b)) = subject {
-                    drafts[i].speaker = Some((s.tokens.start + a, s.tokens.start + b));
-                }
-            } else {
-                drafts[i].rule = RULE_ORPHAN;
-                drafts[i].confidence = 0.3;
-            }
-        }
-        // Coreference over every name mention and speaker mention, in text order.
         // Coreference sees every mention in text order, a speaker's before a
         // name's at the same offset. Name mentions come in text order from the
         // search below and are linked as they come, so they are never all
         // held at once; the speakers' (one per record) are sorted first.
-        let mut events: Vec<(usize, usize, Mention)> = Vec::with_capacity(drafts.len());
+        let mut events: Vec<(usize, usize, Mention)> = Vec::new();
         let mut pooled = self.inner.registries.get();
         let ResolveBuffers {
             registry,
@@ -1960,145 +2013,318 @@ impl Extractor {
             mut order,
             mut index_of,
         } = std::mem::take(&mut *pooled);
+        // Made at the first block, sized for it (one block of all for an
+        // article).
+        let mut registry = Some(registry);
+        let mut reg: Option<Registry<'t>> = None;
         let mut words = speaker::Words::with_flags(doc, &self.inner.word_kinds, flags);
         speaker_toks.clear();
         speaker_toks.resize(doc.tokens.len(), false);
+        // The entity of each draft's speaker and the span of its mention.
+        linked.clear();
+        entity_at.clear();
         // The phrase analysed last and what it gave: records that inherit
         // their speaker, and those that share one ("A, officials said,
         // B"), come one after another with the same phrase.
         let mut last: Option<((usize, usize), Mention)> = None;
-        for (i, d) in drafts.iter().enumerate() {
-            if let Some((a, b)) = d.speaker {
-                let mut m = match &last {
-                    Some((ab, m)) if *ab == (a, b) => m.clone(),
-                    _ => {
-                        let m = speaker::analyze(doc, lex, &mut words, a, b);
-                        last = Some(((a, b), m.clone()));
-                        m
-                    }
-                };
-                if m.name.trim().is_empty() || m.span.0 >= m.span.1 {
-                    // Nothing to name: no speaker rather than an empty one.
-                    continue;
-                }
-                if let Some(w) = d.who {
-                    m.span = (doc.tokens[w].start(), doc.tokens[w].end());
-                } else if let Some(e) = d.mention_end.filter(|&e| e > b) {
-                    m.span.1 = doc.tokens[e - 1].end();
-                }
-                speaker_toks[a..b].iter_mut().for_each(|x| *x = true);
-                events.push((doc.tokens[a].start(), i, m));
-            }
-        }
-        events.sort_by_key(|(p, _, _)| *p);
-        let mut reg = Registry::with_buffers(registry, doc.sentences.len() + drafts.len());
-        reg.keep_mentions = want_speakers;
-        // The entity of each record's speaker and the span of its mention.
-        linked.clear();
-        linked.resize(drafts.len(), None);
         // The speaker mentions not linked yet are `events[next_speaker..]`
         // (read in place: a mention is large, and most calls below link
         // none).
         let mut next_speaker = 0;
-        // Links the speaker mentions up to byte `upto`.
-        // One mention that serves two records ("A, officials said, B") is
-        // one speaker: its entity is looked up, not made twice.
-        entity_at.clear();
-        let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
-            while let Some((pos, i, m)) = events.get(next_speaker).filter(|e| e.0 <= upto) {
-                next_speaker += 1;
-                let e = *entity_at
-                    .entry(m.span)
-                    .or_insert_with(|| reg.observe(m, *pos));
-                linked[*i] = Some((e, m.span));
-            }
-        };
+        // The drafts of the block before (whose speakers later drafts may
+        // inherit) and then those of this one; `base` numbers the first.
+        let mut drafts: Vec<Draft<'r>> = Vec::new();
+        let mut base = 0;
+        let mut quotes = Vec::new();
+        // The draft of each record.
+        let mut draft_of_quote = Vec::new();
         let hay = &doc.hay[..];
-        // Only a phrase with a name in it is a mention, and no phrase crosses
-        // a sentence (the pattern never takes the separator, nor looks
-        // around): each sentence that holds a name is searched on its own,
-        // from its start (where a search from before it finds its first
-        // phrase too) and only until the phrases can no longer hold its
-        // last name. A phrase that starts after the last name holds none,
-        // nor does any after it, so what is left out is never a mention;
-        // the phrases found are the ones a search of the whole text finds.
-        // A name in a speaker's phrase counts for none: a phrase that holds
-        // it overlaps the speaker's and is no mention, so the search stops
-        // at the last name outside the speakers' phrases, and a sentence
-        // with no such name is not searched at all.
-        let mut np_cache = self.inner.np_caches.get();
         let starts = &self.inner.np_starts;
-        for (i, s) in doc.sentences.iter().enumerate() {
-            // The sentence's bytes in `hay`: after its separator(s).
-            let h0 = s.tokens.start + 2 * i + 1;
-            let h1 = h0 + s.tokens.len();
-            let Some(last) = doc.tokens[s.tokens.clone()]
-                .iter()
-                .zip(&speaker_toks[s.tokens.clone()])
-                .rposition(|(t, &spoken)| t.base == c::NAME && !spoken)
-                .map(|k| h0 + k)
-            else {
-                continue;
-            };
-            let mut at = h0;
-            while at <= last {
-                // The regex crate's search if the lazy DFA gives up.
-                let found = match starts.find_at(&mut np_cache, &renumbered[..h1], at) {
-                    Ok(m) => m,
-                    Err(()) => self
-                        .np()
-                        .find_at(&hay[..h1], at)
-                        .map(|m| (m.start(), m.end())),
-                };
-                let Some((ma, mb)) = found.filter(|m| m.0 <= last) else {
-                    break;
-                };
-                at = mb.max(at + 1);
-                let (a, b) = (doc.hay_tok[ma] as usize, doc.hay_tok[mb - 1] as usize + 1);
-                if speaker_toks[a..b].iter().any(|&x| x)
-                    || !(a..b).any(|i| doc.tokens[i].base == c::NAME)
-                {
+        let mut np_cache = self.inner.np_caches.get();
+        while let Some((sents, new)) = next_block() {
+            // `drafts` holds the block before's (numbered from `base`), then
+            // this block's.
+            let from = drafts.len();
+            drafts.extend(new);
+            // Inherited speakers: participle clauses take the latest speaker
+            // in their sentence, or the sentence's subject; follow-ups take
+            // the previous record's speaker in this or the previous
+            // paragraph.
+            for i in from..drafts.len() {
+                if !drafts[i].inherit {
                     continue;
                 }
-                let subject = ma == 0 || matches!(hay[ma - 1], c::COMMA | c::SEP);
-                // "Ann Lee and Bo Dahl": each name is a mention of its own.
-                parts.clear();
-                if !(a..b).any(|i| doc.tokens[i].base == c::AND) {
-                    parts.push((a, b));
-                } else {
-                    let mut p0 = a;
-                    for i in a..=b {
-                        if i == b || matches!(doc.tokens[i].base, c::AND | c::COMMA) {
-                            if p0 < i {
-                                parts.push((p0, i));
-                            }
-                            p0 = i + 1;
-                        }
+                let tok = drafts[i].tok;
+                let si = doc.sentence_of(tok);
+                let para = doc.sentences[si].para;
+                let follow = drafts[i].cue.is_none();
+                // Drafts are in text order, so when the one just before does
+                // not qualify, no earlier one does: look at that one alone
+                // (linear). A question with no speaker of its own ("Asked
+                // whether ...") does not break a chain of follow-ups.
+                let before = i.checked_sub(1).map(|j| {
+                    if drafts[j].anonymous && j > 0 {
+                        j - 1
+                    } else {
+                        j
                     }
+                });
+                let prev = before.filter(|&j| {
+                    let pj = doc.sentences[doc.sentence_of(drafts[j].tok)].para;
+                    if follow {
+                        pj + 1 >= para
+                    } else {
+                        doc.sentence_of(drafts[j].tok) == si
+                    }
+                });
+                // A follow-up quotation continues the quotation before it:
+                // when the sentence of the previous record also holds
+                // reported speech of someone else ("“...,” Ann said, after Bo
+                // said that ..."), the speaker of its latest quotation is
+                // kept.
+                let prev = prev.map(|j| {
+                    if !follow || drafts[j].kind == QuoteKind::Direct {
+                        return j;
+                    }
+                    let sj = doc.sentence_of(drafts[j].tok);
+                    (0..j)
+                        .rev()
+                        .take_while(|&k| doc.sentence_of(drafts[k].tok) == sj)
+                        .find(|&k| {
+                            drafts[k].kind == QuoteKind::Direct && drafts[k].speaker.is_some()
+                        })
+                        .unwrap_or(j)
+                });
+                if let Some(j) = prev {
+                    drafts[i].speaker = drafts[j].speaker;
+                    drafts[i].mention_end = drafts[j].mention_end;
+                    drafts[i].who = drafts[j].who;
+                    if drafts[j].leadin {
+                        drafts[i].rule = drafts[j].rule;
+                        drafts[i].confidence = drafts[j].confidence;
+                        drafts[i].cue = drafts[j].cue;
+                    }
+                    if follow && drafts[j].speaker.is_none() {
+                        drafts[i].rule = RULE_ORPHAN;
+                        drafts[i].confidence = 0.3;
+                    }
+                    continue;
                 }
-                for &(pa, pb) in &parts {
-                    if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
-                        continue;
+                if !follow {
+                    // The subject of the sentence.
+                    let s = &doc.sentences[si];
+                    let hay = &doc.classes[s.tokens.start..tok];
+                    // The last noun phrase that opens the sentence or follows
+                    // a comma and is not itself followed by one. Failing
+                    // that, the noun phrase that opens the sentence even when
+                    // an appositive follows it ("Ann Lee, the treasurer, has
+                    // rejected the label, noting ..."). The sentence's bytes
+                    // in `renumbered`: after its separator(s).
+                    let h0 = s.tokens.start + 2 * si + 1;
+                    let phrases =
+                        self.subject_phrases(hay, &renumbered[h0..h0 + hay.len()], &mut subjects);
+                    let subject = phrases
+                        .iter()
+                        .rev()
+                        .find(|&&(k, e)| {
+                            // After a comma, a dash, a semicolon, or ", and" /
+                            // ", but" that opens a clause of its own.
+                            let opens = k == 0
+                                || matches!(hay[k - 1], c::COMMA | c::DASH | c::SEMI)
+                                || (k >= 2 && hay[k - 1] == c::AND && hay[k - 2] == c::COMMA);
+                            opens && hay.get(e).is_some_and(|&b| b != c::COMMA && b != c::STOP)
+                        })
+                        .or_else(|| phrases.first().filter(|m| m.0 == 0));
+                    if let Some(&(a, b)) = subject {
+                        drafts[i].speaker = Some((s.tokens.start + a, s.tokens.start + b));
                     }
-                    let mut men = speaker::analyze(doc, lex, &mut words, pa, pb);
-                    men.subject = subject;
-                    let pos = doc.tokens[pa].start();
-                    link_speakers(&mut reg, pos);
-                    reg.observe(&men, pos);
+                } else {
+                    drafts[i].rule = RULE_ORPHAN;
+                    drafts[i].confidence = 0.3;
                 }
             }
+            let reg = reg.get_or_insert_with(|| {
+                let buffers = registry.take().unwrap_or_default();
+                let mut r = Registry::with_buffers(buffers, doc.sentences.len() + drafts.len());
+                r.keep_mentions = want_speakers;
+                r
+            });
+            linked.resize(base + drafts.len(), None);
+            // The block's speaker mentions join those not linked yet, all in
+            // text order (a speaker may stand in a later block: a signature
+            // line after the quotation).
+            events.drain(..next_speaker);
+            next_speaker = 0;
+            events.reserve(drafts.len() - from);
+            for (i, d) in drafts.iter().enumerate().skip(from) {
+                if let Some((a, b)) = d.speaker {
+                    let mut m = match &last {
+                        Some((ab, m)) if *ab == (a, b) => m.clone(),
+                        _ => {
+                            let m = speaker::analyze(doc, lex, &mut words, a, b);
+                            last = Some(((a, b), m.clone()));
+                            m
+                        }
+                    };
+                    if m.name.trim().is_empty() || m.span.0 >= m.span.1 {
+                        // Nothing to name: no speaker rather than an empty one.
+                        continue;
+                    }
+                    if let Some(w) = d.who {
+                        m.span = (doc.tokens[w].start(), doc.tokens[w].end());
+                    } else if let Some(e) = d.mention_end.filter(|&e| e > b) {
+                        m.span.1 = doc.tokens[e - 1].end();
+                    }
+                    speaker_toks[a..b].iter_mut().for_each(|x| *x = true);
+                    events.push((doc.tokens[a].start(), base + i, m));
+                }
+            }
+            events.sort_by_key(|(p, _, _)| *p);
+            // Links the speaker mentions up to byte `upto`. One mention that
+            // serves two records ("A, officials said, B") is one speaker:
+            // its entity is looked up, not made twice.
+            let mut link_speakers = |reg: &mut Registry<'t>, upto: usize| {
+                while let Some((pos, i, m)) = events.get(next_speaker).filter(|e| e.0 <= upto) {
+                    next_speaker += 1;
+                    let e = *entity_at
+                        .entry(m.span)
+                        .or_insert_with(|| reg.observe(m, *pos));
+                    linked[*i] = Some((e, m.span));
+                }
+            };
+            // Only a phrase with a name in it is a mention, and no phrase
+            // crosses a sentence (the pattern never takes the separator, nor
+            // looks around): each sentence that holds a name is searched on
+            // its own, from its start (where a search from before it finds
+            // its first phrase too) and only until the phrases can no longer
+            // hold its last name. A phrase that starts after the last name
+            // holds none, nor does any after it, so what is left out is
+            // never a mention; the phrases found are the ones a search of
+            // the whole text finds. A name in a speaker's phrase counts for
+            // none: a phrase that holds it overlaps the speaker's and is no
+            // mention, so the search stops at the last name outside the
+            // speakers' phrases, and a sentence with no such name is not
+            // searched at all.
+            for (i, s) in doc.sentences[sents.clone()].iter().enumerate() {
+                let i = sents.start + i;
+                // The sentence's bytes in `hay`: after its separator(s).
+                let h0 = s.tokens.start + 2 * i + 1;
+                let h1 = h0 + s.tokens.len();
+                let Some(last) = doc.tokens[s.tokens.clone()]
+                    .iter()
+                    .zip(&speaker_toks[s.tokens.clone()])
+                    .rposition(|(t, &spoken)| t.base == c::NAME && !spoken)
+                    .map(|k| h0 + k)
+                else {
+                    continue;
+                };
+                let mut at = h0;
+                while at <= last {
+                    // The regex crate's search if the lazy DFA gives up.
+                    let found = match starts.find_at(&mut np_cache, &renumbered[..h1], at) {
+                        Ok(m) => m,
+                        Err(()) => self
+                            .np()
+                            .find_at(&hay[..h1], at)
+                            .map(|m| (m.start(), m.end())),
+                    };
+                    let Some((ma, mb)) = found.filter(|m| m.0 <= last) else {
+                        break;
+                    };
+                    at = mb.max(at + 1);
+                    let (a, b) = (doc.hay_tok[ma] as usize, doc.hay_tok[mb - 1] as usize + 1);
+                    if speaker_toks[a..b].iter().any(|&x| x)
+                        || !(a..b).any(|i| doc.tokens[i].base == c::NAME)
+                    {
+                        continue;
+                    }
+                    let subject = ma == 0 || matches!(hay[ma - 1], c::COMMA | c::SEP);
+                    // "Ann Lee and Bo Dahl": each name is a mention of its own.
+                    parts.clear();
+                    if !(a..b).any(|i| doc.tokens[i].base == c::AND) {
+                        parts.push((a, b));
+                    } else {
+                        let mut p0 = a;
+                        for i in a..=b {
+                            if i == b || matches!(doc.tokens[i].base, c::AND | c::COMMA) {
+                                if p0 < i {
+                                    parts.push((p0, i));
+                                }
+                                p0 = i + 1;
+                            }
+                        }
+                    }
+                    for &(pa, pb) in &parts {
+                        if !(pa..pb).any(|i| doc.tokens[i].base == c::NAME) {
+                            continue;
+                        }
+                        let mut men = speaker::analyze(doc, lex, &mut words, pa, pb);
+                        men.subject = subject;
+                        let pos = doc.tokens[pa].start();
+                        link_speakers(reg, pos);
+                        reg.observe(&men, pos);
+                    }
+                }
+            }
+            // The block's records, their speakers named once all are known.
+            quotes.reserve(drafts.len() - from);
+            draft_of_quote.reserve(drafts.len() - from);
+            for (i, d) in drafts.iter().enumerate().skip(from) {
+                if d.leadin {
+                    continue;
+                }
+                let cue = d.cue.map(|(a, b)| {
+                    let (s, e) = doc.span(a, b);
+                    let entry = (a..b)
+                        .rev()
+                        .find_map(|t| doc.tokens[t].cue())
+                        .map(|x| &lex.entries[x as usize]);
+                    Cue {
+                        text: doc.text[s..e].to_string(),
+                        lemma: entry.map_or_else(String::new, |e| e.lemma.clone()),
+                        start: s,
+                        end: e,
+                        class: entry.map_or(CueClass::Speech, |e| e.class),
+                    }
+                });
+                draft_of_quote.push(base + i);
+                quotes.push(Quote {
+                    kind: d.kind,
+                    start: d.start,
+                    end: d.end,
+                    text: doc.text[d.start..d.end].to_string(),
+                    speaker: None,
+                    cue,
+                    rule: d.rule.to_string(),
+                    confidence: d.confidence,
+                });
+            }
+            // This block's drafts are the ones before the next block's.
+            base += from;
+            drafts.drain(..from);
         }
-        link_speakers(&mut reg, usize::MAX);
+        let mut reg = reg.unwrap_or_else(|| {
+            // No block at all.
+            let buffers = registry.take().unwrap_or_default();
+            let mut r = Registry::with_buffers(buffers, doc.sentences.len());
+            r.keep_mentions = want_speakers;
+            r
+        });
+        // The speaker mentions after the last name.
+        for (pos, i, m) in events.drain(next_speaker..) {
+            let e = *entity_at
+                .entry(m.span)
+                .or_insert_with(|| reg.observe(&m, pos));
+            linked[i] = Some((e, m.span));
+        }
         // Speakers: entities with quotes, in order of first mention.
         // Distinct entities first, so each entity's mentions are scanned once.
         // Lead-ins name speakers but are no records.
         order.clear();
         order.extend(
-            linked
+            draft_of_quote
                 .iter()
-                .zip(&drafts)
-                .filter(|(_, d)| !d.leadin)
-                .filter_map(|(l, _)| l.map(|(e, _)| e)),
+                .filter_map(|&i| linked[i].map(|(e, _)| e)),
         );
         order.sort_unstable();
         order.dedup();
@@ -2144,13 +2370,9 @@ impl Extractor {
                 sp.mentions.dedup();
             }
         }
-        let mut quotes = Vec::with_capacity(drafts.len());
-        for (i, d) in drafts.iter().enumerate() {
-            if d.leadin {
-                continue;
-            }
+        for (q, &i) in quotes.iter_mut().zip(&draft_of_quote) {
             // A mention is always linked to an entity.
-            let speaker = linked[i].map(|(e, span)| {
+            q.speaker = linked[i].map(|(e, span)| {
                 let index = index_of[e];
                 // Without the list of speakers, what a speaker would hold
                 // is read off its entity.
@@ -2173,30 +2395,6 @@ impl Extractor {
                     kind,
                     index,
                 }
-            });
-            let cue = d.cue.map(|(a, b)| {
-                let (s, e) = doc.span(a, b);
-                let entry = (a..b)
-                    .rev()
-                    .find_map(|t| doc.tokens[t].cue())
-                    .map(|x| &lex.entries[x as usize]);
-                Cue {
-                    text: doc.text[s..e].to_string(),
-                    lemma: entry.map_or_else(String::new, |e| e.lemma.clone()),
-                    start: s,
-                    end: e,
-                    class: entry.map_or(CueClass::Speech, |e| e.class),
-                }
-            });
-            quotes.push(Quote {
-                kind: d.kind,
-                start: d.start,
-                end: d.end,
-                text: doc.text[d.start..d.end].to_string(),
-                speaker,
-                cue,
-                rule: d.rule.to_string(),
-                confidence: d.confidence,
             });
         }
         // Kept for the next document, unless this one was so long that
@@ -2585,6 +2783,37 @@ mod rule_examples {
         assert!(runs >= 40, "{runs} runs");
         assert!(stripped >= 5, "{stripped} stripped");
         assert!(kinds.len() >= 2, "{kinds:?}");
+    }
+
+    /// Blocks open only at a paragraph, once the block before is big
+    /// enough, and never inside a quotation over several paragraphs.
+    #[test]
+    fn blocks_open_between_paragraphs_outside_quotations() {
+        let ex = Extractor::new();
+        let inner = &*ex.inner;
+        let cl = Classifier {
+            lexicon: &inner.lexicon,
+            classes: &inner.classes,
+            vocab: &inner.vocab,
+        };
+        let text = "Ola Berg spoke. She left.\n\n“One part.\n\n“Two parts,” he said.\n\n\
+                    The end.\n\nMore text here.";
+        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let paras: Vec<usize> = doc.sentences.iter().map(|s| s.para).collect();
+        assert_eq!(paras, [0, 0, 1, 2, 3, 4]);
+        // A block at every paragraph but the one that goes on with a
+        // quotation.
+        assert_eq!(blocks(&doc, 1), [0..2, 2..4, 4..5, 5..6]);
+        // Blocks of 6 tokens or more, the last too: "Ola Berg spoke. She
+        // left." has 6; a quotation piece is one token, so the next block
+        // reaches 6 only with "The end.", and "More text here." (4) is too
+        // short to be one.
+        assert_eq!(blocks(&doc, 6), [0..2, 2..6]);
+        // A text of fewer than twice the size is one block.
+        for size in [doc.tokens.len(), usize::MAX] {
+            let one = blocks(&doc, size);
+            assert_eq!((one.len(), one[0].clone()), (1, 0..6));
+        }
     }
 
     /// Every example of every built-in rule gives its record, made by that rule.

@@ -19,7 +19,10 @@ mod speaker;
 
 pub use check::ExampleFailure;
 pub use error::Error;
-pub use extractor::{Extractor, ExtractorBuilder, RULE_FOLLOW_UP, RULE_ORPHAN, RULE_SPEAKER_VERB};
+pub use extractor::{
+    Extractor, ExtractorBuilder, DEFAULT_BLOCK_TOKENS, RULE_FOLLOW_UP, RULE_ORPHAN,
+    RULE_SPEAKER_VERB,
+};
 pub use record::{
     Analysis, Cue, CueClass, Quote, QuoteKind, Span, Speaker, SpeakerKind, SpeakerRef,
 };

@@ -108,8 +108,26 @@ fn other() -> &'static Extractor {
     OTHER.get_or_init(|| Extractor::builder().build().expect("built-in rules build"))
 }
 
-/// All invariants of `text`, including determinism: the same extractor twice
-/// and a second extractor built on its own give equal analyses.
+/// Extractors that run the stages after tokens on blocks of 1 and of 7
+/// tokens (each paragraph a block where one may open).
+fn blocked() -> &'static [Extractor] {
+    static BLOCKED: std::sync::OnceLock<Vec<Extractor>> = std::sync::OnceLock::new();
+    BLOCKED.get_or_init(|| {
+        [1, 7]
+            .iter()
+            .map(|&n| {
+                Extractor::builder()
+                    .block_tokens(n)
+                    .build()
+                    .expect("builds")
+            })
+            .collect()
+    })
+}
+
+/// All invariants of `text`, including determinism: the same extractor twice,
+/// a second extractor built on its own and extractors with small blocks give
+/// equal analyses.
 fn check_text(text: &str) -> Result<(), TestCaseError> {
     let ex = Extractor::new();
     let a = ex.analyze(text);
@@ -121,6 +139,14 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
         "a second extractor differs on {:?}",
         text
     );
+    for small in blocked() {
+        prop_assert_eq!(
+            &small.analyze(text),
+            &a,
+            "small blocks differ on {:?}",
+            text
+        );
+    }
     prop_assert_eq!(&ex.extract(text), &a.quotes);
     Ok(())
 }
