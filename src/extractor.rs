@@ -792,10 +792,16 @@ impl Extractor {
         analysis
     }
 
-    /// The matches of every rule in sentences `sents` of `doc` (a block,
-    /// see [`Extractor::blocks`]); `renumbered` is `doc.hay` in the rules'
-    /// alphabet.
-    fn candidates(&self, doc: &Doc<'_>, renumbered: &[u8], sents: Range<usize>) -> Candidates {
+    /// The matches of every rule in sentences `sents` of `doc` (a block
+    /// with `quotes` quotation tokens, see [`blocks`]); `renumbered` is
+    /// `doc.hay` in the rules' alphabet.
+    fn candidates(
+        &self,
+        doc: &Doc<'_>,
+        renumbered: &[u8],
+        sents: Range<usize>,
+        quotes: usize,
+    ) -> Candidates {
         let rules = &self.inner.rules;
         // Room for two matches a sentence at once (news text has about one),
         // not grown from nothing by doubling: a match is a hundred bytes.
@@ -803,7 +809,7 @@ impl Extractor {
         // The quotation tokens of the matches: room for two matches of
         // each quotation (rules overlap), not grown from nothing by
         // doubling.
-        let mut quote_buf: Vec<usize> = Vec::with_capacity(2 * doc.quotes.len());
+        let mut quote_buf: Vec<usize> = Vec::with_capacity(2 * quotes);
         // Each rule runs once over the whole document: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
@@ -1364,9 +1370,15 @@ impl Extractor {
         let Candidates {
             list: candidates,
             quotes: quote_buf,
-        } = self.candidates(doc, renumbered, block.sents.clone());
+        } = self.candidates(
+            doc,
+            renumbered,
+            block.sents.clone(),
+            block.quote_tokens.len(),
+        );
         // A record or two for each candidate, and one for each quotation.
-        let mut drafts: Vec<Draft<'_>> = Vec::with_capacity(candidates.len() + doc.quotes.len());
+        let mut drafts: Vec<Draft<'_>> =
+            Vec::with_capacity(candidates.len() + block.quote_tokens.len());
         // Accepted attributions: cue, speaker, and the side of the content
         // (-1 before the cue, 1 after it and a comma, 0 otherwise).
         type Span = (usize, usize);
@@ -2042,8 +2054,8 @@ impl Extractor {
         let starts = &self.inner.np_starts;
         let mut np_cache = self.inner.np_caches.get();
         while let Some((sents, new)) = next_block() {
-            // `drafts` holds the block before's (numbered from `base`), then
-            // this block's.
+            // `drafts` holds the end of the block before's (numbered from
+            // `base`), then this block's.
             let from = drafts.len();
             drafts.extend(new);
             // Inherited speakers: participle clauses take the latest speaker
@@ -2299,9 +2311,27 @@ impl Extractor {
                     confidence: d.confidence,
                 });
             }
-            // This block's drafts are the ones before the next block's.
-            base += from;
-            drafts.drain(..from);
+            // What the next block's drafts may inherit from: the last two
+            // drafts (one before a question with no speaker) and the others
+            // of their sentences.
+            let keep = match drafts.len().checked_sub(2) {
+                Some(k) => {
+                    let s = doc.sentence_of(drafts[k].tok);
+                    (0..k)
+                        .rev()
+                        .take_while(|&j| doc.sentence_of(drafts[j].tok) >= s)
+                        .last()
+                        .unwrap_or(k)
+                }
+                None => 0,
+            };
+            base += keep;
+            drafts.drain(..keep);
+        }
+        // Grown block by block, the list may have room for twice its
+        // records: it is handed over with little more than it holds.
+        if quotes.capacity() - quotes.len() > quotes.len() / 8 {
+            quotes.shrink_to_fit();
         }
         let mut reg = reg.unwrap_or_else(|| {
             // No block at all.
