@@ -810,7 +810,7 @@ impl Extractor {
         // each quotation (rules overlap), not grown from nothing by
         // doubling.
         let mut quote_buf: Vec<usize> = Vec::with_capacity(2 * quotes);
-        // Each rule runs once over the whole document: sentences are joined in
+        // Each rule runs once over the whole block: sentences are joined in
         // `doc.hay` with separators that no pattern crosses.
         let hay = &doc.hay[..];
         let needs = &self.inner.needs;
@@ -1362,6 +1362,9 @@ impl Extractor {
         true
     }
 
+    /// The records of `block` before their speakers are named, in text
+    /// order: its rules' candidates weighed against each other (see
+    /// [`Extractor::candidates`]), then the quotations no rule claimed.
     fn drafts(&self, doc: &Doc<'_>, renumbered: &[u8], block: &mut Block<'_>) -> Vec<Draft<'_>> {
         let rules = &self.inner.rules;
         let n = doc.tokens.len();
