@@ -2060,7 +2060,11 @@ impl Extractor {
             // `drafts` holds the end of the block before's (numbered from
             // `base`), then this block's.
             let from = drafts.len();
-            drafts.extend(new);
+            if from == 0 {
+                drafts = new;
+            } else {
+                drafts.extend(new);
+            }
             // Inherited speakers: participle clauses take the latest speaker
             // in their sentence, or the sentence's subject; follow-ups take
             // the previous record's speaker in this or the previous
