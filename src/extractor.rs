@@ -40,11 +40,11 @@ const RULE_QUOTE_DASH: &str = "quote-dash-speaker";
 /// hundred times a news article, so that a thread that once read a long
 /// text does not hold memory in proportion to it.
 const KEEP_TOKENS: usize = 1 << 17;
-/// The default of [`ExtractorBuilder::block_tokens`]: 16,384 tokens, about
-/// 110 KB of news text (a few long articles), whose tokens (16 bytes each,
-/// 256 KiB) and the lists made from them stay in a core's caches. Blocks of
-/// 16 K to 128 K tokens measured alike; 4 K was slower.
-pub const DEFAULT_BLOCK_TOKENS: usize = 1 << 14;
+/// The default of [`ExtractorBuilder::block_tokens`]: 16,384 tokens (words,
+/// punctuation marks, quotations), about 110 KB of news text, a few long
+/// articles. Blocks of 16 K to 128 K tokens measured alike on long texts;
+/// 4 K was slower.
+pub const DEFAULT_BLOCK_TOKENS: usize = 16_384;
 /// Rule id of a quotation that opens its sentence and is followed by a
 /// speaker and a verb that no rule could parse with it: a verb outside the
 /// cue lexicon (`“Not now,” he mocks.`, `“Why not?” Ann Lee pressed.`), whose
@@ -133,14 +133,24 @@ impl ExtractorBuilder {
         self
     }
 
-    /// Sets how many tokens (words, punctuation marks, quotations) the
-    /// stages after tokenising take at a time in a long text (default
-    /// [`DEFAULT_BLOCK_TOKENS`]; 0 is taken as 1). The records are the same
-    /// for every size: a block is cut only between paragraphs, where no
-    /// rule match and no quotation crosses, and coreference runs on over
-    /// the whole text. The size only sets how much of the text the stages'
-    /// lists cover at once: blocks that fit the processor's caches keep a
-    /// long text about as fast per byte as an article.
+    /// Sets the least number of tokens (words, punctuation marks,
+    /// quotations) in a block: after tokenising a long text, the rules,
+    /// drafts and speakers take it a block of paragraphs at a time (default
+    /// [`DEFAULT_BLOCK_TOKENS`]; 0 is taken as 1).
+    ///
+    /// A block ends at the first line break after it holds `n` tokens
+    /// (every line is a paragraph here), except before a paragraph that goes
+    /// on with a quotation from the one before, and only if at least `n`
+    /// tokens follow; so a text of fewer than `2 × n` tokens, or with no line
+    /// break, is one block. The records are the same for every size: no rule
+    /// match and no quotation crosses a cut, and coreference runs on over
+    /// the whole text.
+    ///
+    /// This is a speed setting, which few callers need to change: blocks
+    /// whose lists stay in the processor's caches keep a long text about as
+    /// fast per byte as an article. It does not bound memory, which still
+    /// grows with the text (its tokens are kept whole); to keep memory to a
+    /// part of a very long text, use [`Extractor::analyze_sections`].
     pub fn block_tokens(mut self, n: usize) -> Self {
         self.block_tokens = n.max(1);
         self
