@@ -122,3 +122,19 @@ fn a_short_phrase_in_marks_as_its_own_paragraph_is_a_heading() {
         ),
     ]);
 }
+
+/// "said so" stands for what was said: the time or place after it is no
+/// reported clause, while "so" opening one ("so many ...", "so far ...")
+/// still reports.
+#[test]
+fn said_so_with_a_time_or_place_reports_nothing() {
+    run_table(&[
+        ("Tove Lind said so on Monday.", vec![]),
+        ("Tove Lind said so in a letter to the council.", vec![]),
+        ("Two thirds of the members said so last year.", vec![]),
+        (
+            "Tove Lind said so far the repairs had gone well.",
+            vec![indirect("so far the repairs had gone well").by("Tove Lind")],
+        ),
+    ]);
+}

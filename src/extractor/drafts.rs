@@ -625,6 +625,18 @@ impl Extractor {
         if after_cue && first == "by" {
             return false;
         }
+        // "said so on Monday": "so" stands for what was said, and the time
+        // or place after it is the cue's ("said so many had left" reports).
+        if after_cue && first == "so" && a + 1 < b {
+            let next_is = |t: usize| {
+                doc.tokens[t].base == c::TIME
+                    || key_among(doc, t, ADVERBIAL_START)
+                    || token_key(doc, t, |k| self.inner.lexicon.calendar.contains(k))
+            };
+            if next_is(a + 1) {
+                return false;
+            }
+        }
         // One word is no reported clause ("said the", "more").
         if b - a < 2 && doc.tokens[a].base != c::QUOTE {
             return false;
