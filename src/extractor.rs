@@ -633,12 +633,7 @@ impl Extractor {
         let mut pooled = inner.documents.get();
         let bufs = &mut *pooled;
         let quotes = marks::find_quotes_in(text, bufs.doc.take_quotes());
-        let cl = Classifier {
-            lexicon: &inner.lexicon,
-            classes: &inner.classes,
-            vocab: &inner.vocab,
-        };
-        let doc = tokenize_into(text, quotes, &cl, &mut bufs.doc);
+        let doc = tokenize_into(text, quotes, &self.classifier(), &mut bufs.doc);
         // The hay as the searches read it (see `matcher::Alphabet`).
         let mut hay = std::mem::take(&mut bufs.renumbered);
         inner.rules.alphabet.translate(&doc.hay, &mut hay);
@@ -828,13 +823,7 @@ impl Extractor {
         if text.len() > MAX_TEXT {
             return String::new();
         }
-        let inner = &*self.inner;
-        let cl = Classifier {
-            lexicon: &inner.lexicon,
-            classes: &inner.classes,
-            vocab: &inner.vocab,
-        };
-        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let doc = self.doc_of(text);
         let mut out = String::new();
         for s in &doc.sentences {
             let cls: String = doc.classes[s.tokens.clone()]
@@ -845,6 +834,20 @@ impl Extractor {
             out.push_str(&format!("{cls}\n   {}\n", toks.join(" | ")));
         }
         out
+    }
+
+    /// How the tokeniser reads words with this extractor's lexicon.
+    fn classifier(&self) -> Classifier<'_> {
+        Classifier {
+            lexicon: &self.inner.lexicon,
+            classes: &self.inner.classes,
+            vocab: &self.inner.vocab,
+        }
+    }
+
+    /// `text` tokenised whole, with its quotation marks (text below 4 GiB).
+    fn doc_of<'t>(&self, text: &'t str) -> Doc<'t> {
+        tokenize(text, marks::find_quotes(text), &self.classifier())
     }
 }
 
@@ -860,11 +863,6 @@ mod rule_examples {
     fn names_only_agrees_with_the_general_analysis() {
         let ex = Extractor::new();
         let inner = &*ex.inner;
-        let cl = Classifier {
-            lexicon: &inner.lexicon,
-            classes: &inner.classes,
-            vocab: &inner.vocab,
-        };
         let text = "Senator Ada Quist said the pier was safe. Mrs. Ida Wren and Dr. Ivo Lund \
                     disagreed. The Harbour Board said so. Spokeswoman Lola Brandt of the \
                     Norland Water Company left. Vice President Dara Whitlow, Mayor Hal Ruiz \
@@ -876,7 +874,7 @@ mod rule_examples {
                     and Deputy-Governor Margit Solberg voted. Their Harbour Board met this \
                     Ivo Lund, her Ada Quist, a Norland Water Company, His Excellency Hal \
                     Ruiz and Our Mrs. Ida Wren.";
-        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let doc = ex.doc_of(text);
         let lex = &inner.lexicon;
         let mut words = speaker::Words::new(&doc, &inner.word_kinds);
         let (mut runs, mut stripped, mut kinds) = (0, 0, std::collections::HashSet::new());

@@ -1447,7 +1447,6 @@ const ADVERBIAL_START: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::tokenize;
 
     #[test]
     fn gallop_finds_what_partition_point_finds() {
@@ -1471,15 +1470,9 @@ mod tests {
     #[test]
     fn blocks_open_between_paragraphs_outside_quotations() {
         let ex = Extractor::new();
-        let inner = &*ex.inner;
-        let cl = Classifier {
-            lexicon: &inner.lexicon,
-            classes: &inner.classes,
-            vocab: &inner.vocab,
-        };
         let text = "Ola Berg spoke. She left.\n\n“One part.\n\n“Two parts,” he said.\n\n\
                     The end.\n\nMore text here.";
-        let doc = tokenize(text, marks::find_quotes(text), &cl);
+        let doc = ex.doc_of(text);
         let paras: Vec<usize> = doc.sentences.iter().map(|s| s.para).collect();
         assert_eq!(paras, [0, 0, 1, 2, 3, 4]);
         // A block at every paragraph but the one that goes on with a
