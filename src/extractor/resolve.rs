@@ -99,8 +99,9 @@ impl Extractor {
         // (read in place: a mention is large, and most calls below link
         // none).
         let mut next_speaker = 0;
-        // The drafts of the block before (whose speakers later drafts may
-        // inherit) and then those of this one; `base` numbers the first.
+        // The last drafts of the block before (whose speakers the next
+        // block's drafts may inherit), then those of this one; `base` is the
+        // number of the first among all the text's drafts.
         let mut drafts: Vec<Draft<'r>> = Vec::new();
         let mut base = 0;
         let mut quotes = Vec::new();
