@@ -64,11 +64,6 @@ pub(super) fn block_token_range(doc: &Doc<'_>, sents: &Range<usize>) -> Range<us
     start..end.max(start)
 }
 
-/// How many tokens the block of sentences `sents` holds.
-fn block_tokens(doc: &Doc<'_>, sents: &Range<usize>) -> usize {
-    block_token_range(doc, sents).len()
-}
-
 /// The blocks of a document for the stages after tokens, as ranges of
 /// sentences: a new block opens at a paragraph once the block before holds
 /// `size` tokens or more, unless the paragraph's first quotation piece (or,
@@ -353,7 +348,7 @@ impl Extractor {
                 );
             }
         }
-        if block_tokens(doc, &sents) <= KEEP_TOKENS {
+        if block_token_range(doc, &sents).len() <= KEEP_TOKENS {
             search.anchors = anchors;
             search.windows = windows;
         }
